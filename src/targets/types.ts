@@ -1,0 +1,27 @@
+import type { LogSource } from "../sigma/rule.js";
+
+export type TargetName = "elastic" | "splunk" | "falco" | "js";
+export const TARGET_NAMES: readonly TargetName[] = ["elastic", "splunk", "falco", "js"];
+
+/** One logsource a target knows: how to scope a query to it and how its fields are named. */
+export interface LogsourceMapping {
+  /** Every key given must equal the rule's logsource key (case-insensitive). */
+  readonly match: LogSource;
+  /** The target-language clause that selects this data (an index, dataset, source), verbatim. */
+  readonly scope?: string;
+  /** Sigma field name (raw event path) → the target's field name. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Target-specific settings for this logsource (index patterns, Falco source name, …). */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** targets/<name>.yml, validated when loaded. */
+export interface TargetConfig {
+  readonly name: TargetName;
+  readonly description: string;
+  readonly defaultFormat: string;
+  readonly formats: readonly string[];
+  readonly logsources: readonly LogsourceMapping[];
+  /** Target-wide settings (artifact defaults such as schedule or Falco version). */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
