@@ -46,6 +46,11 @@ export interface Backend {
   lower(ir: Expr, ctx: BackendContext): Lowered;
   /** Step 2: print the effective IR as query text (field names mapped through ctx.mapping). */
   query(effective: Expr, ctx: BackendContext): string;
-  /** Step 3: wrap the query into a deployable artifact of the given format. */
-  artifact(format: string, query: string, effective: Expr, ctx: BackendContext): string;
+  /** Step 3: wrap the query into a deployable artifact of the given format (async for prettier). */
+  artifact(
+    format: string,
+    query: string,
+    effective: Expr,
+    ctx: BackendContext,
+  ): string | Promise<string>;
 }

@@ -200,7 +200,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
 }
 
 function yamlErrorCode(reason: string): string {
-  if (/tab/i.test(reason)) return "YAML_TAB_INDENT";
+  if (/\btab/i.test(reason)) return "YAML_TAB_INDENT";
   if (/indent/i.test(reason)) return "YAML_BAD_INDENT";
   if (/duplicat/i.test(reason)) return "YAML_DUPLICATE_KEY";
   return "YAML_SYNTAX";

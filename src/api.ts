@@ -1,0 +1,47 @@
+/**
+ * The library API: load rules, compile them for a target, get an in-process predicate, verify.
+ * Everything the CLI does is built from these functions.
+ */
+export type { Diagnostic, Severity } from "./diagnostics.js";
+export { hasErrors } from "./diagnostics.js";
+export type { Expr, Test, Pattern, Part, MatchExpr } from "./ir.js";
+export type { SigmaRule, SigmaFilter, SigmaDocument, LogSource, Level } from "./sigma/rule.js";
+export type { SourceFile, Loc } from "./source.js";
+export type { TargetName, TargetConfig } from "./targets/types.js";
+export { TARGET_NAMES } from "./targets/types.js";
+export type { RuleIR, TargetOutput, TargetCompileOptions, CompileIROptions } from "./compile.js";
+export { compileRuleIR, compileForTarget } from "./compile.js";
+export type { RuleSet } from "./rule-set.js";
+export { loadRuleSet } from "./rule-set.js";
+export { loadSigmaFile } from "./sigma/load.js";
+export { sourceFromText } from "./sigma/read-input.js";
+export { evaluate, compilePredicate } from "./sigma/evaluate.js";
+export type { Fixture } from "./verify/fixtures.js";
+export { loadFixtures } from "./verify/fixtures.js";
+export type { VerifyReport, Disagreement, VerifyOptions } from "./verify/parity.js";
+export { verifyRules } from "./verify/parity.js";
+export { capabilityMatrix } from "./capabilities.js";
+
+import { compilePredicate } from "./sigma/evaluate.js";
+import { compileRuleIR } from "./compile.js";
+import { hasErrors } from "./diagnostics.js";
+import { loadSigmaFile } from "./sigma/load.js";
+import { sourceFromText } from "./sigma/read-input.js";
+
+/**
+ * One Sigma rule's YAML text → an in-process predicate over raw JSON events. Throws with the
+ * formatted diagnostics when the rule has errors.
+ */
+export function predicateFromYaml(yamlText: string, path = "<memory>"): (event: unknown) => boolean {
+  const loaded = loadSigmaFile(sourceFromText(path, yamlText));
+  const rule = loaded.documents.find((d) => d.kind === "rule");
+  const problems = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (!rule || rule.kind !== "rule" || problems.length) {
+    throw new Error(problems.map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`).join("\n") || "no rule found");
+  }
+  const compiled = compileRuleIR(rule);
+  if (hasErrors(compiled.diagnostics)) {
+    throw new Error(compiled.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`).join("\n"));
+  }
+  return compilePredicate(compiled.ir);
+}

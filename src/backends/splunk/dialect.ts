@@ -1,0 +1,64 @@
+/**
+ * The Splunk dialect as data. Two sub-languages are emitted: the `search` command (field=value,
+ * case-insensitive, `*` the only wildcard, OR binding tighter than AND) and the `where` command
+ * (eval expressions, case-sensitive, NOT > AND > OR, dotted field names single-quoted).
+ */
+export const SPL = {
+  search: {
+    and: " AND ",
+    or: " OR ",
+    not: "NOT ",
+    eq: "=",
+    quote: '"',
+    /** Inside a double-quoted search value only `\"` and `\\` are escapes. */
+    escapes: { '"': '\\"', "\\": "\\\\" } as Readonly<Record<string, string>>,
+    wildcard: "*",
+    /** A query with no search clause at all still needs a first term: `*` matches every event. */
+    everything: "*",
+    /** Field names made only of these characters are written bare; others double-quoted. */
+    bareField: /^[A-Za-z_][A-Za-z0-9_.]*$/,
+    /**
+     * Characters a search value may hold. Search pre-filters events on index terms of the raw text,
+     * and JSON writers escape `"`, `\`, control characters (and Go also `<`, `>`, `&`, U+2028/9),
+     * so such a value would not be found in the raw event; non-ASCII is left to where, whose PCRE
+     * case folding is explicit. `*` cannot be written literally in search at all.
+     */
+    safeText: /^[\x20-\x7e]*$/,
+    unsafeText: /["\\<>&*]/,
+  },
+  where: {
+    command: " | where ",
+    and: " AND ",
+    or: " OR ",
+    not: "NOT ",
+    quote: '"',
+    /** Eval string literals: `\\` is one backslash, `\"` a quote; every backslash is doubled. */
+    escapes: { '"': '\\"', "\\": "\\\\" } as Readonly<Record<string, string>>,
+    /** Field names in eval are single-quoted; these characters cannot appear inside. */
+    badFieldChar: /['"\\\x00-\x1f\x7f]/,
+    isnull: (f: string): string => `isnull(${f})`,
+    isnotnull: (f: string): string => `isnotnull(${f})`,
+    /** Any value of a (multivalue) field matches the PCRE; null-safe: never returns null. */
+    anyMatches: (f: string, re: string): string => `isnotnull(mvfind(${f}, ${re}))`,
+    /** Any value satisfies the predicate (mvfilter keeps matching values, null when none). */
+    anyValue: (pred: string): string => `isnotnull(mvfilter(${pred}))`,
+    true: "true()",
+    false: "false()",
+  },
+} as const;
+
+/** Splunk alert.severity: 1 debug, 2 info, 3 warning, 4 error, 5 severe, 6 fatal. */
+export const ALERT_SEVERITY = {
+  informational: 2,
+  low: 3,
+  medium: 4,
+  high: 5,
+  critical: 6,
+} as const;
+
+/** Quote a string with the given escape table (one pass over the characters, never `.replace`). */
+export function quote(text: string, q: string, escapes: Readonly<Record<string, string>>): string {
+  let out = q;
+  for (const ch of text) out += escapes[ch] ?? ch;
+  return out + q;
+}

@@ -1,0 +1,123 @@
+import { DiagnosticError, assertNever, type Diagnostic } from "../../diagnostics.js";
+import { and, not, or, type Expr, type MatchExpr } from "../../ir.js";
+import { mapField } from "../../targets/load.js";
+import type { BackendContext, Lowered } from "../types.js";
+import { SPL } from "./dialect.js";
+import { ipv4NetworkRegex, jsToPcre } from "./pcre.js";
+
+/**
+ * Rewrite the IR into what SPL says exactly. Almost everything is exact (search for what it can
+ * say, `where` + PCRE for the rest); the only declared deviation is the IPv4 network test, which
+ * Splunk applies to dotted-quad text only. Keywords, field references and time parts are refused.
+ */
+
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Numbers are printed as eval literals; other forms (1e+21, NaN) are refused. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
+  const diagnostics: Diagnostic[] = [];
+  const file = ctx.rule.source.path;
+  const report = (m: MatchExpr, severity: "error" | "warning", code: string, message: string): void => {
+    diagnostics.push({
+      severity,
+      code,
+      message,
+      file,
+      loc: m.origin,
+      target: "splunk",
+      ...(severity === "warning" ? { fidelity: true } : {}),
+    });
+  };
+
+  const checkField = (m: MatchExpr, field: string): boolean => {
+    let mapped: string;
+    try {
+      mapped = mapField(ctx.mapping, field, "splunk", file, m.origin);
+    } catch (e) {
+      if (e instanceof DiagnosticError) {
+        diagnostics.push(e.diagnostic);
+        return false;
+      }
+      throw e;
+    }
+    if (SPL.where.badFieldChar.test(mapped)) {
+      report(m, "error", "UNSUPPORTED_FIELD_NAME", `field name '${mapped}' cannot be quoted in SPL (quote, backslash or control character)`);
+      return false;
+    }
+    return true;
+  };
+
+  const lowerMatch = (m: MatchExpr): Expr => {
+    if (m.field === null) {
+      report(m, "error", "UNSUPPORTED_KEYWORD", "keyword (field-less) values are not supported: Splunk bare terms search raw-text index terms, not field values");
+      return m;
+    }
+    if (!checkField(m, m.field)) return m;
+    const t = m.test;
+    switch (t.kind) {
+      case "pattern":
+        if (t.pattern.some((p) => p.kind === "text" && LONE_SURROGATE.test(p.text)))
+          report(m, "error", "UNSUPPORTED_VALUE", "a value with an unpaired surrogate cannot be written as UTF-8");
+        return m;
+      case "regex": {
+        const tr = jsToPcre(t.source, t.flags);
+        if (!tr.ok) report(m, "error", "UNSUPPORTED_REGEX", `regular expression /${t.source}/ cannot be written as PCRE: ${tr.reason}`);
+        return m;
+      }
+      case "cidr": {
+        if (t.version === 6) {
+          report(m, "error", "UNSUPPORTED_CIDR_IPV6", "IPv6 networks are not supported by the Splunk backend");
+          return m;
+        }
+        report(
+          m,
+          "warning",
+          "FIDELITY_CIDR_IPV4_TEXT",
+          `Splunk matches ${t.network}/${t.prefix} on dotted-quad IPv4 text only; IPv4-mapped IPv6 forms (::ffff:a.b.c.d) do not match`,
+        );
+        return {
+          kind: "match",
+          field: m.field,
+          test: { kind: "regex", source: ipv4NetworkRegex(t.network, t.prefix), flags: { i: false, m: false, s: false } },
+          origin: m.origin,
+        };
+      }
+      case "number":
+        if (!Number.isFinite(t.value) || !PLAIN_NUMBER.test(String(t.value)))
+          report(m, "error", "UNSUPPORTED_NUMBER", `number ${t.value} cannot be written as an eval literal`);
+        return m;
+      case "fieldref":
+        report(m, "error", "UNSUPPORTED_FIELDREF", "field references are not supported by the Splunk backend");
+        return m;
+      case "timepart":
+        report(m, "error", "UNSUPPORTED_TIMEPART", "time-part modifiers are not supported by the Splunk backend");
+        return m;
+      case "bool":
+      case "null":
+      case "exists":
+        return m;
+      default:
+        return assertNever(t);
+    }
+  };
+
+  const walk = (e: Expr): Expr => {
+    switch (e.kind) {
+      case "and":
+        return and(e.items.map(walk));
+      case "or":
+        return or(e.items.map(walk));
+      case "not":
+        return not(walk(e.item));
+      case "const":
+        return e;
+      case "match":
+        return lowerMatch(e);
+      default:
+        return assertNever(e);
+    }
+  };
+
+  return { effective: walk(ir), diagnostics };
+}

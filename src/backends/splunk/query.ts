@@ -1,0 +1,38 @@
+import type { Expr, MatchExpr } from "../../ir.js";
+import { mapField } from "../../targets/load.js";
+import type { BackendContext } from "../types.js";
+import { SPL } from "./dialect.js";
+import { printSearch, searchable } from "./print-search.js";
+import { printWhere } from "./print-where.js";
+
+/**
+ * The SPL text: `<scope> AND <search items> | where <the rest>`. A top-level AND is split: items
+ * that search says exactly stay in the search command (fast, index-assisted); the others, and
+ * any item that mixes both kinds, go to one `where` clause.
+ */
+
+/** The scope clause: ctx.options.targetOptions.scope overrides the logsource's. */
+export function splunkScope(ctx: BackendContext): string | undefined {
+  const override = ctx.options.targetOptions?.["scope"];
+  if (override !== undefined) return override === "" ? undefined : override;
+  return ctx.mapping?.scope;
+}
+
+export function splunkQuery(effective: Expr, ctx: BackendContext): string {
+  const field = (m: MatchExpr): string =>
+    mapField(ctx.mapping, m.field ?? "", "splunk", ctx.rule.source.path, m.origin);
+  const items = effective.kind === "and" ? effective.items : [effective];
+  const inSearch = items.filter(searchable);
+  const inWhere = items.filter((e) => !searchable(e));
+
+  const head: string[] = [];
+  const scope = splunkScope(ctx);
+  if (scope !== undefined) head.push(/\s/.test(scope) ? `(${scope})` : scope);
+  for (const e of inSearch) head.push(e.kind === "or" ? `(${printSearch(e, field)})` : printSearch(e, field));
+  let text = head.length > 0 ? head.join(SPL.search.and) : SPL.search.everything;
+  if (inWhere.length > 0) {
+    const rest: Expr = inWhere.length === 1 ? inWhere[0]! : { kind: "and", items: inWhere };
+    text += SPL.where.command + printWhere(rest, field);
+  }
+  return text;
+}

@@ -1,0 +1,129 @@
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.js";
+import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { loadRuleSet } from "../rule-set.js";
+import type { SigmaRule } from "../sigma/rule.js";
+import type { TargetName } from "../targets/types.js";
+import {
+  diagnosticsJson,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  readStdin,
+  reportDiagnostics,
+  writeStdout,
+  type DiagnosticFormat,
+} from "./io.js";
+import { parseOptions, parseTargets } from "./targets-arg.js";
+
+/** File name suffix per target and format, for `-o DIR`. */
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  "elastic/query": ".kql",
+  "elastic/kibana-ndjson": ".ndjson",
+  "elastic/toml": ".toml",
+  "splunk/query": ".spl",
+  "splunk/savedsearches": ".savedsearches.conf",
+  "falco/rules": ".falco.yaml",
+  "falco/config": ".falco-config.yaml",
+  "js/module": ".mjs",
+};
+
+export function outputName(rule: SigmaRule, output: TargetOutput): string {
+  const path = rule.source.path;
+  const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
+  const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
+  const ext = EXTENSIONS[`${output.target}/${output.format}`] ?? `.${output.format}`;
+  return `${stem}${doc}.${output.target}${ext}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const paths = (args.paths as string[]) ?? [];
+  const diagFormat = (args["diagnostics-format"] as DiagnosticFormat) ?? "text";
+  const { targets, error: targetError } = parseTargets(String(args.target));
+  const { options: targetOptions, error: optionError } = parseOptions(args.option as string[] | undefined);
+  const usageError = targetError ?? optionError;
+  if (usageError) {
+    process.stderr.write(`sigprism: error USAGE: ${usageError}\n`);
+    return EXIT_USAGE;
+  }
+  const format = args.format as string | undefined;
+  const set = loadRuleSet(paths, paths.includes("-") ? { stdinText: readStdin() } : {});
+  const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
+  const sources = new Map([...set.sources, ...filterSet.sources]);
+  const filters = [...set.filters, ...filterSet.filters];
+  if (set.rules.length === 0 && !hasErrors(diagnostics)) {
+    diagnostics.push({ severity: "error", code: "NO_RULES", message: `no Sigma rules found in ${paths.join(", ")}`, file: "" });
+  }
+
+  const outputs: { rule: SigmaRule; output: TargetOutput }[] = [];
+  for (const rule of set.rules) {
+    const ruleIR = compileRuleIR(rule, { filters });
+    diagnostics.push(...ruleIR.diagnostics);
+    if (hasErrors(ruleIR.diagnostics)) continue;
+    for (const target of targets) {
+      const output = await compileForTarget(ruleIR, target as TargetName, {
+        strict: args.strict === true,
+        targetOptions,
+        ...(format ? { format } : {}),
+      });
+      diagnostics.push(...output.diagnostics);
+      if (!hasErrors(output.diagnostics)) outputs.push({ rule, output });
+    }
+  }
+
+  const failed = hasErrors(diagnostics);
+  if (diagFormat === "json") {
+    writeStdout(
+      JSON.stringify(
+        {
+          ok: !failed,
+          outputs: failed ? [] : outputs.map(({ rule, output }) => ({
+            rule: { id: rule.id ?? null, title: rule.title, file: rule.source.path },
+            target: output.target,
+            format: output.format,
+            artifact: output.artifact,
+          })),
+          diagnostics: diagnosticsJson(diagnostics),
+        },
+        null,
+        2,
+      ),
+    );
+    return failed ? EXIT_FAILURE : EXIT_OK;
+  }
+  reportDiagnostics(diagnostics, sources, "text", { summary: failed });
+  // Nothing partial: any error and nothing is written at all.
+  if (failed) return EXIT_FAILURE;
+
+  const out = args.output as string | undefined;
+  if (out === undefined) {
+    writeStdout(outputs.map(({ output }) => output.artifact.replace(/\n$/, "")).join("\n\n"));
+    return EXIT_OK;
+  }
+  const single = outputs.length === 1 && !isDirectory(out) && !out.endsWith("/");
+  if (single) {
+    writeFileSync(out, outputs[0]!.output.artifact);
+    return EXIT_OK;
+  }
+  const names = new Set<string>();
+  const files = outputs.map(({ rule, output }) => {
+    let name = outputName(rule, output);
+    for (let n = 2; names.has(name); n++) name = name.replace(/(\.[^.]+)$/, `-${n}$1`);
+    names.add(name);
+    return { path: join(out, name), text: output.artifact };
+  });
+  mkdirSync(out, { recursive: true });
+  for (const f of files) writeFileSync(f.path, f.text);
+  process.stderr.write(`wrote ${files.length} file${files.length === 1 ? "" : "s"} to ${out}\n`);
+  return EXIT_OK;
+}

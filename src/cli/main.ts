@@ -1,0 +1,115 @@
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { EXIT_USAGE } from "./io.js";
+import { VERSION } from "../version.js";
+
+/**
+ * The sigprism command. Each command's module is imported only when it runs, so `--help` and a
+ * single conversion start fast.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const run = (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
+    async (args: Record<string, unknown>): Promise<void> => {
+      exitCode = await (await load()).run(args);
+    };
+
+  const parser = yargs(argv)
+    .scriptName("sigprism")
+    .usage("$0 <command> [options]\n\nCompile Sigma rules to Elastic KQL, Splunk SPL, Falco and JavaScript, and prove they agree.")
+    .version(VERSION)
+    .strict()
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .command(
+      "convert <paths..>",
+      "compile rules for one or more targets",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, describe: "rule files or directories; - reads standard input" })
+          .option("target", { alias: "t", type: "string", demandOption: true, describe: "elastic, splunk, falco, js, a comma list, or all" })
+          .option("format", { alias: "f", type: "string", describe: "artifact format (default per target: query, query, rules, module)" })
+          .option("strict", { type: "boolean", default: false, describe: "turn every declared fidelity deviation into an error" })
+          .option("output", { alias: "o", type: "string", describe: "a file (one rule, one target) or a directory (one file per rule and target)" })
+          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply (default: none)" })
+          .option("option", { type: "string", array: true, describe: "target option key=value (e.g. scope=..., falco-version=0.39.0)" })
+          .option("diagnostics-format", { type: "string", choices: ["text", "json"], default: "text", describe: "how diagnostics are printed" })
+          .example("$0 convert -t elastic rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml", "KQL on stdout")
+          .example("$0 convert -t all rules -o out", "every rule for every target into out/")
+          .example("cat rule.yml | $0 convert -t falco -", "read the rule from standard input"),
+      run(() => import("./convert.js")),
+    )
+    .command(
+      "lint <paths..>",
+      "validate rules and print every diagnostic",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, describe: "rule files or directories; - reads standard input" })
+          .option("format", { type: "string", choices: ["text", "json"], default: "text" })
+          .example("$0 lint rules", "check the project's rules")
+          .example("$0 lint --format json rules > lint.json", "for machines"),
+      run(() => import("./lint.js")),
+    )
+    .command(
+      "verify <paths..>",
+      "prove that every target agrees with the rule on labelled events",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, describe: "rule files or directories" })
+          .option("fixtures", { type: "string", array: true, demandOption: true, describe: "NDJSON fixture files or directories" })
+          .option("targets", { type: "string", default: "all", describe: "comma list of targets" })
+          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply" })
+          .option("junit", { type: "string", describe: "write a JUnit XML report to this file" })
+          .option("json", { type: "boolean", default: false, describe: "print the report as JSON" })
+          .example("$0 verify rules --fixtures test/fixtures", "the project's own parity proof")
+          .example("$0 verify rules --fixtures events.ndjson --junit verify.xml", "in CI"),
+      run(() => import("./verify.js")),
+    )
+    .command(
+      "scan <logs..>",
+      "run rules over NDJSON audit logs (plain or gzip, - for stdin)",
+      (y) =>
+        y
+          .positional("logs", { type: "string", array: true, describe: "log files; - reads standard input" })
+          .option("rules", { alias: "r", type: "string", array: true, demandOption: true, describe: "rule files or directories" })
+          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply" })
+          .example("$0 scan -r rules audit.log.gz > matches.ndjson", "matches as NDJSON, summary on stderr"),
+      run(() => import("./scan.js")),
+    )
+    .command(
+      "targets",
+      "list targets, their formats and the capability matrix",
+      (y) => y.option("json", { type: "boolean", default: false }).example("$0 targets", "the matrix as a table"),
+      run(() => import("./targets.js")),
+    )
+    .command(
+      "main",
+      false,
+      (y) => y,
+      run(() => import("./main-job.js")),
+    )
+    .demandCommand(1, "name a command: convert, lint, verify, scan or targets")
+    .help()
+    .alias("h", "help")
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`sigprism: error USAGE: ${msg}\nrun 'sigprism --help' for usage\n`);
+      exitCode = EXIT_USAGE;
+    });
+
+  await parser.parseAsync();
+  return exitCode;
+}
+
+export function runCli(): void {
+  main(hideBin(process.argv)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`sigprism: internal error: ${message}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { capabilityMatrix, CAPABILITY_LABEL } from "../capabilities.js";
+import { loadTarget } from "../targets/load.js";
+import { TARGET_NAMES } from "../targets/types.js";
+import { EXIT_OK, writeStdout } from "./io.js";
+import { renderTable } from "./table.js";
+
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const configs = TARGET_NAMES.map(loadTarget);
+  const matrix = capabilityMatrix();
+  if (args.json) {
+    writeStdout(
+      JSON.stringify(
+        {
+          targets: configs.map((c) => ({
+            name: c.name,
+            description: c.description,
+            formats: c.formats,
+            defaultFormat: c.defaultFormat,
+            logsources: c.logsources.map((l) => l.match),
+          })),
+          capabilities: matrix.map((m) => ({ construct: m.construct, ...Object.fromEntries(Object.entries(m.cells).map(([t, e]) => [t, e ?? null])) })),
+        },
+        null,
+        2,
+      ),
+    );
+    return EXIT_OK;
+  }
+  writeStdout(
+    renderTable(
+      ["target", "formats (default first)", "logsources", "description"],
+      configs.map((c) => [
+        c.name,
+        [c.defaultFormat, ...c.formats.filter((f) => f !== c.defaultFormat)].join(", "),
+        c.logsources.map((l) => Object.values(l.match).join("/")).join(", ") || "(pass-through)",
+        c.description,
+      ]),
+    ),
+  );
+  writeStdout("\ncapability matrix (exact: said as is; encoded: exact by another encoding; deviation: declared fidelity diagnostic; unsupported: error):\n");
+  writeStdout(
+    renderTable(
+      ["construct", ...TARGET_NAMES],
+      matrix.map((m) => [m.construct, ...TARGET_NAMES.map((t) => (m.cells[t] ? CAPABILITY_LABEL[m.cells[t]!.capability] : "?"))]),
+    ),
+  );
+  return EXIT_OK;
+}

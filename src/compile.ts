@@ -1,0 +1,153 @@
+import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
+import { and, not, or, type Expr } from "./ir.js";
+import { backendFor } from "./backends/registry.js";
+import type { BackendContext, CompileOptions } from "./backends/types.js";
+import { compileDetection } from "./sigma/normalize.js";
+import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
+import { findLogsource, loadTarget } from "./targets/load.js";
+import type { TargetName } from "./targets/types.js";
+import { locate } from "./source.js";
+
+/** A rule turned into IR, with the site filters that apply to it already folded in. */
+export interface RuleIR {
+  readonly rule: SigmaRule;
+  readonly ir: Expr;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The filters that were applied (for reports). */
+  readonly filters: readonly SigmaFilter[];
+}
+
+export interface CompileIROptions {
+  readonly filters?: readonly SigmaFilter[];
+  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+}
+
+function logsourceCompatible(rule: SigmaRule, filter: SigmaFilter): boolean {
+  return (["product", "category", "service"] as const).every(
+    (k) =>
+      filter.logsource[k] === undefined ||
+      filter.logsource[k]?.toLowerCase() === rule.logsource[k]?.toLowerCase(),
+  );
+}
+
+/** Whether a filter names this rule, by id or by name. */
+export function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
+  return filter.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name));
+}
+
+/** Rule → IR; each applicable filter becomes `and not (filter)`. */
+export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): RuleIR {
+  const diagnostics: Diagnostic[] = [];
+  const base = compileDetection({
+    source: rule.source,
+    detection: rule.detection,
+    conditions: rule.conditions,
+    ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+  });
+  diagnostics.push(...base.diagnostics);
+  const applied: SigmaFilter[] = [];
+  const exclusions: Expr[] = [];
+  for (const filter of options.filters ?? []) {
+    if (!filterApplies(filter, rule)) continue;
+    if (!logsourceCompatible(rule, filter)) {
+      diagnostics.push({
+        severity: "warning",
+        code: "FILTER_LOGSOURCE_MISMATCH",
+        message: `filter '${filter.title}' names this rule but its logsource differs; not applied`,
+        file: filter.source.path,
+      });
+      continue;
+    }
+    const compiled = compileDetection({
+      source: filter.source,
+      detection: filter.detection,
+      conditions: filter.conditions,
+      ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+    });
+    diagnostics.push(...compiled.diagnostics);
+    applied.push(filter);
+    exclusions.push(compiled.ir);
+  }
+  const ir = exclusions.length ? and([base.ir, not(or(exclusions))]) : base.ir;
+  return { rule, ir, diagnostics, filters: applied };
+}
+
+export interface TargetOutput {
+  readonly target: TargetName;
+  readonly format: string;
+  /** The query text (KQL, SPL, Falco condition, JS expression). */
+  readonly query: string;
+  /** The deployable artifact in the requested format. */
+  readonly artifact: string;
+  /** The IR the target says exactly (Sigma field names). */
+  readonly effective: Expr;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface TargetCompileOptions extends CompileOptions {
+  readonly format?: string;
+}
+
+/**
+ * One rule for one target. Never throws for a rule problem: errors come back as diagnostics, and
+ * then `artifact` is empty.
+ */
+export async function compileForTarget(
+  ruleIR: RuleIR,
+  target: TargetName,
+  options: TargetCompileOptions = {},
+): Promise<TargetOutput> {
+  const config = loadTarget(target);
+  const backend = backendFor(target);
+  const format = options.format ?? config.defaultFormat;
+  const rule = ruleIR.rule;
+  const diagnostics: Diagnostic[] = [];
+  const empty = (extra: readonly Diagnostic[]): TargetOutput => ({
+    target,
+    format,
+    query: "",
+    artifact: "",
+    effective: ruleIR.ir,
+    diagnostics: [...diagnostics, ...extra],
+  });
+  if (!config.formats.includes(format)) {
+    return empty([
+      {
+        severity: "error",
+        code: "UNKNOWN_FORMAT",
+        message: `target ${target} has no format '${format}' (formats: ${config.formats.join(", ")})`,
+        file: rule.source.path,
+        target,
+      },
+    ]);
+  }
+  const mapping = findLogsource(config, rule);
+  if (mapping === undefined && target !== "js") {
+    diagnostics.push({
+      severity: "warning",
+      code: "UNKNOWN_LOGSOURCE",
+      message: `target ${target} has no mapping for logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added`,
+      file: rule.source.path,
+      loc: locOfKey(rule, "logsource"),
+      target,
+    });
+  }
+  const ctx: BackendContext = { rule, config, mapping, options };
+  try {
+    const lowered = backend.lower(ruleIR.ir, ctx);
+    const loweredDiagnostics = options.strict ? strictify(lowered.diagnostics) : [...lowered.diagnostics];
+    diagnostics.push(...loweredDiagnostics);
+    if (hasErrors(loweredDiagnostics)) return empty([]);
+    const query = backend.query(lowered.effective, ctx);
+    const artifact = await backend.artifact(format, query, lowered.effective, ctx);
+    return { target, format, query, artifact, effective: lowered.effective, diagnostics };
+  } catch (e) {
+    if (e instanceof DiagnosticError) return empty([e.diagnostic]);
+    throw e;
+  }
+}
+
+function locOfKey(rule: SigmaRule, key: string): Diagnostic["loc"] {
+  const entry = rule.node.entries.find((e) => e.key.text === key);
+  return entry ? locate(rule.source, entry.key.start, key.length) : undefined;
+}

@@ -1,0 +1,47 @@
+import type { Diagnostic } from "./diagnostics.js";
+import { loadSigmaFile } from "./sigma/load.js";
+import { readRuleFile, sourceFromText } from "./sigma/read-input.js";
+import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
+import { walkRuleFiles } from "./sigma/walk.js";
+import type { SourceFile } from "./source.js";
+
+/** Everything loaded from the paths a user gave: rules, filters, and what went wrong. */
+export interface RuleSet {
+  readonly rules: readonly SigmaRule[];
+  readonly filters: readonly SigmaFilter[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every file read, by path, for printing source lines under diagnostics. */
+  readonly sources: ReadonlyMap<string, SourceFile>;
+}
+
+export interface LoadRuleSetOptions {
+  /** The text of standard input, when `-` is among the paths. */
+  readonly stdinText?: string;
+}
+
+export function loadRuleSet(paths: readonly string[], options: LoadRuleSetOptions = {}): RuleSet {
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, SourceFile>();
+  const rules: SigmaRule[] = [];
+  const filters: SigmaFilter[] = [];
+  const files: SourceFile[] = [];
+  const onDisk = paths.filter((p) => p !== "-");
+  if (paths.includes("-")) files.push(sourceFromText("<stdin>", options.stdinText ?? ""));
+  const walked = walkRuleFiles(onDisk);
+  diagnostics.push(...walked.diagnostics);
+  for (const path of walked.files) {
+    const read = readRuleFile(path);
+    diagnostics.push(...read.diagnostics);
+    if (read.source) files.push(read.source);
+  }
+  for (const source of files) {
+    sources.set(source.path, source);
+    const loaded = loadSigmaFile(source);
+    diagnostics.push(...loaded.diagnostics);
+    for (const doc of loaded.documents) {
+      if (doc.kind === "rule") rules.push(doc);
+      else filters.push(doc);
+    }
+  }
+  return { rules, filters, diagnostics, sources };
+}

@@ -1,0 +1,374 @@
+import fc from "fast-check";
+import { check } from "prettier";
+import { describe, expect, it } from "vitest";
+import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
+import { jsBackend } from "../../src/backends/js/index.js";
+import { MODULE_FORMAT_OPTIONS } from "../../src/backends/js/module.js";
+import type { BackendContext } from "../../src/backends/types.js";
+import { DiagnosticError } from "../../src/diagnostics.js";
+import type { Expr, Part, Test } from "../../src/ir.js";
+import { evaluate } from "../../src/sigma/evaluate.js";
+import type { SigmaRule } from "../../src/sigma/rule.js";
+import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { compileModuleToFunction, loadModule } from "../../src/verify/js/interpret.js";
+import { jsView } from "../../src/verify/views/js.js";
+import { ParseError } from "../../src/verify/types.js";
+
+const origin = { offset: 12, length: 4, line: 3, col: 7 };
+const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
+const T = (text: string): Part => ({ kind: "text", text });
+const ANY: Part = { kind: "any" };
+const ONE: Part = { kind: "one" };
+const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
+
+function rule(over: Partial<SigmaRule> = {}): SigmaRule {
+  return {
+    kind: "rule",
+    source: { path: "rules/test.yml", text: "" },
+    node: { kind: "map", entries: [], start: 0, end: 0 },
+    documentIndex: 0,
+    title: "Test rule",
+    references: [],
+    tags: [],
+    falsepositives: [],
+    logsource: { product: "kubernetes", service: "audit" },
+    custom: {},
+    detection: { kind: "map", entries: [], start: 0, end: 0 },
+    conditions: [],
+    fields: [],
+    ...over,
+  };
+}
+
+function context(r: SigmaRule = rule(), mapped = true): BackendContext {
+  const config = loadTarget("js");
+  return { rule: r, config, mapping: mapped ? findLogsource(config, r) : undefined, options: {} };
+}
+
+async function emit(
+  ir: Expr,
+  ctx: BackendContext = context(false ? rule() : rule(), false),
+): Promise<string> {
+  const { effective, diagnostics } = jsBackend.lower(ir, ctx);
+  expect(diagnostics).toEqual([]);
+  return jsBackend.artifact("module", jsBackend.query(effective, ctx), effective, ctx);
+}
+
+describe("capabilities and target file", () => {
+  it("rates every construct, all exact", () => {
+    expect(jsBackend.capabilities.map((c) => c.construct).sort()).toEqual(
+      [...CONSTRUCT_NAMES].sort(),
+    );
+    expect(jsBackend.capabilities.every((c) => c.capability === "exact")).toBe(true);
+  });
+
+  it("maps kubernetes audit fields to themselves", () => {
+    const mapping = findLogsource(loadTarget("js"), rule());
+    expect(mapping).toBeDefined();
+    for (const [k, v] of Object.entries(mapping!.fields)) expect(v).toBe(k);
+    expect(mapping!.fields["objectRef.subresource"]).toBe("objectRef.subresource");
+  });
+
+  it("has an identity view", () => {
+    const e = { a: 1 };
+    expect(jsView.seen(e)).toBe(e);
+    expect(jsView.document(e)).toBe(e);
+  });
+});
+
+describe("query text", () => {
+  const ctx = context();
+
+  it("prints a case-insensitive equality", () => {
+    expect(jsBackend.query(m("verb", pat([T("Create")])), ctx)).toBe(
+      `$some(event, "verb", (v) => $lower(v) === "create")`,
+    );
+  });
+
+  it("prints cased prefixes, null tests and negation", () => {
+    const ir: Expr = {
+      kind: "and",
+      items: [
+        m("user.username", pat([T("system:node:"), ANY], true)),
+        { kind: "not", item: m("objectRef.subresource", { kind: "null" }) },
+      ],
+    };
+    expect(jsBackend.query(ir, ctx)).toBe(
+      `$some(event, "user.username", (v) => $startsWith($text(v), "system:node:")) && !!$present(event, "objectRef.subresource")`,
+    );
+  });
+
+  it("parenthesizes or inside and, and prints numbers and field references", () => {
+    const ir: Expr = {
+      kind: "and",
+      items: [
+        {
+          kind: "or",
+          items: [
+            m("responseStatus.code", { kind: "number", op: "gte", value: 400 }),
+            m("verb", pat([ANY, T("\"'\\"), ANY], true)),
+          ],
+        },
+        m("user.username", {
+          kind: "fieldref",
+          other: "objectRef.name",
+          position: "endswith",
+          cased: false,
+        }),
+      ],
+    };
+    expect(jsBackend.query(ir, ctx)).toBe(
+      `($some(event, "responseStatus.code", (v) => $num(v) >= 400) || $some(event, "verb", (v) => $includes($text(v), "\\"'\\\\"))) && ` +
+        `$some(event, "user.username", (v) => $some(event, "objectRef.name", (w) => $ref(v, w, "endswith", false)))`,
+    );
+  });
+
+  it("refuses a field the js target does not map, at the predicate's position", () => {
+    try {
+      jsBackend.query(m("no.such.field", pat([T("x")])), ctx);
+      expect.unreachable();
+    } catch (e) {
+      const d = (e as DiagnosticError).diagnostic;
+      expect([d.code, d.loc?.line, d.loc?.col, d.target]).toEqual(["UNMAPPED_FIELD", 3, 7, "js"]);
+    }
+  });
+});
+
+describe("lowering", () => {
+  it("is the identity with no diagnostics", () => {
+    const ir = m("verb", pat([T("a"), ONE]));
+    expect(jsBackend.lower(ir, context())).toEqual({ effective: ir, diagnostics: [] });
+  });
+
+  it("reports a regex JavaScript cannot compile, at its position", () => {
+    const ir = m("verb", { kind: "regex", source: "a(", flags: { i: false, m: false, s: false } });
+    const { diagnostics } = jsBackend.lower(ir, context());
+    expect(diagnostics.map((d) => [d.code, d.severity, d.loc?.line, d.loc?.col, d.file])).toEqual([
+      ["REGEX_INVALID", "error", 3, 7, "rules/test.yml"],
+    ]);
+  });
+
+  it("knows only the module format", () => {
+    expect(() =>
+      jsBackend.artifact("ndjson", "true", { kind: "const", value: true }, context()),
+    ).toThrow(DiagnosticError);
+  });
+});
+
+const HOSTILE = [
+  `"`,
+  `'`,
+  "\\",
+  "*/",
+  "/*",
+  "${x}",
+  "`",
+  "\n",
+  "\r\n",
+  "\u2028",
+  "\u2029",
+  "</script>",
+  "\0",
+  "\ud800",
+  "😀",
+  "İ",
+  '"); process.exit(1); ("',
+];
+
+describe("generated module", () => {
+  const hostileIr: Expr = {
+    kind: "or",
+    items: HOSTILE.flatMap((h, i): Expr[] => [
+      m(`f${i}`, pat([T(h)], true)),
+      m(`g${i}`, pat([ANY, T(h), ONE], false)),
+      m(`h.${h}`, { kind: "exists" }),
+      m(`r${i}`, {
+        kind: "regex",
+        source: h.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&"),
+        flags: { i: true, m: false, s: false },
+      }),
+    ]),
+  };
+  const hostileRule = rule({
+    title: HOSTILE.join(" "),
+    id: "`${id}`",
+    tags: HOSTILE,
+    description: "*/ alert(1) /*",
+  });
+
+  it("imports nothing, is prettier-clean and carries rule strings only as data", async () => {
+    const text = await emit(hostileIr, context(hostileRule, false));
+    expect(text).not.toMatch(/^\s*import\b/m);
+    expect(text).not.toMatch(/\bimport\s*\(/);
+    expect(text).not.toMatch(/\brequire\s*\(/);
+    expect(await check(text, MODULE_FORMAT_OPTIONS)).toBe(true);
+    const loaded = loadModule(text);
+    expect(loaded.rule).toMatchObject({
+      title: HOSTILE.join(" "),
+      id: "`${id}`",
+      tags: HOSTILE,
+      description: "*/ alert(1) /*",
+      logsource: { product: "kubernetes", service: "audit" },
+    });
+  });
+
+  it("agrees with the reference evaluator on hostile values", async () => {
+    const match = compileModuleToFunction(await emit(hostileIr, context(hostileRule, false)));
+    const events: unknown[] = [{}, { f0: null }];
+    HOSTILE.forEach((h, i) => {
+      events.push(
+        { [`f${i}`]: h },
+        { [`f${i}`]: h.toUpperCase() },
+        { [`g${i}`]: `a${h.toUpperCase()}b` },
+      );
+      events.push(
+        { [`g${i}`]: `${h}x` },
+        { h: { [h]: 0 } },
+        { [`h.${h}`]: null },
+        { [`r${i}`]: `x${h.toUpperCase()}` },
+      );
+    });
+    for (const e of events) expect([e, match(e)]).toEqual([e, evaluate(hostileIr, e)]);
+    expect(events.filter((e) => match(e)).length).toBeGreaterThan(HOSTILE.length * 3);
+  });
+
+  it("runs without Node globals: a module that reaches for them fails", () => {
+    const probe = [
+      "export const rule = {};",
+      "export function match(event) {",
+      '  return typeof process === "undefined" && typeof require === "undefined" && typeof console === "undefined";',
+      "}",
+    ].join("\n");
+    expect(compileModuleToFunction(probe)({})).toBe(true);
+    const evil = "export function match(event) {\n  return eval('1') === 1;\n}\n";
+    expect(() => compileModuleToFunction(evil)({})).toThrow();
+  });
+
+  it("rejects module syntax outside the modelled subset with a position", () => {
+    try {
+      compileModuleToFunction(
+        'export const rule = {};\nimport fs from "node:fs";\nexport function match() { return true; }',
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParseError);
+      expect([(e as ParseError).line, (e as ParseError).col]).toEqual([2, 1]);
+    }
+  });
+});
+
+describe("parity with the reference evaluator (property)", () => {
+  const chars = [
+    "a",
+    "B",
+    "*",
+    "?",
+    "\\",
+    '"',
+    "😀",
+    "\ud83d",
+    "\ude00",
+    "İ",
+    ".",
+    ":",
+    "1",
+    "\n",
+    "ß",
+  ];
+  const text = fc.array(fc.constantFrom(...chars), { maxLength: 4 }).map((cs) => cs.join(""));
+  const part: fc.Arbitrary<Part> = fc.oneof(text.map(T), fc.constant(ANY), fc.constant(ONE));
+  const pattern = fc.array(part, { maxLength: 4 }).map((parts) => {
+    // Patterns arrive normalized: adjacent text merged, no empty text.
+    const out: Part[] = [];
+    for (const p of parts) {
+      const last = out[out.length - 1];
+      if (p.kind === "text" && p.text === "") continue;
+      if (p.kind === "text" && last?.kind === "text") out[out.length - 1] = T(last.text + p.text);
+      else out.push(p);
+    }
+    return out;
+  });
+  const field = fc.constantFrom("a", "b", "a.b", "c.d.e");
+  const test: fc.Arbitrary<Test> = fc.oneof(
+    fc.record({ kind: fc.constant("pattern" as const), pattern, cased: fc.boolean() }),
+    fc.record({
+      kind: fc.constant("regex" as const),
+      source: fc.constantFrom("^a", "b$", "\\d+", "a.b", "^.$", "😀"),
+      flags: fc.record({ i: fc.boolean(), m: fc.boolean(), s: fc.boolean() }),
+    }),
+    fc.constantFrom<Test>(
+      { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 },
+      { kind: "cidr", network: "2001:db8::", prefix: 32, version: 6 },
+      { kind: "number", op: "gte", value: 10 },
+      { kind: "number", op: "eq", value: 1 },
+      { kind: "bool", value: true },
+      { kind: "null" },
+      { kind: "exists" },
+      { kind: "timepart", part: "hour", value: 23 },
+      { kind: "timepart", part: "week", value: 53 },
+    ),
+    fc.record({
+      kind: fc.constant("fieldref" as const),
+      other: field,
+      position: fc.constantFrom(
+        "equal" as const,
+        "startswith" as const,
+        "endswith" as const,
+        "contains" as const,
+      ),
+      cased: fc.boolean(),
+    }),
+  );
+  const leaf = fc.oneof(
+    text,
+    fc.constantFrom(
+      "10.1.2.3",
+      "::ffff:10.0.0.1",
+      "2001:db8::1",
+      "12",
+      "1e1",
+      "TRUE",
+      "2021-01-03T23:00:00Z",
+      "",
+    ),
+    fc.integer({ min: -20, max: 20 }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const value = fc.oneof(
+    leaf,
+    fc.array(leaf, { maxLength: 3 }),
+    fc.record({ b: leaf }),
+    fc.array(fc.record({ b: leaf }), { maxLength: 2 }),
+  );
+  const event = fc.dictionary(fc.constantFrom("a", "b", "a.b", "c", "__proto__"), value, {
+    maxKeys: 4,
+  });
+  const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
+    e: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc
+        .record({ field: fc.option(field, { freq: 5 }), test })
+        .map(({ field: f, test: t }) => m(f, t)),
+      fc.record({ kind: fc.constant("not" as const), item: tie("e") }),
+      fc.record({
+        kind: fc.constantFrom("and" as const, "or" as const),
+        items: fc.array(tie("e"), { minLength: 2, maxLength: 3 }),
+      }),
+    ),
+  })).e;
+
+  it("the emitted module and evaluate() agree", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        expr,
+        fc.array(event, { minLength: 1, maxLength: 8 }),
+        async (ir, events) => {
+          const match = compileModuleToFunction(await emit(ir));
+          for (const e of events) expect(match(e)).toBe(evaluate(ir, e));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
