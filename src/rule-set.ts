@@ -1,6 +1,6 @@
 import type { Diagnostic } from "./diagnostics.js";
 import { loadSigmaFile } from "./sigma/load.js";
-import { readRuleFile, sourceFromText } from "./sigma/read-input.js";
+import { readRuleFile, sourceFromBytes } from "./sigma/read-input.js";
 import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
 import { walkRuleFiles } from "./sigma/walk.js";
 import type { SourceFile } from "./source.js";
@@ -15,8 +15,8 @@ export interface RuleSet {
 }
 
 export interface LoadRuleSetOptions {
-  /** The text of standard input, when `-` is among the paths. */
-  readonly stdinText?: string;
+  /** The bytes of standard input, when `-` is among the paths. */
+  readonly stdin?: Uint8Array;
 }
 
 export function loadRuleSet(paths: readonly string[], options: LoadRuleSetOptions = {}): RuleSet {
@@ -26,7 +26,11 @@ export function loadRuleSet(paths: readonly string[], options: LoadRuleSetOption
   const filters: SigmaFilter[] = [];
   const files: SourceFile[] = [];
   const onDisk = paths.filter((p) => p !== "-");
-  if (paths.includes("-")) files.push(sourceFromText("<stdin>", options.stdinText ?? ""));
+  if (paths.includes("-")) {
+    const read = sourceFromBytes("<stdin>", options.stdin ?? new Uint8Array());
+    diagnostics.push(...read.diagnostics);
+    if (read.source) files.push(read.source);
+  }
   const walked = walkRuleFiles(onDisk);
   diagnostics.push(...walked.diagnostics);
   for (const path of walked.files) {

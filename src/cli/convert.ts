@@ -56,7 +56,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     return EXIT_USAGE;
   }
   const format = args.format as string | undefined;
-  const set = loadRuleSet(paths, paths.includes("-") ? { stdinText: readStdin() } : {});
+  const set = loadRuleSet(paths, paths.includes("-") ? { stdin: readStdin() } : {});
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
   const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
   const sources = new Map([...set.sources, ...filterSet.sources]);

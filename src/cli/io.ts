@@ -14,11 +14,11 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
-export function readStdin(): string {
+export function readStdin(): Uint8Array {
   try {
-    return readFileSync(0, "utf8");
+    return readFileSync(0);
   } catch {
-    return "";
+    return new Uint8Array();
   }
 }
 

@@ -7,7 +7,7 @@ import { diagnosticsJson, EXIT_FAILURE, EXIT_OK, readStdin, reportDiagnostics, w
 export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
   const format = (args.format as DiagnosticFormat) ?? "text";
-  const set = loadRuleSet(paths, paths.includes("-") ? { stdinText: readStdin() } : {});
+  const set = loadRuleSet(paths, paths.includes("-") ? { stdin: readStdin() } : {});
   const diagnostics: Diagnostic[] = [...set.diagnostics];
   for (const rule of set.rules) diagnostics.push(...compileRuleIR(rule).diagnostics);
   for (const filter of set.filters) {

@@ -313,12 +313,13 @@ const WINDASH_VARIANTS = ["-", "/", "\u2013", "\u2014", "\u2015"];
 const MAX_EXPANSION = 3125;
 
 /** `-` or `/` not preceded by a word character and followed by one (pySigma's `\B[-/]\b`). */
-function windashTemplates(text: string): string[] {
+function windashTemplates(text: string): string[] | undefined {
   const isWord = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
   let variants = [""];
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if ((c === "-" || c === "/") && !isWord(text[i - 1]) && isWord(text[i + 1])) {
+      if (variants.length * WINDASH_VARIANTS.length > MAX_EXPANSION) return undefined;
       variants = variants.flatMap((v) => WINDASH_VARIANTS.map((d) => v + d));
     } else {
       variants = variants.map((v) => v + c);
@@ -327,10 +328,15 @@ function windashTemplates(text: string): string[] {
   return variants;
 }
 
-function cartesian(pattern: Pattern, expand: (text: string) => readonly Pattern[]): Pattern[] {
+/** Every combination of the text parts' alternatives; undefined past MAX_EXPANSION. */
+function cartesian(
+  pattern: Pattern,
+  expand: (text: string) => readonly Pattern[] | undefined,
+): Pattern[] | undefined {
   let out: Pattern[] = [[]];
   for (const part of pattern) {
-    const options: readonly Pattern[] = part.kind === "text" ? expand(part.text) : [[part]];
+    const options = part.kind === "text" ? expand(part.text) : [[part]];
+    if (options === undefined || out.length * options.length > MAX_EXPANSION) return undefined;
     out = out.flatMap((prefix) => options.map((o) => normalizePattern([...prefix, ...o])));
   }
   return out;
@@ -341,7 +347,7 @@ const PLACEHOLDER = /%(\w+)%/g;
 function expandPlaceholders(
   text: string,
   placeholders: Readonly<Record<string, readonly string[]>>,
-): readonly Pattern[] {
+): readonly Pattern[] | undefined {
   let out: Pattern[] = [[]];
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
@@ -349,6 +355,7 @@ function expandPlaceholders(
     const values = Object.prototype.hasOwnProperty.call(placeholders, m[1]!)
       ? placeholders[m[1]!]!
       : [];
+    if (out.length * values.length > MAX_EXPANSION) return undefined;
     out = out.flatMap((prefix) =>
       values.map((v) =>
         normalizePattern([...prefix, { kind: "text", text: before }, ...parseSigmaString(v)]),
@@ -458,11 +465,11 @@ export const MODIFIERS: Readonly<Record<ModifierName, ModifierSpec>> = {
     scope: "value",
     summary: "expand -param and /param into -, /, en dash, em dash, horizontal bar",
     apply: stringModifier("windash", (s) => {
-      const variants = cartesian(s.pattern, (t) => windashTemplates(t).map(parseLiteral));
-      if (variants.length > MAX_EXPANSION)
+      const variants = cartesian(s.pattern, (t) => windashTemplates(t)?.map(parseLiteral));
+      if (variants === undefined)
         return fail(
           "DETECTION_EXPANSION_TOO_LARGE",
-          `windash expands this value into ${variants.length} variants`,
+          `windash would expand this value into more than ${MAX_EXPANSION} variants`,
           "value",
         );
       return ok(...variants.map((pattern): Val => ({ ...s, pattern })));
@@ -641,10 +648,10 @@ export const MODIFIERS: Readonly<Record<ModifierName, ModifierSpec>> = {
         }
       }
       const variants = cartesian(s.pattern, (t) => expandPlaceholders(t, placeholders));
-      if (variants.length > MAX_EXPANSION)
+      if (variants === undefined)
         return fail(
           "DETECTION_EXPANSION_TOO_LARGE",
-          `expand produces ${variants.length} variants`,
+          `expand would produce more than ${MAX_EXPANSION} variants`,
           "value",
         );
       return ok(...variants.map((pattern): Val => ({ ...s, pattern })));

@@ -5,7 +5,8 @@ import { evaluate } from "../../src/sigma/evaluate.js";
 import { eq, match, TOKEN_REQUEST_IR } from "../bench/rules.js";
 
 const req = (expr: Expr): string => describeRequirement(compilePrefilter(expr).requirement);
-const may = (expr: Expr, line: string): boolean => compilePrefilter(expr).mayMatch(Buffer.from(line, "utf8"));
+const may = (expr: Expr, line: string): boolean =>
+  compilePrefilter(expr).mayMatch(Buffer.from(line, "utf8"));
 
 describe("required literals derived from the IR", () => {
   it("anchors a whole-value case-insensitive string with its JSON quotes", () => {
@@ -34,9 +35,9 @@ describe("required literals derived from the IR", () => {
     expect(req(match("responseStatus.code", { kind: "number", op: "eq", value: 403 }))).toBe(
       "no required literal",
     );
-    expect(req(match("f", { kind: "regex", source: "token", flags: { i: false, m: false, s: false } }))).toBe(
-      "no required literal",
-    );
+    expect(
+      req(match("f", { kind: "regex", source: "token", flags: { i: false, m: false, s: false } })),
+    ).toBe("no required literal");
     expect(req(match("f", { kind: "null" }))).toBe("no required literal");
     expect(req(match("f", { kind: "exists" }))).toBe("no required literal");
   });
@@ -47,7 +48,9 @@ describe("required literals derived from the IR", () => {
   });
 
   it("AND unions, OR joins one clause per branch, NOT and open branches void", () => {
-    expect(req(and([eq("a", "alpha"), eq("b", "beta")]))).toBe('(i"\\"alpha\\"") & (i"\\"beta\\"")');
+    expect(req(and([eq("a", "alpha"), eq("b", "beta")]))).toBe(
+      '(i"\\"alpha\\"") & (i"\\"beta\\"")',
+    );
     expect(req(or([eq("a", "alpha"), eq("b", "beta")]))).toBe('(i"\\"alpha\\"" | i"\\"beta\\"")');
     expect(req(or([eq("a", "alpha"), match("b", { kind: "exists" })]))).toBe("no required literal");
     expect(req(not(eq("a", "alpha")))).toBe("no required literal");

@@ -181,4 +181,19 @@ describe("condition resolution", () => {
     expect(at(8)).toBe(13);
     expect(at(4)).toBe(9);
   });
+
+  it("resolves identifiers that begin with keywords", () => {
+    const yaml = `detection:
+  notepad:
+    n: 1
+  not_filter:
+    f: 1
+  order_x:
+    o: 1
+  condition: notepad and not not_filter or order_x
+`;
+    const r = compile(yaml);
+    expect(r.diagnostics).toEqual([]);
+    expect(fields(r.ir)).toBe("(or (and n (not f)) o)");
+  });
 });

@@ -171,6 +171,16 @@ describe("string modifiers", () => {
   });
 });
 
+describe("expansion limits", () => {
+  it("refuses a windash value with too many dashes, at the value", () => {
+    expect(errorOf("f|windash: ' -a -b -c -d -e -f'")).toEqual([
+      "DETECTION_EXPANSION_TOO_LARGE",
+      3,
+      17,
+    ]);
+  });
+});
+
 describe("regular expressions", () => {
   it("re keeps the text as written, with flags from i, m, s", () => {
     expect(ir("f|re: 'a\\d+\\*'")).toEqual({
@@ -284,6 +294,15 @@ describe("generic and numeric modifiers", () => {
       other: "g.h",
       position: "contains",
       cased: true,
+    });
+  });
+
+  it("fieldref combines with neq", () => {
+    expect(ir("f|fieldref|neq: g")).toEqual({
+      and: [
+        { kind: "exists" },
+        { not: { kind: "fieldref", other: "g", position: "equal", cased: false } },
+      ],
     });
   });
 

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   containsPattern,
@@ -5,7 +6,7 @@ import {
   parseSigmaString,
   startswithPattern,
 } from "../../src/sigma/values.js";
-import { patternToSigma } from "../../src/ir.js";
+import { normalizePattern, patternToSigma, type Part } from "../../src/ir.js";
 
 const text = (t: string) => ({ kind: "text", text: t }) as const;
 const ANY = { kind: "any" } as const;
@@ -51,5 +52,21 @@ describe("Sigma string values", () => {
       expect(parseSigmaString(patternToSigma(parseSigmaString(s)))).toEqual(parseSigmaString(s));
     }
     expect(patternToSigma(parseSigmaString("C:\\x\\"))).toBe("C:\\\\x\\\\");
+  });
+
+  it("parses what patternToSigma prints back into the same parts (any text, any wildcards)", () => {
+    const part = fc.oneof(
+      fc
+        .string({ unit: fc.constantFrom("a", "\\", "*", "?", " ", "é") })
+        .map((text): Part => ({ kind: "text", text })),
+      fc.constant<Part>({ kind: "any" }),
+      fc.constant<Part>({ kind: "one" }),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const pattern = normalizePattern(parts);
+        expect(parseSigmaString(patternToSigma(pattern))).toEqual(pattern);
+      }),
+    );
   });
 });

@@ -40,16 +40,16 @@ const HELPERS: Readonly<Record<HelperName, Helper>> = {
 /** Some value at the field is present and not null (an array, even empty, is present). */
 function $present(event, path) {
   if (path === null) return $keywordLeaf(event, () => true);
-  return $walk(event, $paths(path), 0, (value) => value !== null && value !== undefined);
+  return $walk(event, $paths(path), 0, null);
 }`,
   },
   $some: {
-    deps: ["$walk", "$paths", "$leaf", "$keywordLeaf"],
+    deps: ["$walk", "$paths", "$keywordLeaf"],
     code: String.raw`
 /** test holds for some non-null leaf value at the field (path null: any string or number leaf). */
 function $some(event, path, test) {
   if (path === null) return $keywordLeaf(event, test);
-  return $walk(event, $paths(path), 0, (value) => $leaf(value, test));
+  return $walk(event, $paths(path), 0, test);
 }`,
   },
   $paths: {
@@ -65,7 +65,7 @@ function $paths(path) {
     candidates = [];
     for (let i = 0; i < segments.length; i++) {
       const list = [];
-      for (let j = segments.length; j > i; j--) list.push([segments.slice(i, j).join("."), j]);
+      for (let j = segments.length; j > i; j--) list.push({ key: segments.slice(i, j).join("."), next: j });
       candidates.push(list);
     }
     $pathCache.set(path, candidates);
@@ -74,18 +74,25 @@ function $paths(path) {
 }`,
   },
   $walk: {
-    deps: [],
+    deps: ["$leaf"],
     code: String.raw`
-/** Visit each value of a dotted path: own keys only, longest literal key first, arrays traversed. */
-function $walk(node, candidates, i, visit) {
-  if (i === candidates.length) return visit(node);
+/**
+ * The values of a dotted path (own keys only, longest literal key first, arrays traversed):
+ * with test null, whether one is present and not null; otherwise whether test holds for a leaf.
+ */
+function $walk(node, candidates, i, test) {
+  if (i === candidates.length) {
+    return test === null ? node !== null && node !== undefined : $leaf(node, test);
+  }
   if (Array.isArray(node)) {
-    for (const item of node) if ($walk(item, candidates, i, visit)) return true;
+    for (let k = 0; k < node.length; k++) if ($walk(node[k], candidates, i, test)) return true;
     return false;
   }
   if (typeof node !== "object" || node === null) return false;
-  for (const [key, next] of candidates[i]) {
-    if (Object.hasOwn(node, key)) return $walk(node[key], candidates, next, visit);
+  const list = candidates[i];
+  for (let k = 0; k < list.length; k++) {
+    const c = list[k];
+    if (Object.hasOwn(node, c.key)) return $walk(node[c.key], candidates, c.next, test);
   }
   return false;
 }`,
@@ -97,7 +104,7 @@ function $walk(node, candidates, i, visit) {
 function $leaf(value, test) {
   if (value === null || value === undefined) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if ($leaf(item, test)) return true;
+    for (let k = 0; k < value.length; k++) if ($leaf(value[k], test)) return true;
     return false;
   }
   return test(value);
@@ -301,7 +308,7 @@ function $address(text) {
   };
   if (!text.includes(":")) {
     const q = v4(text);
-    return q === undefined ? undefined : [0, 0, 0, 0, 0, 0xfffe, (q[0] << 8) | q[1], (q[2] << 8) | q[3] + 0];
+    return q === undefined ? undefined : [0, 0, 0, 0, 0, 0xffff, (q[0] << 8) | q[1], (q[2] << 8) | q[3]];
   }
   let body = text;
   let tail = [];
@@ -309,7 +316,7 @@ function $address(text) {
   if (text.indexOf(".", lastColon) >= 0) {
     const q = v4(text.slice(lastColon + 1));
     if (q === undefined) return undefined;
-    tail = [(q[0] << 8) | q[1], (q[2] << 8) | q[3] + 0];
+    tail = [(q[0] << 8) | q[1], (q[2] << 8) | q[3]];
     body = text.slice(0, lastColon + 1);
     if (body.endsWith(":") && !body.endsWith("::")) body = body.slice(0, -1);
   }

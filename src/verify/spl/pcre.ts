@@ -1,0 +1,118 @@
+import { ParseError } from "../types.js";
+
+/**
+ * Reading a PCRE string (as Splunk's mvfind/match compile it, UTF mode) into an equivalent
+ * JavaScript RegExp. Only a subset is modelled; anything else is a ParseError at its position.
+ * PCRE facts used: `$` (no m) matches at the end or before a final newline; `.` (no s) excludes
+ * only `\n`; `\s` is [\t\n\v\f\r ]; `\z`/`\A` are the absolute ends; `\x{h…}` is a code point;
+ * a backslash before any ASCII punctuation is that literal character; `(?i)` folds Unicode case.
+ */
+
+const PCRE_SPACE = "\\t\\n\\v\\f\\r ";
+const cp = (c: string): string => `\\u{${c.codePointAt(0)!.toString(16)}}`;
+
+export function pcreToRegExp(source: string, at: (offset: number) => ParseError): RegExp {
+  let i = 0;
+  let flags = { i: false, s: false };
+  const lead = /^\(\?([a-z]+)\)/.exec(source);
+  if (lead) {
+    for (const f of lead[1]!) {
+      if (f === "i") flags = { ...flags, i: true };
+      else if (f === "s") flags = { ...flags, s: true };
+      else throw at(1 + 2 + lead[1]!.indexOf(f));
+    }
+    i = lead[0].length;
+  }
+  let out = "";
+  let inClass = false;
+  while (i < source.length) {
+    const start = i;
+    const ch = String.fromCodePoint(source.codePointAt(i)!);
+    i += ch.length;
+    if (ch === "\\") {
+      const e = source[i];
+      if (e === undefined) throw at(start);
+      i += 1;
+      if ("dDwW".includes(e)) out += "\\" + e;
+      else if ((e === "b" || e === "B") && !inClass) out += "\\" + e;
+      else if ("tnrf".includes(e)) out += "\\" + e;
+      else if (e === "s") out += inClass ? PCRE_SPACE : `[${PCRE_SPACE}]`;
+      else if (e === "S" && !inClass) out += `[^${PCRE_SPACE}]`;
+      else if (e === "z" && !inClass) out += "(?![\\s\\S])";
+      else if (e === "A" && !inClass) out += "(?<![\\s\\S])";
+      else if (e === "x" && source[i] === "{") {
+        const end = source.indexOf("}", i);
+        const h = end < 0 ? "" : source.slice(i + 1, end);
+        if (!/^[0-9a-fA-F]{1,6}$/.test(h)) throw at(start);
+        out += `\\u{${h}}`;
+        i = end + 1;
+      } else if (/[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e ]/.test(e)) out += cp(e);
+      else throw at(start);
+      continue;
+    }
+    if (inClass) {
+      if (ch === "]") {
+        inClass = false;
+        out += "]";
+      } else if (ch === "[") throw at(start); // could open a POSIX class: outside the subset
+      else out += /[\\\]\[\-^]/.test(ch) ? ch : ch === "/" ? "\\/" : cp(ch);
+      continue;
+    }
+    switch (ch) {
+      case "[":
+        out += "[";
+        if (source[i] === "^") {
+          out += "^";
+          i += 1;
+        }
+        if (source[i] === "]") throw at(i);
+        inClass = true;
+        break;
+      case ".":
+        out += flags.s ? "[\\s\\S]" : "[^\\n]";
+        break;
+      case "^":
+        out += "(?<![\\s\\S])";
+        break;
+      case "$":
+        out += "(?=\\n?(?![\\s\\S]))";
+        break;
+      case "(": {
+        if (source[i] === "?") {
+          const m = /^\?(?::|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>)/.exec(source.slice(i));
+          if (!m) throw at(start);
+          out += "(" + m[0];
+          i += m[0].length;
+        } else out += "(";
+        break;
+      }
+      case ")":
+      case "|":
+      case "*":
+      case "+":
+      case "?":
+        out += ch;
+        break;
+      case "{": {
+        const m = /^\d+(,\d*)?\}/.exec(source.slice(i));
+        if (m) {
+          out += "{" + m[0];
+          i += m[0].length;
+        } else out += "\\{";
+        break;
+      }
+      case "}":
+      case "]":
+        out += "\\" + ch;
+        break;
+      default:
+        out += /[A-Za-z0-9 ]/.test(ch) ? ch : cp(ch);
+    }
+  }
+  if (inClass) throw at(source.length);
+  try {
+    return new RegExp(out, flags.i ? "iu" : "u");
+  } catch {
+    throw at(0);
+  }
+}
