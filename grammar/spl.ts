@@ -1,4 +1,11 @@
-import { CstParser, Lexer, createToken, type CstNode, type IToken, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  Lexer,
+  createToken,
+  type CstNode,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 
 /**
  * The subset of Splunk SPL that sigprism emits (and a little more): a leading search expression,
@@ -11,7 +18,8 @@ import { CstParser, Lexer, createToken, type CstNode, type IToken, type TokenTyp
  */
 
 const Word = createToken({ name: "Word", pattern: /[^\s"'|()=!<>,`]+/ });
-const keyword = (name: string, pattern: RegExp): TokenType => createToken({ name, pattern, longer_alt: Word });
+const keyword = (name: string, pattern: RegExp): TokenType =>
+  createToken({ name, pattern, longer_alt: Word });
 
 export const T = {
   WhiteSpace: createToken({ name: "WhiteSpace", pattern: /\s+/, group: Lexer.SKIPPED }),
@@ -38,12 +46,32 @@ export const T = {
 } as const;
 
 const ALL_TOKENS: TokenType[] = [
-  T.WhiteSpace, T.Pipe, T.LParen, T.RParen, T.Comma, T.DQString, T.SQField,
-  T.EqEq, T.NotEq, T.LtEq, T.GtEq, T.Lt, T.Gt, T.Eq,
-  T.And, T.Or, T.Not, T.Where, T.Search, T.Word,
+  T.WhiteSpace,
+  T.Pipe,
+  T.LParen,
+  T.RParen,
+  T.Comma,
+  T.DQString,
+  T.SQField,
+  T.EqEq,
+  T.NotEq,
+  T.LtEq,
+  T.GtEq,
+  T.Lt,
+  T.Gt,
+  T.Eq,
+  T.And,
+  T.Or,
+  T.Not,
+  T.Where,
+  T.Search,
+  T.Word,
 ];
 
-export const splLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: false, positionTracking: "full" });
+export const splLexer = new Lexer(ALL_TOKENS, {
+  ensureOptimizations: false,
+  positionTracking: "full",
+});
 
 class SplParser extends CstParser {
   constructor() {
@@ -119,7 +147,10 @@ class SplParser extends CstParser {
   });
 
   searchTerm = this.RULE("searchTerm", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Word, { LABEL: "left" }) }, { ALT: () => this.CONSUME(T.DQString, { LABEL: "left" }) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Word, { LABEL: "left" }) },
+      { ALT: () => this.CONSUME(T.DQString, { LABEL: "left" }) },
+    ]);
     this.OPTION(() => {
       this.OR2([
         { ALT: () => this.CONSUME(T.Eq, { LABEL: "op" }) },
@@ -129,7 +160,10 @@ class SplParser extends CstParser {
         { ALT: () => this.CONSUME(T.LtEq, { LABEL: "op" }) },
         { ALT: () => this.CONSUME(T.GtEq, { LABEL: "op" }) },
       ]);
-      this.OR3([{ ALT: () => this.CONSUME2(T.Word, { LABEL: "right" }) }, { ALT: () => this.CONSUME2(T.DQString, { LABEL: "right" }) }]);
+      this.OR3([
+        { ALT: () => this.CONSUME2(T.Word, { LABEL: "right" }) },
+        { ALT: () => this.CONSUME2(T.DQString, { LABEL: "right" }) },
+      ]);
     });
   });
 
@@ -219,7 +253,10 @@ export interface SplSyntaxError {
 /** Lex and parse; the CST of `pipeline`, or the first error with its offset. */
 export function parseSpl(text: string): { cst: CstNode; errors: readonly SplSyntaxError[] } {
   const lexed = splLexer.tokenize(text);
-  const errors: SplSyntaxError[] = lexed.errors.map((e) => ({ message: `unexpected character '${text.slice(e.offset, e.offset + e.length)}'`, offset: e.offset }));
+  const errors: SplSyntaxError[] = lexed.errors.map((e) => ({
+    message: `unexpected character '${text.slice(e.offset, e.offset + e.length)}'`,
+    offset: e.offset,
+  }));
   splParser.input = lexed.tokens;
   const cst = splParser.pipeline();
   for (const e of splParser.errors) {

@@ -1,5 +1,5 @@
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
-import { and, not, or, type Expr } from "./ir.js";
+import { and, type Expr } from "./ir.js";
 import { backendFor } from "./backends/registry.js";
 import type { BackendContext, CompileOptions } from "./backends/types.js";
 import { compileDetection } from "./sigma/normalize.js";
@@ -35,7 +35,7 @@ export function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
   return filter.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name));
 }
 
-/** Rule → IR; each applicable filter becomes `and not (filter)`. */
+/** Rule → IR; each applicable filter's condition is ANDed onto the rule's. */
 export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): RuleIR {
   const diagnostics: Diagnostic[] = [];
   const base = compileDetection({
@@ -68,7 +68,9 @@ export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): 
     applied.push(filter);
     exclusions.push(compiled.ir);
   }
-  const ir = exclusions.length ? and([base.ir, not(or(exclusions))]) : base.ir;
+  // pySigma and the filter documentation: the filter's condition is ANDed onto the rule's; an
+  // exclusion is written in the filter itself as `condition: not selection`.
+  const ir = exclusions.length ? and([base.ir, ...exclusions]) : base.ir;
   return { rule, ir, diagnostics, filters: applied };
 }
 
@@ -121,7 +123,8 @@ export async function compileForTarget(
       },
     ]);
   }
-  const mapping = findLogsource(config, rule);
+  // The JS predicate reads raw event paths: its map is the identity for every logsource.
+  const mapping = target === "js" ? undefined : findLogsource(config, rule);
   if (mapping === undefined && target !== "js") {
     diagnostics.push({
       severity: "warning",

@@ -60,7 +60,8 @@ export class BlockBuilder {
       if (this.foldBuffer.length < length) this.foldBuffer = Buffer.allocUnsafeSlow(length * 2);
       folded = this.foldBuffer.subarray(0, length);
       const nonAscii = foldAscii(raw, folded, length);
-      if (nonAscii) for (const seq of HAZARD_SEQUENCES) markOccurrences(raw, length, seq, starts, hazard);
+      if (nonAscii)
+        for (const seq of HAZARD_SEQUENCES) markOccurrences(raw, length, seq, starts, hazard);
     }
     return { raw, folded, length, starts, ends, count, escaped, hazard };
   }

@@ -64,7 +64,7 @@ export async function* frames(
     const last = buf.lastIndexOf(10, filled - 1);
     if (last === -1) {
       // No newline in the buffer yet: all of it is one line. Grow (above), or give up on it.
-      if (filled >= maxLineBytes) {
+      if (filled > maxLineBytes) {
         skipped = filled;
         filled = 0;
       }

@@ -65,7 +65,8 @@ function splitRuns(text: string, folded: boolean): Run[] {
   let start = 0;
   let index = 0;
   const flush = (end: number): void => {
-    if (current !== "") runs.push({ text: current, atStart: start === 0, atEnd: end === text.length });
+    if (current !== "")
+      runs.push({ text: current, atStart: start === 0, atEnd: end === text.length });
     current = "";
   };
   for (const ch of text) {

@@ -17,8 +17,7 @@ import { boolLiteral, patternLiterals, type Literal } from "./literals.js";
  *     keys may be escaped; only values are looked for.
  */
 export type Requirement =
-  | { readonly kind: "never" }
-  | { readonly kind: "clauses"; readonly clauses: readonly Clause[] };
+  { readonly kind: "never" } | { readonly kind: "clauses"; readonly clauses: readonly Clause[] };
 
 export type Clause = readonly Literal[];
 

@@ -88,6 +88,7 @@ interface CompiledRule<R> {
 export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise<ScanSummary> {
   const started = performance.now();
   const usePrefilter = options.prefilter ?? true;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   const compiled: CompiledRule<R>[] = options.rules.map((rule) => ({
     rule,
     prefilter: compilePrefilter(rule.ir),
@@ -118,14 +119,15 @@ export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise
     }
     const stats = { bytes: 0 };
     try {
-      for await (const frame of frames(source, options.maxLineBytes ?? DEFAULT_MAX_LINE, stats)) {
+      for await (const frame of frames(source, maxLineBytes, stats)) {
         if (frame.kind === "overlong") {
           state.line++;
-          malformed(state.line, `line of ${frame.bytes} bytes exceeds the line limit`);
+          malformed(state.line, overlong(frame.bytes));
           continue;
         }
         const block = builder.build(frame.raw, frame.length);
-        totals.parsed += scanBlock(block, compiled, usePrefilter, file, state.line, options, malformed);
+        const context = { file, lineBase: state.line, usePrefilter, maxLineBytes, malformed };
+        totals.parsed += scanBlock(block, compiled, context, options);
         state.line += block.count;
       }
     } finally {
@@ -157,16 +159,27 @@ export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise
   };
 }
 
+interface BlockContext {
+  readonly file: string;
+  /** Lines of this input before the block. */
+  readonly lineBase: number;
+  readonly usePrefilter: boolean;
+  readonly maxLineBytes: number;
+  readonly malformed: (line: number, reason: string) => void;
+}
+
+function overlong(bytes: number): string {
+  return `line of ${bytes} bytes exceeds the line limit`;
+}
+
 /** Returns how many lines were parsed. */
 function scanBlock<R extends ScanRule>(
   block: Block,
   compiled: readonly CompiledRule<R>[],
-  usePrefilter: boolean,
-  file: string,
-  lineBase: number,
+  context: BlockContext,
   options: ScanOptions<R>,
-  malformed: (line: number, reason: string) => void,
 ): number {
+  const { file, lineBase, usePrefilter, maxLineBytes, malformed } = context;
   for (const c of compiled) {
     if (c.marks.flags.length < block.count) c.marks.flags = new Uint8Array(block.count * 2);
     const flags = c.marks.flags;
@@ -185,6 +198,10 @@ function scanBlock<R extends ScanRule>(
     const s = block.starts[i]!;
     const e = block.ends[i]!;
     const lineNo = lineBase + i + 1;
+    if (e - s > maxLineBytes) {
+      malformed(lineNo, overlong(e - s));
+      continue;
+    }
     if (!wanted) {
       const shape = objectShape(raw, s, e);
       if (shape === "bad") malformed(lineNo, "not a JSON object");

@@ -86,9 +86,14 @@ export function sourceFromBytes(path: string, bytes: Uint8Array): ReadResult {
   return problem === undefined ? { source, diagnostics: [] } : { diagnostics: [problem] };
 }
 
-/** Text already decoded (stdin, tests) as a SourceFile: a leading BOM is dropped, nothing else changes. */
+/**
+ * Text already decoded (stdin, tests) as a SourceFile: a leading BOM is dropped, and a lone CR
+ * (old Mac line ends) becomes LF. YAML reads a lone CR as a line break but `locate` counts only
+ * LF, so without this every position in such a file would be "line 1". The swap keeps every
+ * offset and does not change what YAML reads (it normalizes line breaks to LF anyway).
+ */
 export function sourceFromText(path: string, text: string): SourceFile {
-  return { path, text: stripBom(text) };
+  return { path, text: stripBom(text).replace(/\r(?!\n)/g, "\n") };
 }
 
 /**

@@ -45,8 +45,8 @@ export interface SigmaRule extends DocumentBase {
 }
 
 /**
- * A Sigma filter (meta-rule, spec 2.x): its selection(s) and condition are ANDed as
- * `and not (...)` onto each rule it names (by id or name).
+ * A Sigma filter (meta-rule, spec 2.x): its condition is ANDed onto the condition of each rule it
+ * names (by id or name). Exclusions say so themselves: `condition: not selection`.
  */
 export interface SigmaFilter extends DocumentBase {
   readonly kind: "filter";

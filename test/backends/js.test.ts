@@ -45,10 +45,7 @@ function context(r: SigmaRule = rule(), mapped = true): BackendContext {
   return { rule: r, config, mapping: mapped ? findLogsource(config, r) : undefined, options: {} };
 }
 
-async function emit(
-  ir: Expr,
-  ctx: BackendContext = context(rule(), false),
-): Promise<string> {
+async function emit(ir: Expr, ctx: BackendContext = context(rule(), false)): Promise<string> {
   const { effective, diagnostics } = jsBackend.lower(ir, ctx);
   expect(diagnostics).toEqual([]);
   return jsBackend.artifact("module", jsBackend.query(effective, ctx), effective, ctx);
@@ -120,6 +117,20 @@ describe("query text", () => {
     expect(jsBackend.query(ir, ctx)).toBe(
       `($some(event, "responseStatus.code", (v) => $num(v) >= 400) || $some(event, "verb", (v) => $includes($text(v), "\\"'\\\\"))) && ` +
         `$some(event, "user.username", (v) => $some(event, "objectRef.name", (w) => $ref(v, w, "endswith", false)))`,
+    );
+  });
+
+  it("shares one lookup among the value tests of a field inside an OR", () => {
+    const ir: Expr = {
+      kind: "or",
+      items: [
+        m("verb", pat([T("get")])),
+        m("objectRef.namespace", { kind: "null" }),
+        m("verb", pat([T("LIST")])),
+      ],
+    };
+    expect(jsBackend.query(ir, ctx)).toBe(
+      `$some(event, "verb", (v) => $lower(v) === "get" || $lower(v) === "list") || !$present(event, "objectRef.namespace")`,
     );
   });
 

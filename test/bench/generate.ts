@@ -31,9 +31,32 @@ export function prng(seed: number): () => number {
   };
 }
 
-const NODES = Array.from({ length: 40 }, (_, i) => `ip-10-0-${(i * 7) % 256}-${(i * 13) % 256}.ec2.internal`);
-const NAMESPACES = ["kube-system", "default", "monitoring", "ingress-nginx", "payments", "cert-manager", "argocd", "logging"];
-const SERVICE_ACCOUNTS = ["default", "coredns", "aws-node", "ebs-csi-controller-sa", "prometheus", "fluent-bit", "argocd-server", "payments-api", "ingress-nginx", "cert-manager"];
+const NODES = Array.from(
+  { length: 40 },
+  (_, i) => `ip-10-0-${(i * 7) % 256}-${(i * 13) % 256}.ec2.internal`,
+);
+const NAMESPACES = [
+  "kube-system",
+  "default",
+  "monitoring",
+  "ingress-nginx",
+  "payments",
+  "cert-manager",
+  "argocd",
+  "logging",
+];
+const SERVICE_ACCOUNTS = [
+  "default",
+  "coredns",
+  "aws-node",
+  "ebs-csi-controller-sa",
+  "prometheus",
+  "fluent-bit",
+  "argocd-server",
+  "payments-api",
+  "ingress-nginx",
+  "cert-manager",
+];
 const CONTROLLERS = [
   "system:kube-controller-manager",
   "system:kube-scheduler",
@@ -102,11 +125,18 @@ class EventFactory {
     this.clock += Math.floor(this.rand() * 4) + 1;
     const received = new Date(this.clock);
     const done = new Date(this.clock + Math.floor(this.rand() * 30));
-    const iso = (d: Date): string => d.toISOString().replace("Z", "") + this.hex(3).replace(/\D/g, "0") + "Z";
+    const iso = (d: Date): string =>
+      d.toISOString().replace("Z", "") + this.hex(3).replace(/\D/g, "0") + "Z";
     return { requestReceivedTimestamp: iso(received), stageTimestamp: iso(done) };
   }
 
-  private base(verb: string, uri: string, user: object, agent: string, objectRef: object): Record<string, unknown> {
+  private base(
+    verb: string,
+    uri: string,
+    user: object,
+    agent: string,
+    objectRef: object,
+  ): Record<string, unknown> {
     return {
       kind: "Event",
       apiVersion: "audit.k8s.io/v1",
@@ -122,8 +152,16 @@ class EventFactory {
     };
   }
 
-  private finish(e: Record<string, unknown>, code: number, decision: string, reason: string): Record<string, unknown> {
-    e["responseStatus"] = code >= 400 ? { metadata: {}, status: "Failure", reason: "Forbidden", code } : { metadata: {}, code };
+  private finish(
+    e: Record<string, unknown>,
+    code: number,
+    decision: string,
+    reason: string,
+  ): Record<string, unknown> {
+    e["responseStatus"] =
+      code >= 400
+        ? { metadata: {}, status: "Failure", reason: "Forbidden", code }
+        : { metadata: {}, code };
     Object.assign(e, this.times());
     e["annotations"] = {
       "authorization.k8s.io/decision": decision,
@@ -166,14 +204,25 @@ class EventFactory {
       : {
           username: this.pick(CONTROLLERS),
           uid: this.uuid(),
-          groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
+          groups: [
+            "system:serviceaccounts",
+            "system:serviceaccounts:kube-system",
+            "system:authenticated",
+          ],
           extra: { "authentication.kubernetes.io/credential-id": [`JTI=${this.uuid()}`] },
         };
     const objectRef: Record<string, string> = { resource, namespace: ns, apiVersion: "v1" };
     if (group !== "") objectRef["apiGroup"] = group;
     if (verb === "get") objectRef["name"] = name;
     const e = this.base(verb, uri, user, byNode ? USER_AGENTS.kubelet : USER_AGENTS.kcm, objectRef);
-    return this.finish(e, 200, "allow", byNode ? "" : `RBAC: allowed by ClusterRoleBinding "system:controller:${resource}" of ClusterRole "system:controller:${resource}" to ServiceAccount "${resource}-controller/kube-system"`);
+    return this.finish(
+      e,
+      200,
+      "allow",
+      byNode
+        ? ""
+        : `RBAC: allowed by ClusterRoleBinding "system:controller:${resource}" of ClusterRole "system:controller:${resource}" to ServiceAccount "${resource}-controller/kube-system"`,
+    );
   }
 
   leaseUpdate(): Record<string, unknown> {
@@ -193,13 +242,23 @@ class EventFactory {
     e["requestObject"] = {
       kind: "Lease",
       apiVersion: "coordination.k8s.io/v1",
-      metadata: { name: node, namespace: "kube-node-lease", ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node, uid: this.uuid() }] },
+      metadata: {
+        name: node,
+        namespace: "kube-node-lease",
+        ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node, uid: this.uuid() }],
+      },
       spec: { holderIdentity: node, leaseDurationSeconds: 40, renewTime: times.stageTimestamp },
     };
     return this.finish(e, 200, "allow", "");
   }
 
-  tokenRequest(user: object, agent: string, ns: string, sa: string, code: number): Record<string, unknown> {
+  tokenRequest(
+    user: object,
+    agent: string,
+    ns: string,
+    sa: string,
+    code: number,
+  ): Record<string, unknown> {
     const uri = `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`;
     const e = this.base("create", uri, user, agent, {
       resource: "serviceaccounts",
@@ -226,47 +285,98 @@ class EventFactory {
         kind: "TokenRequest",
         apiVersion: "authentication.k8s.io/v1",
         metadata: { name: sa, namespace: ns, creationTimestamp: "2025-09-01T00:00:00Z" },
-        spec: { audiences: ["https://kubernetes.default.svc"], expirationSeconds: 3607, boundObjectRef: { kind: "Pod", apiVersion: "v1", name: pod } },
+        spec: {
+          audiences: ["https://kubernetes.default.svc"],
+          expirationSeconds: 3607,
+          boundObjectRef: { kind: "Pod", apiVersion: "v1", name: pod },
+        },
         status: { token: "[REDACTED]", expirationTimestamp: "2025-09-01T01:00:07Z" },
       };
       e["annotations"] = {};
     }
-    const finished = this.finish(e, code, code < 400 ? "allow" : "forbid", code < 400 ? "" : "no relationship found between node and this object");
-    if (code < 400) (finished["annotations"] as Record<string, string>)["authentication.kubernetes.io/issued-credential-id"] = `JTI=${this.uuid()}`;
+    const finished = this.finish(
+      e,
+      code,
+      code < 400 ? "allow" : "forbid",
+      code < 400 ? "" : "no relationship found between node and this object",
+    );
+    if (code < 400)
+      (finished["annotations"] as Record<string, string>)[
+        "authentication.kubernetes.io/issued-credential-id"
+      ] = `JTI=${this.uuid()}`;
     return finished;
   }
 
   kubeletTokenRequest(): Record<string, unknown> {
     const node = this.pick(NODES);
-    return this.tokenRequest(this.nodeUser(node), USER_AGENTS.kubelet, this.pick(NAMESPACES), this.pick(SERVICE_ACCOUNTS), this.rand() < 0.98 ? 201 : 403);
+    return this.tokenRequest(
+      this.nodeUser(node),
+      USER_AGENTS.kubelet,
+      this.pick(NAMESPACES),
+      this.pick(SERVICE_ACCOUNTS),
+      this.rand() < 0.98 ? 201 : 403,
+    );
   }
 
   controllerTokenRequest(): Record<string, unknown> {
     const user = { username: "system:kube-controller-manager", groups: ["system:authenticated"] };
-    return this.tokenRequest(user, USER_AGENTS.kcm, "kube-system", this.pick(SERVICE_ACCOUNTS), 201);
+    return this.tokenRequest(
+      user,
+      USER_AGENTS.kcm,
+      "kube-system",
+      this.pick(SERVICE_ACCOUNTS),
+      201,
+    );
   }
 
   suspiciousTokenRequest(): Record<string, unknown> {
     const username = this.pick(SUSPICIOUS_USERS);
     const user = { username, uid: this.uuid(), groups: ["system:authenticated", "dev-admins"] };
-    return this.tokenRequest(user, this.pick([USER_AGENTS.kubectl, USER_AGENTS.client]), this.pick(NAMESPACES), this.pick(SERVICE_ACCOUNTS), this.rand() < 0.8 ? 201 : 403);
+    return this.tokenRequest(
+      user,
+      this.pick([USER_AGENTS.kubectl, USER_AGENTS.client]),
+      this.pick(NAMESPACES),
+      this.pick(SERVICE_ACCOUNTS),
+      this.rand() < 0.8 ? 201 : 403,
+    );
   }
 
   /** A kubectl apply of a ConfigMap: the last-applied annotation puts escaped JSON (`\"`) on the line. */
   userApply(): Record<string, unknown> {
     const ns = this.pick(NAMESPACES);
     const name = `app-config-${this.hex(4)}`;
-    const user = { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
-    const e = this.base("patch", `/api/v1/namespaces/${ns}/configmaps/${name}?fieldManager=kubectl-client-side-apply`, user, USER_AGENTS.kubectl, {
-      resource: "configmaps",
-      namespace: ns,
-      name,
-      apiVersion: "v1",
-    });
+    const user = {
+      username: "kubernetes-admin",
+      groups: ["system:masters", "system:authenticated"],
+    };
+    const e = this.base(
+      "patch",
+      `/api/v1/namespaces/${ns}/configmaps/${name}?fieldManager=kubectl-client-side-apply`,
+      user,
+      USER_AGENTS.kubectl,
+      {
+        resource: "configmaps",
+        namespace: ns,
+        name,
+        apiVersion: "v1",
+      },
+    );
     e["level"] = "Request";
-    const data = { "app.yaml": `replicas: ${Math.floor(this.rand() * 9)}\nlog: info\npath: C:\\data\\${this.hex(4)}` };
+    const data = {
+      "app.yaml": `replicas: ${Math.floor(this.rand() * 9)}\nlog: info\npath: C:\\data\\${this.hex(4)}`,
+    };
     e["requestObject"] = {
-      metadata: { annotations: { "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", data, metadata: { name, namespace: ns } }) + "\n" } },
+      metadata: {
+        annotations: {
+          "kubectl.kubernetes.io/last-applied-configuration":
+            JSON.stringify({
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              data,
+              metadata: { name, namespace: ns },
+            }) + "\n",
+        },
+      },
       data,
     };
     return this.finish(e, 200, "allow", "");
@@ -300,7 +410,9 @@ export const CACHE_DIR = join(process.cwd(), ".cache", "bench");
  * and returns its path. Written to a temporary name first, so an interrupted run leaves no
  * half file that a later run would trust.
  */
-export async function ensureAuditLog(options: GenerateOptions & { readonly gzip?: boolean }): Promise<string> {
+export async function ensureAuditLog(
+  options: GenerateOptions & { readonly gzip?: boolean },
+): Promise<string> {
   mkdirSync(CACHE_DIR, { recursive: true });
   const share = options.suspiciousShare ?? 0.0005;
   const name = `audit-${options.events}-s${options.seed}-p${share}.ndjson${options.gzip === true ? ".gz" : ""}`;

@@ -61,7 +61,11 @@ export const TOKEN_REQUEST_IR: Expr = and([
 ]);
 
 /** Failed requests: a numeric comparison, which yields no required literal at all. */
-export const FAILED_REQUEST_IR: Expr = match("responseStatus.code", { kind: "number", op: "gte", value: 400 });
+export const FAILED_REQUEST_IR: Expr = match("responseStatus.code", {
+  kind: "number",
+  op: "gte",
+  value: 400,
+});
 
 export const TOKEN_REQUEST_RULE: ScanRule = {
   id: "b622e4fe-a0c3-487c-a6f1-19b0b815da8b",

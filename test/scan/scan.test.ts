@@ -61,7 +61,7 @@ beforeAll(() => {
 describe("scan agrees with the reference evaluator", () => {
   it("on a generated log: same matching lines for every rule, prefilter on and off", async () => {
     expect(want.get(TOKEN_REQUEST_RULE.id)!.length).toBeGreaterThan(100);
-    expect(want.get(FAILED_REQUEST_RULE.id)!.length).toBeGreaterThan(100);
+    expect(want.get(FAILED_REQUEST_RULE.id)!.length).toBeGreaterThan(20);
     for (const prefilter of [true, false]) {
       const { matches, malformed, summary } = await run([logPath], { prefilter });
       expect(matches).toEqual(want);
@@ -138,7 +138,6 @@ describe("inputs", () => {
 });
 
 describe("bad lines", () => {
-  const token = lines[0] ?? "";
   const suspicious = (): string =>
     lines.find((l) => l.includes('"username":"alice@example.com"') && l.includes('"code":201'))!;
 
@@ -172,7 +171,6 @@ describe("bad lines", () => {
       [path, 4, "not a JSON object"],
       [path, 9, "not a JSON object"],
     ]);
-    expect(token).not.toBe("");
   });
 
   it("handles a 50 MB line that matches and a 50 MB line that is not JSON", async () => {

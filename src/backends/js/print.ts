@@ -23,6 +23,12 @@ export type FieldNamer = (field: string, origin: Loc) => string;
 
 const lit = (s: string): string => JSON.stringify(s);
 
+type ValueTest = Exclude<Test, { kind: "null" | "exists" }>;
+interface ValueMatch {
+  readonly match: MatchExpr;
+  readonly test: ValueTest;
+}
+
 function numberLiteral(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Infinity) return "Infinity";
@@ -60,7 +66,7 @@ class Printer {
       case "and":
         return e.items.map((i) => this.operand(i)).join(" && ");
       case "or":
-        return e.items.map((i) => this.operand(i)).join(" || ");
+        return this.or(e.items);
       case "match":
         return this.match(e);
       default:
@@ -72,6 +78,39 @@ class Printer {
   private operand(e: Expr): string {
     const text = this.expr(e);
     return e.kind === "and" || e.kind === "or" ? `(${text})` : text;
+  }
+
+  /**
+   * "some value of f passes A" or "some value of f passes B" is "some value of f passes A or B",
+   * so the value tests on one field inside an OR share a single lookup (Sigma value lists).
+   */
+  private or(items: readonly Expr[]): string {
+    const groups: (Expr | { field: string | null; matches: ValueMatch[] })[] = [];
+    const byField = new Map<string | null, { field: string | null; matches: ValueMatch[] }>();
+    for (const item of items) {
+      if (item.kind !== "match" || item.test.kind === "null" || item.test.kind === "exists") {
+        groups.push(item);
+        continue;
+      }
+      const vm: ValueMatch = { match: item, test: item.test };
+      const group = byField.get(item.field);
+      if (group !== undefined) {
+        group.matches.push(vm);
+        continue;
+      }
+      const fresh = { field: item.field, matches: [vm] };
+      byField.set(item.field, fresh);
+      groups.push(fresh);
+    }
+    return groups
+      .map((g) => {
+        if ("kind" in g) return this.operand(g);
+        const first = g.matches[0]!.match;
+        const path = g.field === null ? "null" : lit(this.field(g.field, first.origin));
+        const tests = g.matches.map(({ match, test }) => this.valueTest(match, test, "v"));
+        return `${this.use("$some")}(event, ${path}, (v) => ${tests.join(" || ")})`;
+      })
+      .join(" || ");
   }
 
   private match(m: MatchExpr): string {

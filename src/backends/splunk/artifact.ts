@@ -10,14 +10,21 @@ import { ALERT_SEVERITY } from "./dialect.js";
  */
 
 function refuse(ctx: BackendContext, message: string): never {
-  throw new DiagnosticError({ severity: "error", code: "ARTIFACT_VALUE", message, file: ctx.rule.source.path, target: "splunk" });
+  throw new DiagnosticError({
+    severity: "error",
+    code: "ARTIFACT_VALUE",
+    message,
+    file: ctx.rule.source.path,
+    target: "splunk",
+  });
 }
 
 /** `key = value`, multi-line values continued with a trailing backslash. */
 export function confLine(key: string, value: string, ctx: BackendContext): string {
   const lines = value.split(/\r?\n/);
   for (const l of lines.slice(0, -1)) {
-    if (l.endsWith("\\")) refuse(ctx, `${key}: a line ending in a backslash cannot be continued in a .conf value`);
+    if (l.endsWith("\\"))
+      refuse(ctx, `${key}: a line ending in a backslash cannot be continued in a .conf value`);
   }
   if (lines.length > 1 && lines[lines.length - 1]!.endsWith("\\"))
     refuse(ctx, `${key}: a value ending in a backslash cannot be written in a .conf file`);
@@ -32,8 +39,10 @@ function setting(ctx: BackendContext, key: string): string {
 
 export function savedSearchStanza(query: string, ctx: BackendContext): string {
   const rule = ctx.rule;
-  if (/[\r\n]/.test(rule.title) || rule.title.trim() === "") refuse(ctx, "the rule title cannot be a stanza name (empty or multi-line)");
-  if (query.endsWith("\\")) refuse(ctx, "the query ends in a backslash, which .conf would read as a continuation");
+  if (/[\r\n]/.test(rule.title) || rule.title.trim() === "")
+    refuse(ctx, "the rule title cannot be a stanza name (empty or multi-line)");
+  if (query.endsWith("\\"))
+    refuse(ctx, "the query ends in a backslash, which .conf would read as a continuation");
   const level = rule.level ?? "medium";
   const description = (rule.description ?? rule.title).trimEnd();
   const lines = [

@@ -18,7 +18,12 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
   const diagnostics: Diagnostic[] = [];
   const file = ctx.rule.source.path;
-  const report = (m: MatchExpr, severity: "error" | "warning", code: string, message: string): void => {
+  const report = (
+    m: MatchExpr,
+    severity: "error" | "warning",
+    code: string,
+    message: string,
+  ): void => {
     diagnostics.push({
       severity,
       code,
@@ -42,7 +47,12 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       throw e;
     }
     if (SPL.where.badFieldChar.test(mapped)) {
-      report(m, "error", "UNSUPPORTED_FIELD_NAME", `field name '${mapped}' cannot be quoted in SPL (quote, backslash or control character)`);
+      report(
+        m,
+        "error",
+        "UNSUPPORTED_FIELD_NAME",
+        `field name '${mapped}' cannot be quoted in SPL (quote, backslash or control character)`,
+      );
       return false;
     }
     return true;
@@ -50,7 +60,12 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
 
   const lowerMatch = (m: MatchExpr): Expr => {
     if (m.field === null) {
-      report(m, "error", "UNSUPPORTED_KEYWORD", "keyword (field-less) values are not supported: Splunk bare terms search raw-text index terms, not field values");
+      report(
+        m,
+        "error",
+        "UNSUPPORTED_KEYWORD",
+        "keyword (field-less) values are not supported: Splunk bare terms search raw-text index terms, not field values",
+      );
       return m;
     }
     if (!checkField(m, m.field)) return m;
@@ -58,16 +73,32 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     switch (t.kind) {
       case "pattern":
         if (t.pattern.some((p) => p.kind === "text" && LONE_SURROGATE.test(p.text)))
-          report(m, "error", "UNSUPPORTED_VALUE", "a value with an unpaired surrogate cannot be written as UTF-8");
+          report(
+            m,
+            "error",
+            "UNSUPPORTED_VALUE",
+            "a value with an unpaired surrogate cannot be written as UTF-8",
+          );
         return m;
       case "regex": {
         const tr = jsToPcre(t.source, t.flags);
-        if (!tr.ok) report(m, "error", "UNSUPPORTED_REGEX", `regular expression /${t.source}/ cannot be written as PCRE: ${tr.reason}`);
+        if (!tr.ok)
+          report(
+            m,
+            "error",
+            "UNSUPPORTED_REGEX",
+            `regular expression /${t.source}/ cannot be written as PCRE: ${tr.reason}`,
+          );
         return m;
       }
       case "cidr": {
         if (t.version === 6) {
-          report(m, "error", "UNSUPPORTED_CIDR_IPV6", "IPv6 networks are not supported by the Splunk backend");
+          report(
+            m,
+            "error",
+            "UNSUPPORTED_CIDR_IPV6",
+            "IPv6 networks are not supported by the Splunk backend",
+          );
           return m;
         }
         report(
@@ -79,19 +110,38 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         return {
           kind: "match",
           field: m.field,
-          test: { kind: "regex", source: ipv4NetworkRegex(t.network, t.prefix), flags: { i: false, m: false, s: false } },
+          test: {
+            kind: "regex",
+            source: ipv4NetworkRegex(t.network, t.prefix),
+            flags: { i: false, m: false, s: false },
+          },
           origin: m.origin,
         };
       }
       case "number":
         if (!Number.isFinite(t.value) || !PLAIN_NUMBER.test(String(t.value)))
-          report(m, "error", "UNSUPPORTED_NUMBER", `number ${t.value} cannot be written as an eval literal`);
+          report(
+            m,
+            "error",
+            "UNSUPPORTED_NUMBER",
+            `number ${t.value} cannot be written as an eval literal`,
+          );
         return m;
       case "fieldref":
-        report(m, "error", "UNSUPPORTED_FIELDREF", "field references are not supported by the Splunk backend");
+        report(
+          m,
+          "error",
+          "UNSUPPORTED_FIELDREF",
+          "field references are not supported by the Splunk backend",
+        );
         return m;
       case "timepart":
-        report(m, "error", "UNSUPPORTED_TIMEPART", "time-part modifiers are not supported by the Splunk backend");
+        report(
+          m,
+          "error",
+          "UNSUPPORTED_TIMEPART",
+          "time-part modifiers are not supported by the Splunk backend",
+        );
         return m;
       case "bool":
       case "null":

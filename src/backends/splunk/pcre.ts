@@ -59,7 +59,8 @@ export function anchoredPatterns(patterns: readonly Pattern[], cased: boolean): 
 
 // ---- JavaScript regex (the IR's dialect) → PCRE ----
 
-export type Translation = { readonly ok: true; readonly pcre: string } | { readonly ok: false; readonly reason: string };
+export type Translation =
+  { readonly ok: true; readonly pcre: string } | { readonly ok: false; readonly reason: string };
 
 /** JavaScript's \s, spelled out (PCRE's \s is ASCII only). */
 const JS_SPACE =
@@ -98,7 +99,8 @@ export function jsToPcre(source: string, flags: RegexFlags): Translation {
       } else if (e === "u" && /^\{[0-9a-fA-F]{1,6}\}/.test(source.slice(i))) {
         const end = source.indexOf("}", i);
         const cp = parseInt(source.slice(i + 1, end), 16);
-        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return fail("invalid code point escape");
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+          return fail("invalid code point escape");
         out += hex(cp);
         i = end + 1;
       } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(source.slice(i, i + 4))) {
@@ -129,7 +131,7 @@ export function jsToPcre(source: string, flags: RegexFlags): Translation {
         continue;
       }
       case ".":
-        out += flags.s ? "[\\s\\S]" : `[^${JS_EOL}]`;
+        out += flags.s ? "[\\d\\D]" : `[^${JS_EOL}]`;
         break;
       case "^":
         out += flags.m ? `(?:\\A|(?<=[${JS_EOL}]))` : "\\A";

@@ -82,7 +82,8 @@ function internal(m: MatchExpr | undefined, what: string): never {
 
 /** Print a searchable expression; `field` maps a Sigma field to the Splunk field name. */
 export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
-  const child = (c: Expr): string => (c.kind === "and" || c.kind === "or" ? `(${printSearch(c, field)})` : printSearch(c, field));
+  const child = (c: Expr): string =>
+    c.kind === "and" || c.kind === "or" ? `(${printSearch(c, field)})` : printSearch(c, field);
   switch (e.kind) {
     case "and":
       return e.items.map(child).join(SPL.search.and);
@@ -95,8 +96,12 @@ export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
     case "match": {
       const name = searchField(field(e));
       const t = e.test;
-      if (t.kind === "pattern") return name + SPL.search.eq + quote(globText(t.pattern), SPL.search.quote, SPL.search.escapes);
-      if (t.kind === "bool") return name + SPL.search.eq + quote(String(t.value), SPL.search.quote, SPL.search.escapes);
+      if (t.kind === "pattern")
+        return (
+          name + SPL.search.eq + quote(globText(t.pattern), SPL.search.quote, SPL.search.escapes)
+        );
+      if (t.kind === "bool")
+        return name + SPL.search.eq + quote(String(t.value), SPL.search.quote, SPL.search.escapes);
       return internal(e, `test ${t.kind} is not searchable`);
     }
     default:

@@ -9,7 +9,13 @@ import { anchoredPatterns, jsToPcre } from "./pcre.js";
  * null for a missing field; patterns become anchored PCRE, `(?i)` unless cased.
  */
 
-const NUMBER_OPS: Readonly<Record<NumberOp, string>> = { eq: "==", lt: "<", lte: "<=", gt: ">", gte: ">=" };
+const NUMBER_OPS: Readonly<Record<NumberOp, string>> = {
+  eq: "==",
+  lt: "<",
+  lte: "<=",
+  gt: ">",
+  gte: ">=",
+};
 /** The reference evaluator's numeric strings; tonumber() is only applied to these. */
 const NUMERIC_PCRE = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\z";
 
@@ -17,7 +23,14 @@ const str = (s: string): string => quote(s, SPL.where.quote, SPL.where.escapes);
 
 export function whereField(name: string, m: MatchExpr): string {
   if (SPL.where.badFieldChar.test(name))
-    throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_FIELD_NAME", message: `field name '${name}' cannot be quoted in SPL`, file: "", loc: m.origin, target: "splunk" });
+    throw new DiagnosticError({
+      severity: "error",
+      code: "UNSUPPORTED_FIELD_NAME",
+      message: `field name '${name}' cannot be quoted in SPL`,
+      file: "",
+      loc: m.origin,
+      target: "splunk",
+    });
   return `'${name}'`;
 }
 
@@ -29,13 +42,23 @@ function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
       return SPL.where.anyMatches(f, str(anchoredPatterns([t.pattern], t.cased)));
     case "regex": {
       const tr = jsToPcre(t.source, t.flags);
-      if (!tr.ok) throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_REGEX", message: tr.reason, file: "", loc: m.origin, target: "splunk" });
+      if (!tr.ok)
+        throw new DiagnosticError({
+          severity: "error",
+          code: "UNSUPPORTED_REGEX",
+          message: tr.reason,
+          file: "",
+          loc: m.origin,
+          target: "splunk",
+        });
       return SPL.where.anyMatches(f, str(tr.pcre));
     }
     case "bool":
       return SPL.where.anyMatches(f, str(`(?i)^${t.value}\\z`));
     case "number":
-      return SPL.where.anyValue(`match(${f}, ${str(NUMERIC_PCRE)}) AND tonumber(${f}) ${NUMBER_OPS[t.op]} ${String(t.value)}`);
+      return SPL.where.anyValue(
+        `match(${f}, ${str(NUMERIC_PCRE)}) AND tonumber(${f}) ${NUMBER_OPS[t.op]} ${String(t.value)}`,
+      );
     case "null":
       return SPL.where.isnull(f);
     case "exists":
@@ -43,14 +66,24 @@ function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
     case "cidr":
     case "fieldref":
     case "timepart":
-      throw new DiagnosticError({ severity: "error", code: "INTERNAL_SPLUNK_PRINT", message: `${t.kind} must be lowered first`, file: "", loc: m.origin, target: "splunk" });
+      throw new DiagnosticError({
+        severity: "error",
+        code: "INTERNAL_SPLUNK_PRINT",
+        message: `${t.kind} must be lowered first`,
+        file: "",
+        loc: m.origin,
+        target: "splunk",
+      });
     default:
       return assertNever(t);
   }
 }
 
-type PatternMatch = MatchExpr & { readonly test: { readonly kind: "pattern"; readonly pattern: Pattern; readonly cased: boolean } };
-const isPattern = (e: Expr): e is PatternMatch => e.kind === "match" && e.field !== null && e.test.kind === "pattern";
+type PatternMatch = MatchExpr & {
+  readonly test: { readonly kind: "pattern"; readonly pattern: Pattern; readonly cased: boolean };
+};
+const isPattern = (e: Expr): e is PatternMatch =>
+  e.kind === "match" && e.field !== null && e.test.kind === "pattern";
 
 /**
  * OR items: patterns on the same field with the same casing become one alternation (an exclusion

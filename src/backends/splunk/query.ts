@@ -28,7 +28,8 @@ export function splunkQuery(effective: Expr, ctx: BackendContext): string {
   const head: string[] = [];
   const scope = splunkScope(ctx);
   if (scope !== undefined) head.push(/\s/.test(scope) ? `(${scope})` : scope);
-  for (const e of inSearch) head.push(e.kind === "or" ? `(${printSearch(e, field)})` : printSearch(e, field));
+  for (const e of inSearch)
+    head.push(e.kind === "or" ? `(${printSearch(e, field)})` : printSearch(e, field));
   let text = head.length > 0 ? head.join(SPL.search.and) : SPL.search.everything;
   if (inWhere.length > 0) {
     const rest: Expr = inWhere.length === 1 ? inWhere[0]! : { kind: "and", items: inWhere };

@@ -12,15 +12,36 @@ export type SearchNode =
   | { readonly kind: "not"; readonly item: SearchNode; readonly offset: number }
   /** The bare term `*`: every event. */
   | { readonly kind: "all"; readonly offset: number }
-  | { readonly kind: "cmp"; readonly field: string; readonly value: SearchValue; readonly offset: number };
+  | {
+      readonly kind: "cmp";
+      readonly field: string;
+      readonly value: SearchValue;
+      readonly offset: number;
+    };
 
 export type CmpOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 export type EvalNode =
-  | { readonly kind: "and"; readonly left: EvalNode; readonly right: EvalNode; readonly offset: number }
-  | { readonly kind: "or"; readonly left: EvalNode; readonly right: EvalNode; readonly offset: number }
+  | {
+      readonly kind: "and";
+      readonly left: EvalNode;
+      readonly right: EvalNode;
+      readonly offset: number;
+    }
+  | {
+      readonly kind: "or";
+      readonly left: EvalNode;
+      readonly right: EvalNode;
+      readonly offset: number;
+    }
   | { readonly kind: "not"; readonly item: EvalNode; readonly offset: number }
-  | { readonly kind: "cmp"; readonly op: CmpOp; readonly left: EvalNode; readonly right: EvalNode; readonly offset: number }
+  | {
+      readonly kind: "cmp";
+      readonly op: CmpOp;
+      readonly left: EvalNode;
+      readonly right: EvalNode;
+      readonly offset: number;
+    }
   | { readonly kind: "string"; readonly value: string; readonly offset: number }
   | { readonly kind: "number"; readonly value: number; readonly offset: number }
   | { readonly kind: "field"; readonly name: string; readonly offset: number }

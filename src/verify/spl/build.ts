@@ -1,7 +1,15 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import { parseSpl } from "../../../grammar/spl.js";
 import { ParseError } from "../types.js";
-import type { CmpOp, Command, EvalFunction, EvalNode, Pipeline, SearchNode, SearchValue } from "./ast.js";
+import type {
+  CmpOp,
+  Command,
+  EvalFunction,
+  EvalNode,
+  Pipeline,
+  SearchNode,
+  SearchValue,
+} from "./ast.js";
 import { pcreToRegExp } from "./pcre.js";
 
 /**
@@ -22,7 +30,8 @@ export function errorAt(text: string, offset: number, message: string): ParseErr
 }
 
 const isToken = (e: CstElement): e is IToken => "image" in e;
-const nodes = (n: CstNode, key: string): CstNode[] => (n.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
+const nodes = (n: CstNode, key: string): CstNode[] =>
+  (n.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
 const tokens = (n: CstNode, key: string): IToken[] => (n.children[key] ?? []).filter(isToken);
 const node = (n: CstNode, key: string): CstNode | undefined => nodes(n, key)[0];
 const token = (n: CstNode, key: string): IToken | undefined => tokens(n, key)[0];
@@ -56,19 +65,27 @@ export function buildPipeline(text: string): Pipeline {
 
   const searchValue = (tok: IToken): SearchValue => {
     if (tok.tokenType.name === "DQString") {
-      const raw = unquote(tok.image, true, (i) => fail(tok.startOffset + i, "only \\\\ and \\\" are modelled escapes in a search value"));
+      const raw = unquote(tok.image, true, (i) =>
+        fail(tok.startOffset + i, 'only \\\\ and \\" are modelled escapes in a search value'),
+      );
       return { kind: "glob", parts: globParts(raw) };
     }
-    if (tok.image.includes("\\")) throw fail(tok.startOffset, "backslash in an unquoted search value is outside the modelled subset");
+    if (tok.image.includes("\\"))
+      throw fail(
+        tok.startOffset,
+        "backslash in an unquoted search value is outside the modelled subset",
+      );
     const m = IPV4_CIDR.exec(tok.image);
     if (m) {
       const octets = m.slice(1, 5).map(Number);
       const prefix = Number(m[5]);
-      if (octets.some((o) => o > 255) || prefix > 32) throw fail(tok.startOffset, "invalid IPv4 network");
+      if (octets.some((o) => o > 255) || prefix > 32)
+        throw fail(tok.startOffset, "invalid IPv4 network");
       const network = octets.reduce((a, o) => a * 256 + o, 0);
       return { kind: "cidr4", network, prefix };
     }
-    if (tok.image.includes("/")) throw fail(tok.startOffset, "unquoted value with '/' that is not an IPv4 network");
+    if (tok.image.includes("/"))
+      throw fail(tok.startOffset, "unquoted value with '/' that is not an IPv4 network");
     return { kind: "glob", parts: globParts(tok.image) };
   };
 
@@ -77,11 +94,19 @@ export function buildPipeline(text: string): Pipeline {
     const op = token(n, "op");
     const right = token(n, "right");
     if (op === undefined || right === undefined) {
-      if (left.image === "*" && left.tokenType.name === "Word") return { kind: "all", offset: left.startOffset };
-      throw fail(left.startOffset, "bare search terms other than * are outside the modelled subset (raw-text search)");
+      if (left.image === "*" && left.tokenType.name === "Word")
+        return { kind: "all", offset: left.startOffset };
+      throw fail(
+        left.startOffset,
+        "bare search terms other than * are outside the modelled subset (raw-text search)",
+      );
     }
-    if (op.image !== "=") throw fail(op.startOffset, `search operator ${op.image} is outside the modelled subset`);
-    const field = left.tokenType.name === "DQString" ? unquote(left.image, true, (i) => fail(left.startOffset + i, "escape in a field name")) : left.image;
+    if (op.image !== "=")
+      throw fail(op.startOffset, `search operator ${op.image} is outside the modelled subset`);
+    const field =
+      left.tokenType.name === "DQString"
+        ? unquote(left.image, true, (i) => fail(left.startOffset + i, "escape in a field name"))
+        : left.image;
     return { kind: "cmp", field, value: searchValue(right), offset: left.startOffset };
   };
 
@@ -95,33 +120,49 @@ export function buildPipeline(text: string): Pipeline {
   };
   const searchNot = (n: CstNode): SearchNode => {
     const not = token(n, "Not");
-    if (not) return { kind: "not", item: searchNot(node(n, "searchNot")!), offset: not.startOffset };
+    if (not)
+      return { kind: "not", item: searchNot(node(n, "searchNot")!), offset: not.startOffset };
     const atom = node(n, "searchAtom")!;
     const inner = node(atom, "searchAnd");
     return inner ? searchAnd(inner) : searchTerm(node(atom, "searchTerm")!);
   };
 
   // ---- eval ----
-  const OPS: Readonly<Record<string, CmpOp>> = { "==": "==", "=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=" };
+  const OPS: Readonly<Record<string, CmpOp>> = {
+    "==": "==",
+    "=": "==",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+  };
 
   const evalOr = (n: CstNode): EvalNode =>
-    nodes(n, "evalAnd").map(evalAnd).reduce((left, right) => ({ kind: "or", left, right, offset: left.offset }));
+    nodes(n, "evalAnd")
+      .map(evalAnd)
+      .reduce((left, right) => ({ kind: "or", left, right, offset: left.offset }));
   const evalAnd = (n: CstNode): EvalNode =>
-    nodes(n, "evalNot").map(evalNot).reduce((left, right) => ({ kind: "and", left, right, offset: left.offset }));
+    nodes(n, "evalNot")
+      .map(evalNot)
+      .reduce((left, right) => ({ kind: "and", left, right, offset: left.offset }));
   const evalNot = (n: CstNode): EvalNode => {
     const not = token(n, "Not");
     if (not) return { kind: "not", item: evalNot(node(n, "evalNot")!), offset: not.startOffset };
     const cmp = node(n, "evalCmp")!;
-    const [l, r] = nodes(cmp, "evalAtom");
-    const left = evalAtom(l!);
+    const left = evalAtom(node(cmp, "left")!);
+    const r = node(cmp, "right");
     const op = token(cmp, "op");
     if (op === undefined || r === undefined) return left;
     return { kind: "cmp", op: OPS[op.image]!, left, right: evalAtom(r), offset: left.offset };
   };
 
   const regexArg = (a: EvalNode): RegExp => {
-    if (a.kind !== "string") throw fail(a.offset, "the regular expression must be a string literal");
-    return pcreToRegExp(a.value, (i) => fail(a.offset + 1 + i, "regular expression outside the modelled PCRE subset"));
+    if (a.kind !== "string")
+      throw fail(a.offset, "the regular expression must be a string literal");
+    return pcreToRegExp(a.value, (i) =>
+      fail(a.offset + 1 + i, "regular expression outside the modelled PCRE subset"),
+    );
   };
 
   const fieldsIn = (e: EvalNode, into: Set<string>): Set<string> => {
@@ -174,12 +215,16 @@ export function buildPipeline(text: string): Pipeline {
       case "mvfilter": {
         arity(1);
         const fields = [...fieldsIn(args[0]!, new Set())];
-        if (fields.length !== 1) throw fail(name.startOffset, "mvfilter() must reference exactly one field");
+        if (fields.length !== 1)
+          throw fail(name.startOffset, "mvfilter() must reference exactly one field");
         fn = { name: "mvfilter", field: fields[0]!, predicate: args[0]! };
         break;
       }
       default:
-        throw fail(name.startOffset, `eval function ${name.image}() is outside the modelled subset`);
+        throw fail(
+          name.startOffset,
+          `eval function ${name.image}() is outside the modelled subset`,
+        );
     }
     return { kind: "call", fn, offset: name.startOffset };
   };
@@ -188,19 +233,30 @@ export function buildPipeline(text: string): Pipeline {
     const inner = node(n, "evalOr");
     if (inner && token(n, "Word") === undefined) return evalOr(inner);
     const s = token(n, "DQString");
-    if (s) return { kind: "string", value: unquote(s.image, false, () => fail(s.startOffset, "")), offset: s.startOffset };
+    if (s)
+      return {
+        kind: "string",
+        value: unquote(s.image, false, () => fail(s.startOffset, "")),
+        offset: s.startOffset,
+      };
     const f = token(n, "SQField");
     if (f) {
       const name = f.image.slice(1, -1);
-      if (name.includes("\\")) throw fail(f.startOffset, "escapes in quoted field names are outside the modelled subset");
+      if (name.includes("\\"))
+        throw fail(f.startOffset, "escapes in quoted field names are outside the modelled subset");
       return { kind: "field", name, offset: f.startOffset };
     }
     const w = token(n, "Word")!;
     if (token(n, "LParen") !== undefined) return call(w, nodes(n, "arg").map(evalOr));
-    if (/^-?\d+(\.\d+)?$/.test(w.image)) return { kind: "number", value: Number(w.image), offset: w.startOffset };
+    if (/^-?\d+(\.\d+)?$/.test(w.image))
+      return { kind: "number", value: Number(w.image), offset: w.startOffset };
     // In eval `.` concatenates and `-` subtracts: only plain names are field references.
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(w.image)) return { kind: "field", name: w.image, offset: w.startOffset };
-    throw fail(w.startOffset, `'${w.image}' is outside the modelled eval subset (quote field names with single quotes)`);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(w.image))
+      return { kind: "field", name: w.image, offset: w.startOffset };
+    throw fail(
+      w.startOffset,
+      `'${w.image}' is outside the modelled eval subset (quote field names with single quotes)`,
+    );
   };
 
   const commands: Command[] = [];

@@ -54,7 +54,8 @@ export function pcreToRegExp(source: string, at: (offset: number) => ParseError)
       if (ch === "]") {
         inClass = false;
         out += "]";
-      } else if (ch === "[") throw at(start); // could open a POSIX class: outside the subset
+      } else if (ch === "[")
+        throw at(start); // could open a POSIX class: outside the subset
       else out += /[\\\]\[\-^]/.test(ch) ? ch : ch === "/" ? "\\/" : cp(ch);
       continue;
     }

@@ -1,0 +1,55 @@
+/**
+ * The KQL dialect as data: tokens, quoting and escaping, checked against Kibana's grammar
+ * (kbn-es-query src/kuery/grammar/grammar.peggy).
+ */
+export interface KqlDialect {
+  readonly or: string;
+  readonly and: string;
+  readonly not: string;
+  readonly fieldValue: (field: string, value: string) => string;
+  readonly range: Readonly<Record<"lt" | "lte" | "gt" | "gte", string>>;
+  /** `f:*` is Kibana's exists query. */
+  readonly existsValue: string;
+  readonly wildcard: string;
+  /** Characters an unquoted value must backslash-escape (peggy SpecialCharacter). */
+  readonly unquotedSpecials: string;
+  /** Escapes that mean a character inside an unquoted value (peggy EscapedWhitespace + unicode). */
+  readonly unquotedEscapes: Readonly<Record<string, string>>;
+  /** Escapes inside a quoted value; every other character is literal. */
+  readonly quotedEscapes: Readonly<Record<string, string>>;
+}
+
+export const KQL: KqlDialect = {
+  or: " or ",
+  and: " and ",
+  not: "not ",
+  fieldValue: (field, value) => `${field}:${value}`,
+  range: { lt: "<", lte: "<=", gt: ">", gte: ">=" },
+  existsValue: "*",
+  wildcard: "*",
+  unquotedSpecials: '\\():<>"*{}',
+  // Every peggy `Space` character is escaped, so no keyword (which needs raw whitespace) can form
+  // inside a value: `or`, `and`, `not` then need no escaping at all. `\not` would not work anyway:
+  // peggy reads `\n` first.
+  unquotedEscapes: { "\t": "\\t", "\r": "\\r", "\n": "\\n", " ": "\\u0020", "\u00a0": "\\u00a0" },
+  quotedEscapes: { "\\": "\\\\", '"': '\\"', "\t": "\\t", "\r": "\\r", "\n": "\\n" },
+};
+
+/** Text as a quoted KQL value: literal, no wildcards. */
+export function quoted(text: string): string {
+  let out = '"';
+  for (const c of text) out += KQL.quotedEscapes[c] ?? c;
+  return out + '"';
+}
+
+/** Literal text inside an unquoted KQL value (a wildcard value or a field name). */
+export function unquotedText(text: string): string {
+  let out = "";
+  for (const c of text) {
+    const esc = KQL.unquotedEscapes[c];
+    if (esc !== undefined) out += esc;
+    else if (KQL.unquotedSpecials.includes(c)) out += "\\" + c;
+    else out += c;
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+import { isIP } from "node:net";
+import { DiagnosticError, assertNever, type Diagnostic } from "../../diagnostics.js";
+import {
+  FALSE,
+  and,
+  isLiteral,
+  literalText,
+  normalizePattern,
+  not,
+  or,
+  patternToSigma,
+  type Expr,
+  type MatchExpr,
+  type Part,
+  type Pattern,
+  type Test,
+} from "../../ir.js";
+import { mapField } from "../../targets/load.js";
+import type { BackendContext, Lowered } from "../types.js";
+import { fieldType, isStringType, lowercaseFields, type FieldType } from "./fields.js";
+
+/**
+ * Rewrites the IR into what KQL says exactly on Elastic's documents, declaring each change:
+ * - KQL on keyword fields is case-sensitive: a case-insensitive pattern stays exact only when it
+ *   has no letter whose case matters (or the field is lower-case by construction), else it is made
+ *   case-sensitive (FIDELITY_CASE_SENSITIVE).
+ * - `?` does not exist: widened to `*` (FIDELITY_SINGLE_WILDCARD).
+ * - Kibana trims an unquoted (wildcard) value: edge whitespace is dropped (FIDELITY_TRIMMED_WHITESPACE).
+ * - Text fields are analysed (FIDELITY_TEXT_FIELD).
+ * - The ingest pipeline drops "", {}, [] and null: `f: ''` can never match (it becomes false),
+ *   and exists / null / match-anything tests see a dropped value as missing
+ *   (FIDELITY_EMPTY_DROPPED), except under the guard `exists f and not (… f: '' …)`, which makes
+ *   the rule mean the same on both sides.
+ */
+
+const TARGET = "elastic";
+
+class Lowerer {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly lowercase: ReadonlySet<string>;
+
+  constructor(private readonly ctx: BackendContext) {
+    this.lowercase = lowercaseFields(ctx);
+  }
+
+  private report(m: MatchExpr, severity: "warning" | "error", code: string, message: string): void {
+    this.diagnostics.push({
+      severity,
+      code,
+      message,
+      file: this.ctx.rule.source.path,
+      loc: m.origin,
+      target: TARGET,
+      ...(severity === "warning" ? { fidelity: true } : {}),
+    });
+  }
+
+  private deviation(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "warning", code, message);
+  }
+
+  private unsupported(m: MatchExpr, code: string, message: string): Expr {
+    this.report(m, "error", code, message);
+    return m;
+  }
+
+  expr(e: Expr, guarded: ReadonlySet<string>): Expr {
+    switch (e.kind) {
+      case "and": {
+        const inner = new Set([...guarded, ...emptyGuards(e.items)]);
+        return and(e.items.map((i) => this.expr(i, inner)));
+      }
+      case "or":
+        return or(e.items.map((i) => this.expr(i, guarded)));
+      case "not":
+        return not(this.expr(e.item, guarded));
+      case "const":
+        return e;
+      case "match":
+        return this.match(e, guarded);
+      default:
+        return assertNever(e);
+    }
+  }
+
+  private match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
+    if (m.field === null)
+      return this.unsupported(m, "UNSUPPORTED_KEYWORDS", "KQL free text searches Elastic's default fields, not every value of the event: keyword (field-less) searches are not supported; name the field");
+    let target: string;
+    try {
+      target = mapField(this.ctx.mapping, m.field, TARGET, this.ctx.rule.source.path, m.origin);
+    } catch (err) {
+      if (err instanceof DiagnosticError) {
+        this.diagnostics.push(err.diagnostic);
+        return m;
+      }
+      throw err;
+    }
+    const type = fieldType(this.ctx, target);
+    const isGuarded = guarded.has(m.field);
+    const t = m.test;
+    switch (t.kind) {
+      case "pattern":
+        return this.pattern(m, t.pattern, t.cased, m.field, target, type, isGuarded);
+      case "regex":
+        return this.unsupported(m, "UNSUPPORTED_REGEX", "KQL has no regular expressions");
+      case "cidr":
+        if (type === "ip") return m;
+        return this.unsupported(m, "UNSUPPORTED_CIDR", `|cidr needs an ip field; ${target} is ${type}`);
+      case "number":
+        return this.number(m, t, target, type);
+      case "bool":
+        if (type === "boolean") return m;
+        if (isStringType(type)) {
+          this.deviation(m, "FIDELITY_BOOLEAN_AS_TEXT", `${target} is ${type}: a boolean is matched as the text "${t.value}" (a JSON true and the string "true" only)`);
+          return this.pattern(m, [{ kind: "text", text: String(t.value) }], true, m.field, target, type, isGuarded);
+        }
+        return this.unsupported(m, "UNSUPPORTED_BOOLEAN", `a boolean cannot be matched on ${type} field ${target}`);
+      case "null":
+        this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`);
+        return m;
+      case "exists":
+        if (!isGuarded)
+          this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values ("", [], {}) at ingest: '${target}:*' is false where the raw event has an empty ${m.field}; add 'not ${m.field}|cased: ''' beside it`);
+        return m;
+      case "fieldref":
+        return this.unsupported(m, "UNSUPPORTED_FIELDREF", "KQL cannot compare two fields");
+      case "timepart":
+        return this.unsupported(m, "UNSUPPORTED_TIMEPART", "KQL cannot extract parts of a date");
+      default:
+        return assertNever(t);
+    }
+  }
+
+  private number(m: MatchExpr, t: Extract<Test, { kind: "number" }>, target: string, type: FieldType): Expr {
+    if (type === "integer" || type === "long") {
+      if (t.op === "eq" && !Number.isSafeInteger(t.value))
+        return this.unsupported(m, "UNSUPPORTED_NUMBER", `${target} holds integers; ${t.value} cannot be matched exactly`);
+      if (!/^-?\d+(\.\d+)?$/.test(String(t.value)))
+        return this.unsupported(m, "UNSUPPORTED_NUMBER", `${t.value} has no plain decimal form for KQL`);
+      return m;
+    }
+    if (isStringType(type) && t.op === "eq" && /^-?\d+(\.\d+)?$/.test(String(t.value))) {
+      this.deviation(m, "FIDELITY_NUMBER_AS_TEXT", `${target} is ${type}: ${t.value} is matched as the exact text "${t.value}", not numerically`);
+      return { ...m, test: { kind: "pattern", pattern: [{ kind: "text", text: String(t.value) }], cased: true } };
+    }
+    return this.unsupported(m, "UNSUPPORTED_NUMBER", `a numeric comparison needs a numeric field; ${target} is ${type}`);
+  }
+
+  private pattern(
+    m: MatchExpr,
+    pattern: Pattern,
+    cased: boolean,
+    field: string,
+    target: string,
+    type: FieldType,
+    guarded: boolean,
+  ): Expr {
+    if (type === "integer" || type === "long") {
+      const text = literalText(pattern);
+      if (isLiteral(pattern) && /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) {
+        this.deviation(m, "FIDELITY_NUMERIC_FIELD", `${target} is numeric: '${text}' is compared as the number ${Number(text)}`);
+        return { ...m, test: { kind: "number", op: "eq", value: Number(text) } };
+      }
+      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`);
+    }
+    if (type === "ip") {
+      const text = literalText(pattern);
+      const version = isLiteral(pattern) && !text.includes("%") ? isIP(text) : 0;
+      if (version === 4 || version === 6) {
+        this.deviation(m, "FIDELITY_IP_FIELD", `${target} is an ip field: '${text}' is compared as an address, not as text`);
+        return { ...m, test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version } };
+      }
+      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`);
+    }
+    if (type === "boolean") {
+      const text = literalText(pattern).toLowerCase();
+      if (isLiteral(pattern) && (text === "true" || text === "false")) return { ...m, test: { kind: "bool", value: text === "true" } };
+      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is boolean: only true or false can be matched`);
+    }
+    if (type === "date") return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is a date field: KQL date matching is not supported`);
+    if (type === "text") this.deviation(m, "FIDELITY_TEXT_FIELD", `${target} is a text field: Elasticsearch matches analysed tokens, not the whole value`);
+
+    let parts: Part[] = [...pattern];
+    if (parts.some((p) => p.kind === "one")) {
+      this.deviation(m, "FIDELITY_SINGLE_WILDCARD", "KQL has no single-character wildcard: '?' is widened to '*'");
+      parts = parts.map((p) => (p.kind === "one" ? { kind: "any" } : p));
+    }
+    let out = normalizePattern(parts);
+    if (out.length === 0) {
+      // The pipeline never stores "", so a match of the empty string is false on Elastic.
+      if (!guarded) this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty strings at ingest: ${field}: '' can never match`);
+      return FALSE;
+    }
+    if (!guarded && out.every((p) => p.kind === "any"))
+      this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values at ingest: '${target}:*' is false where the raw event has an empty ${field}`);
+    if (!isLiteral(out)) out = this.trim(m, out);
+
+    let isCased = cased;
+    if (!cased) {
+      const texts = out.filter((p) => p.kind === "text").map((p) => p.text);
+      if (texts.every(caseless)) isCased = true;
+      else if (this.lowercase.has(field)) {
+        // The field only holds lower-case text: match the lower-cased pattern exactly.
+        out = out.map((p) => (p.kind === "text" ? { kind: "text", text: p.text.toLowerCase() } : p));
+        isCased = true;
+      } else {
+        this.deviation(m, "FIDELITY_CASE_SENSITIVE", `KQL matches ${target} case-sensitively; '${patternToSigma(pattern)}' is matched with its exact case (add |cased to say so)`);
+        isCased = true;
+      }
+    }
+    return { ...m, test: { kind: "pattern", pattern: out, cased: isCased } };
+  }
+
+  /** Kibana trims an unquoted value (String.prototype.trim, so JS whitespace). */
+  private trim(m: MatchExpr, parts: Pattern): Pattern {
+    const out = [...parts];
+    const first = out[0];
+    const last = out[out.length - 1];
+    let changed = false;
+    if (first?.kind === "text" && /^\s/u.test(first.text)) {
+      out[0] = { kind: "text", text: first.text.trimStart() };
+      changed = true;
+    }
+    const end = out[out.length - 1];
+    if (last?.kind === "text" && end?.kind === "text" && /\s$/u.test(end.text)) {
+      out[out.length - 1] = { kind: "text", text: end.text.trimEnd() };
+      changed = true;
+    }
+    if (changed) this.deviation(m, "FIDELITY_TRIMMED_WHITESPACE", "Kibana trims an unquoted (wildcard) value: leading and trailing whitespace is not matched");
+    return normalizePattern(out);
+  }
+}
+
+/**
+ * A character has no case that matters when lower- and upper-casing leave it alone; U+0307 is
+ * excluded because it is what 'İ'.toLowerCase() adds after the 'i'.
+ */
+function caseless(text: string): boolean {
+  for (const c of text) if (c.toLowerCase() !== c || c.toUpperCase() !== c || c === "\u0307") return false;
+  return true;
+}
+
+function isEmptyMatch(e: Expr): e is MatchExpr {
+  return e.kind === "match" && e.field !== null && e.test.kind === "pattern" && e.test.pattern.length === 0;
+}
+
+/**
+ * Fields f for which an AND holds both `exists f` and `not (… f: '' …)`: there, a raw empty value
+ * makes the AND false in Sigma, and the dropped value makes it false on Elastic.
+ */
+function emptyGuards(items: readonly Expr[]): string[] {
+  const exists = new Set<string>();
+  const notEmpty = new Set<string>();
+  for (const i of items) {
+    if (i.kind === "match" && i.field !== null && i.test.kind === "exists") exists.add(i.field);
+    if (i.kind === "not") {
+      const inner = i.item;
+      const candidates = inner.kind === "or" ? inner.items : [inner];
+      for (const c of candidates) if (isEmptyMatch(c)) notEmpty.add(c.field!);
+    }
+  }
+  return [...exists].filter((f) => notEmpty.has(f));
+}
+
+export function lowerForElastic(ir: Expr, ctx: BackendContext): Lowered {
+  const l = new Lowerer(ctx);
+  const effective = l.expr(ir, new Set());
+  const diagnostics = l.diagnostics;
+  if (effective.kind === "const" && !effective.value && diagnostics.every((d) => d.severity !== "error"))
+    diagnostics.push({
+      severity: "error",
+      code: "RULE_NEVER_MATCHES",
+      message: "on Elastic this rule can never match (it needs an empty value, which Elastic does not store)",
+      file: ctx.rule.source.path,
+      target: TARGET,
+    });
+  return { effective, diagnostics };
+}

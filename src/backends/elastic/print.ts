@@ -1,0 +1,199 @@
+import { DiagnosticError, assertNever } from "../../diagnostics.js";
+import type { Expr, MatchExpr, Pattern } from "../../ir.js";
+import { KQL, quoted, unquotedText } from "./dialect.js";
+
+/**
+ * Prints the effective IR as KQL. Precedence follows Kibana's grammar (or < and < not < atom); a
+ * `not` operand is a sub-query, so a nested `not` or any and/or under it is parenthesized.
+ * Sibling predicates on one field are written as Kibana's value list, `f:(* and not (a or b))`,
+ * which Kibana distributes back over the field (the same meaning, reordered within and/or).
+ */
+
+export type FieldNamer = (m: MatchExpr) => string;
+
+const enum Level {
+  Or = 1,
+  And = 2,
+  Not = 3,
+  Atom = 4,
+}
+
+function unsupported(m: MatchExpr, what: string): never {
+  throw new DiagnosticError({
+    severity: "error",
+    code: "UNSUPPORTED_IN_QUERY",
+    message: `KQL cannot print ${what}; lower the rule first`,
+    file: "",
+    loc: m.origin,
+    target: "elastic",
+  });
+}
+
+/** A pattern as a KQL value: quoted when literal, else unquoted with `*`. */
+export function patternValue(pattern: Pattern, m: MatchExpr): string {
+  if (pattern.every((p) => p.kind === "text")) return quoted(pattern.map((p) => (p.kind === "text" ? p.text : "")).join(""));
+  return pattern
+    .map((p) => {
+      switch (p.kind) {
+        case "text":
+          return unquotedText(p.text);
+        case "any":
+          return KQL.wildcard;
+        case "one":
+          return unsupported(m, "'?'");
+        default:
+          return assertNever(p);
+      }
+    })
+    .join("");
+}
+
+function numberText(n: number): string {
+  return String(n);
+}
+
+/** The value text of a test that fits in `field:value` (and so in a value list), else undefined. */
+function listValue(m: MatchExpr): { value: string; negated: boolean } | undefined {
+  const t = m.test;
+  switch (t.kind) {
+    case "pattern":
+      if (!t.cased) return unsupported(m, "a case-insensitive match");
+      return { value: patternValue(t.pattern, m), negated: false };
+    case "exists":
+      return { value: KQL.existsValue, negated: false };
+    case "null":
+      return { value: KQL.existsValue, negated: true };
+    case "number":
+      return t.op === "eq" ? { value: numberText(t.value), negated: false } : undefined;
+    case "bool":
+      return { value: String(t.value), negated: false };
+    case "cidr":
+      return { value: quoted(`${t.network}/${t.prefix}`), negated: false };
+    case "regex":
+      return unsupported(m, "a regular expression");
+    case "fieldref":
+      return unsupported(m, "a field comparison");
+    case "timepart":
+      return unsupported(m, "a time part");
+    default:
+      return assertNever(t);
+  }
+}
+
+function wrap(text: string, needed: boolean): string {
+  return needed ? `(${text})` : text;
+}
+
+class Printer {
+  constructor(private readonly name: FieldNamer) {}
+
+  /** The field all leaves of e test, when every leaf fits in a value list. */
+  private listField(e: Expr): string | undefined {
+    switch (e.kind) {
+      case "match":
+        return listValue(e) === undefined ? undefined : this.name(e);
+      case "not":
+        return this.listField(e.item);
+      case "and":
+      case "or": {
+        const fields = e.items.map((i) => this.listField(i));
+        const first = fields[0];
+        return first !== undefined && fields.every((f) => f === first) ? first : undefined;
+      }
+      case "const":
+        return undefined;
+      default:
+        return assertNever(e);
+    }
+  }
+
+  expr(e: Expr, parent: Level): string {
+    switch (e.kind) {
+      case "and":
+      case "or": {
+        const field = this.listField(e);
+        if (field !== undefined) return KQL.fieldValue(field, `(${this.list(e, Level.Or)})`);
+        const level = e.kind === "or" ? Level.Or : Level.And;
+        const text = this.grouped(e.items, e.kind).map((i) => this.expr(i, level + 1)).join(e.kind === "or" ? KQL.or : KQL.and);
+        return wrap(text, parent > level);
+      }
+      case "not":
+        return wrap(KQL.not + this.expr(e.item, Level.Atom), parent >= Level.Atom);
+      case "const":
+        // Constants fold away in lowering; one left inside an expression cannot be said in KQL.
+        throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_IN_QUERY", message: "KQL has no constant true/false", file: "", target: "elastic" });
+      case "match":
+        return this.match(e, parent);
+      default:
+        return assertNever(e);
+    }
+  }
+
+  /** Siblings that test one field are gathered (at the first one's place) into one value list. */
+  private grouped(items: readonly Expr[], kind: "and" | "or"): Expr[] {
+    const order: (Expr | string)[] = [];
+    const groups = new Map<string, Expr[]>();
+    for (const item of items) {
+      const f = this.listField(item);
+      if (f === undefined) {
+        order.push(item);
+        continue;
+      }
+      const g = groups.get(f);
+      if (g) g.push(item);
+      else {
+        groups.set(f, [item]);
+        order.push(f);
+      }
+    }
+    return order.map((o) => {
+      if (typeof o !== "string") return o;
+      const g = groups.get(o)!;
+      return g.length === 1 ? g[0]! : { kind, items: g };
+    });
+  }
+
+  private match(m: MatchExpr, parent: Level): string {
+    const field = this.name(m);
+    const t = m.test;
+    if (t.kind === "number" && t.op !== "eq") return `${field} ${KQL.range[t.op]} ${numberText(t.value)}`;
+    const v = listValue(m);
+    if (v === undefined) return unsupported(m, t.kind);
+    const text = KQL.fieldValue(field, v.value);
+    return v.negated ? wrap(KQL.not + text, parent >= Level.Atom) : text;
+  }
+
+  /** Inside `field:( … )`: the same precedence rules over bare values. */
+  private list(e: Expr, parent: Level): string {
+    switch (e.kind) {
+      case "and":
+      case "or": {
+        const level = e.kind === "or" ? Level.Or : Level.And;
+        const text = e.items.map((i) => this.list(i, level + 1)).join(e.kind === "or" ? KQL.or : KQL.and);
+        return wrap(text, parent > level);
+      }
+      case "not":
+        return wrap(KQL.not + this.list(e.item, Level.Atom), parent >= Level.Atom);
+      case "match": {
+        const v = listValue(e);
+        if (v === undefined) return unsupported(e, e.test.kind);
+        return v.negated ? wrap(KQL.not + v.value, parent >= Level.Atom) : v.value;
+      }
+      case "const":
+        throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_IN_QUERY", message: "KQL has no constant true/false", file: "", target: "elastic" });
+      default:
+        return assertNever(e);
+    }
+  }
+}
+
+/** The KQL text of an expression, with the scope clause ANDed in front. */
+export function printKql(effective: Expr, name: FieldNamer, scope: string | undefined): string {
+  const p = new Printer(name);
+  if (effective.kind === "const") {
+    if (effective.value) return scope ?? "";
+    return p.expr(effective, Level.Or);
+  }
+  if (scope === undefined) return p.expr(effective, Level.Or);
+  return `${scope}${KQL.and}${p.expr(effective, Level.And)}`;
+}

@@ -1,0 +1,109 @@
+import type { Pattern } from "../../ir.js";
+import { FALCO } from "./dialect.js";
+
+/**
+ * Sigma's case-insensitive match compares `toLowerCase()` of both sides. Falco can fold only ASCII
+ * (fnmatch bracket sets `[kK]`, strcasestr for icontains). Two non-ASCII characters lower-case
+ * INTO ASCII: U+212A KELVIN SIGN → "k", and U+0130 (İ) → "i" + U+0307. So a folded glob also
+ * needs those spellings as alternatives: each slot below lists the glob texts one pattern
+ * character may take, and the match is the OR over every combination (bounded by MAX_ALTERNATIVES).
+ * No other character lower-cases into ASCII or into an uncased character (checked over all of
+ * Unicode), so a pattern whose cased characters are ASCII letters is folded exactly this way.
+ */
+export const MAX_ALTERNATIVES = 16;
+
+const KELVIN = "\u212A";
+const DOTTED_CAPITAL_I = "\u0130";
+const COMBINING_DOT = "\u0307";
+
+export function isCasedChar(c: string): boolean {
+  return c.toLowerCase() !== c || c.toUpperCase() !== c;
+}
+
+const isAsciiLetter = (c: string): boolean => /^[A-Za-z]$/.test(c);
+
+/** Glob text for one literal character (fnmatch specials as one-character sets). */
+export function globChar(c: string): string {
+  return FALCO.globLiteral[c] ?? c;
+}
+
+/** Whether case-insensitivity changes anything for this pattern. */
+export function needsFolding(pattern: Pattern): boolean {
+  return pattern.some((p) => p.kind === "text" && [...p.text].some((c) => isCasedChar(c) || c === COMBINING_DOT));
+}
+
+/** Whether Falco can fold it: every cased character is an ASCII letter. */
+export function canFold(pattern: Pattern): boolean {
+  return pattern.every((p) => p.kind !== "text" || [...p.text].every((c) => !isCasedChar(c) || isAsciiLetter(c)));
+}
+
+type Slot = readonly string[];
+
+/** Slots of a case-insensitive pattern; `*` is its own slot. Assumes canFold(pattern). */
+export function foldSlots(pattern: Pattern): Slot[] {
+  const slots: Slot[] = [];
+  pattern.forEach((part, index) => {
+    switch (part.kind) {
+      case "any":
+        slots.push([FALCO.globAny]);
+        return;
+      case "one":
+        slots.push(["?"]);
+        return;
+      case "text": {
+        const chars = [...part.text];
+        const prevAny = pattern[index - 1]?.kind === "any";
+        const nextAny = pattern[index + 1]?.kind === "any";
+        for (let j = 0; j < chars.length; j++) {
+          const c = chars[j]!;
+          const last = j === chars.length - 1;
+          if (c === "i" || c === "I") {
+            if (chars[j + 1] === COMBINING_DOT) {
+              slots.push([`[iI]${COMBINING_DOT}`, DOTTED_CAPITAL_I]);
+              j++;
+            } else if (last && nextAny) {
+              slots.push(["[iI]", DOTTED_CAPITAL_I]);
+            } else {
+              slots.push(["[iI]"]);
+            }
+          } else if (c === "k" || c === "K") {
+            slots.push(["[kK]", KELVIN]);
+          } else if (isAsciiLetter(c)) {
+            slots.push([`[${c.toLowerCase()}${c.toUpperCase()}]`]);
+          } else if (c === COMBINING_DOT && j === 0 && prevAny) {
+            slots.push([COMBINING_DOT, DOTTED_CAPITAL_I]);
+          } else {
+            slots.push([globChar(c)]);
+          }
+        }
+        return;
+      }
+    }
+  });
+  return slots;
+}
+
+export function alternativeCount(pattern: Pattern): number {
+  return foldSlots(pattern).reduce((n, s) => n * s.length, 1);
+}
+
+/** Every glob text of a case-insensitive pattern. */
+export function foldedGlobs(pattern: Pattern): string[] {
+  return foldSlots(pattern).reduce<string[]>((acc, slot) => acc.flatMap((a) => slot.map((s) => a + s)), [""]);
+}
+
+/** The glob text of a case-sensitive pattern. */
+export function casedGlob(pattern: Pattern): string {
+  return pattern
+    .map((p) => {
+      switch (p.kind) {
+        case "any":
+          return FALCO.globAny;
+        case "one":
+          return "?";
+        case "text":
+          return [...p.text].map(globChar).join("");
+      }
+    })
+    .join("");
+}

@@ -1,0 +1,203 @@
+import { assertNever, type Diagnostic } from "../../diagnostics.js";
+import {
+  and,
+  literal,
+  normalizePattern,
+  not,
+  or,
+  type Expr,
+  type MatchExpr,
+  type Pattern,
+  type Test,
+} from "../../ir.js";
+import { mapField } from "../../targets/load.js";
+import type { BackendContext, Lowered } from "../types.js";
+import { FALCO } from "./dialect.js";
+import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glob.js";
+import { checkFalcoVersion } from "./version.js";
+
+/**
+ * IR → the IR Falco says exactly. Each change is a fidelity diagnostic at the predicate's origin;
+ * what Falco cannot say at all is an UNSUPPORTED_* error. Field names stay Sigma names.
+ */
+interface Sink {
+  readonly ctx: BackendContext;
+  readonly out: Diagnostic[];
+}
+
+function report(
+  sink: Sink,
+  m: MatchExpr,
+  severity: Diagnostic["severity"],
+  code: string,
+  message: string,
+): void {
+  const fidelity = severity !== "error";
+  sink.out.push({
+    severity,
+    code,
+    message,
+    file: sink.ctx.rule.source.path,
+    loc: m.origin,
+    target: "falco",
+    ...(fidelity ? { fidelity: true } : {}),
+  });
+}
+
+function falcoField(sink: Sink, m: MatchExpr, field: string): string {
+  return mapField(sink.ctx.mapping, field, "falco", sink.ctx.rule.source.path, m.origin);
+}
+
+const withTest = (m: MatchExpr, test: Test): MatchExpr => ({ ...m, test });
+
+function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cased: boolean): Expr {
+  let p = pattern;
+  if (p.some((x) => x.kind === "one")) {
+    report(
+      sink,
+      m,
+      "warning",
+      "FIDELITY_ONE_CHAR_WILDCARD",
+      "Falco's glob `?` matches one byte, not one character; `?` is widened to `*`",
+    );
+    p = normalizePattern(p.map((x) => (x.kind === "one" ? { kind: "any" as const } : x)));
+  }
+  if (p.some((x) => x.kind === "text" && x.text.includes("\0"))) {
+    report(sink, m, "error", "UNSUPPORTED_NUL_CHARACTER", "a NUL character ends a Falco condition; this value cannot be written");
+    return m;
+  }
+  const isList = FALCO.listFields.has(f);
+  let c = cased;
+  if (!c && !needsFolding(p)) c = true;
+  if (!c && (isList || !canFold(p) || alternativeCount(p) > MAX_ALTERNATIVES)) {
+    const why = isList
+      ? `list field ${f} compares exactly (only in/intersects)`
+      : !canFold(p)
+        ? "Falco folds ASCII letters only"
+        : `case folding needs more than ${MAX_ALTERNATIVES} glob alternatives`;
+    report(sink, m, "warning", "FIDELITY_CASE_SENSITIVE", `matched case-sensitively: ${why}`);
+    c = true;
+  }
+  if (isList && p.some((x) => x.kind !== "text")) {
+    report(sink, m, "error", "UNSUPPORTED_LIST_FIELD_WILDCARD", `list field ${f} takes only exact values (in/intersects), no wildcards`);
+    return m;
+  }
+  if (isList && p.length === 1 && p[0]!.kind === "text" && p[0]!.text.endsWith("\\") && /[()"'\s=,]/.test(p[0]!.text)) {
+    report(
+      sink,
+      m,
+      "error",
+      "UNSUPPORTED_TRAILING_BACKSLASH",
+      "a Falco string cannot end in a backslash, and this list value cannot be written unquoted",
+    );
+    return m;
+  }
+  return withTest(m, { kind: "pattern", pattern: p, cased: c });
+}
+
+function lowerMatch(sink: Sink, m: MatchExpr): Expr {
+  if (m.field === null) {
+    report(sink, m, "error", "UNSUPPORTED_KEYWORDS", "Falco has no full-text search; keywords need a field");
+    return m;
+  }
+  const f = falcoField(sink, m, m.field);
+  if (FALCO.brokenFields.has(f)) {
+    report(
+      sink,
+      m,
+      "error",
+      "UNSUPPORTED_SOURCEIPS",
+      `${f} is never set on real events (falcosecurity/plugins#236): a condition on it would silently never (or, negated, always) fire`,
+    );
+    return m;
+  }
+  const isList = FALCO.listFields.has(f);
+  const t = m.test;
+  switch (t.kind) {
+    case "pattern":
+      return lowerPattern(sink, m, f, t.pattern, t.cased);
+    case "bool":
+      // Every ka.* value is text; a JSON boolean reads "true"/"false", which is what Sigma's bool
+      // test accepts in any case: exactly a case-insensitive match of the word.
+      return lowerPattern(sink, m, f, literal(t.value ? "true" : "false"), false);
+    case "number":
+      if (t.op !== "eq") {
+        report(
+          sink,
+          m,
+          "error",
+          "UNSUPPORTED_NUMBER_COMPARISON",
+          `${f} is a string: Falco's ${t.op} compares text ("1000" < "400"), not numbers`,
+        );
+        return m;
+      }
+      report(
+        sink,
+        m,
+        "warning",
+        "FIDELITY_NUMBER_AS_TEXT",
+        `${f} is a string: the number is matched as the text "${String(t.value)}" (other spellings such as "${String(t.value)}.0" do not match)`,
+      );
+      return lowerPattern(sink, m, f, literal(String(t.value)), true);
+    case "exists":
+      if (isList) return m;
+      report(
+        sink,
+        m,
+        "info",
+        "FIDELITY_NULL_TEXT",
+        `k8saudit renders JSON null as the text "null": exists is written as (${f} exists and not ${f} = "null"), so a literal "null" string counts as missing`,
+      );
+      return and([m, not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true }))]);
+    case "null":
+      if (isList) return m;
+      report(
+        sink,
+        m,
+        "info",
+        "FIDELITY_NULL_TEXT",
+        `k8saudit renders JSON null as the text "null": null is written as (not ${f} exists or ${f} = "null"), so a literal "null" string counts as null`,
+      );
+      return or([
+        not(withTest(m, { kind: "exists" })),
+        withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true }),
+      ]);
+    case "regex":
+      report(sink, m, "error", "UNSUPPORTED_REGEX", "regular expressions are not emitted for Falco (the regex operator needs a newer Falco and RE2 full-match syntax)");
+      return m;
+    case "cidr":
+      report(sink, m, "error", "UNSUPPORTED_CIDR", `${f} is a string: Falco has no CIDR match on strings`);
+      return m;
+    case "fieldref":
+      report(sink, m, "error", "UNSUPPORTED_FIELDREF", "comparing two fields needs val() (Falco ≥ 0.39), which this backend does not emit");
+      return m;
+    case "timepart":
+      report(sink, m, "error", "UNSUPPORTED_TIMEPART", "Falco conditions cannot take parts of a timestamp");
+      return m;
+    default:
+      return assertNever(t);
+  }
+}
+
+function lowerExpr(sink: Sink, e: Expr): Expr {
+  switch (e.kind) {
+    case "and":
+      return and(e.items.map((i) => lowerExpr(sink, i)));
+    case "or":
+      return or(e.items.map((i) => lowerExpr(sink, i)));
+    case "not":
+      return not(lowerExpr(sink, e.item));
+    case "const":
+      return e;
+    case "match":
+      return lowerMatch(sink, e);
+    default:
+      return assertNever(e);
+  }
+}
+
+export function lowerFalco(ir: Expr, ctx: BackendContext): Lowered {
+  const out: Diagnostic[] = [...checkFalcoVersion(ctx)];
+  const effective = lowerExpr({ ctx, out }, ir);
+  return { effective, diagnostics: out };
+}

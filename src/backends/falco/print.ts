@@ -1,0 +1,180 @@
+import { assertNever } from "../../diagnostics.js";
+import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
+import { FALCO } from "./dialect.js";
+import { casedGlob, foldSlots, foldedGlobs, needsFolding } from "./glob.js";
+
+/**
+ * Effective IR → Falco condition text. libsinsp precedence is or < and < not < check, so a
+ * child is parenthesized only when it binds looser than its parent. Values are always written as
+ * "…" strings built by quote(); text is never patched afterwards.
+ */
+const enum Prec {
+  Or = 1,
+  And = 2,
+  Not = 3,
+  Atom = 4,
+}
+
+interface Printed {
+  readonly text: string;
+  readonly prec: Prec;
+}
+
+export interface PrintEnv {
+  /** The Falco field of a match (mapField; throws DiagnosticError for an unmapped field). */
+  readonly field: (m: MatchExpr) => string;
+  /** Sub-expressions written as a macro name instead of inline (artifact exclusion lists). */
+  readonly macros?: ReadonlyMap<Expr, string>;
+}
+
+/** Whether a value can be a "…" string: no NUL, and no trailing backslash (it would escape the quote). */
+export function quotable(s: string): boolean {
+  return !s.includes("\0") && !s.endsWith("\\");
+}
+
+/** A libsinsp double-quoted string. */
+export function quote(s: string): string {
+  if (!quotable(s)) throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
+  let out = FALCO.quote;
+  for (const c of s) out += FALCO.escapes[c] ?? c;
+  return out + FALCO.quote;
+}
+
+/** A list item: quoted when possible, else bare (libsinsp bare strings may end in a backslash). */
+function listItem(s: string): string {
+  if (quotable(s)) return quote(s);
+  if (/^[^()"'\s=,\0]+$/.test(s)) return s;
+  throw new Error(`internal: value cannot be a Falco list item: ${JSON.stringify(s)}`);
+}
+
+const atom = (text: string): Printed => ({ text, prec: Prec.Atom });
+
+function wrap(p: Printed, min: Prec): string {
+  return p.prec < min ? `(${p.text})` : p.text;
+}
+
+function orOf(texts: readonly string[]): Printed {
+  return texts.length === 1 ? atom(texts[0]!) : { text: texts.join(` ${FALCO.or} `), prec: Prec.Or };
+}
+
+function globCheck(f: string, glob: string): string {
+  return `${f} ${FALCO.ops.glob} ${quote(glob)}`;
+}
+
+/** Exact (case-sensitive) pattern on a scalar field: the plainest operator that says it. */
+function casedCheck(f: string, p: Pattern): string {
+  const [a, b, c] = p;
+  const ops = FALCO.ops;
+  if (p.length === 0) return `${f} ${ops.equals} ${quote("")}`;
+  if (p.length === 1 && a?.kind === "text" && quotable(a.text)) return `${f} ${ops.equals} ${quote(a.text)}`;
+  if (p.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text))
+    return `${f} ${ops.startswith} ${quote(a.text)}`;
+  if (p.length === 2 && a?.kind === "any" && b?.kind === "text" && quotable(b.text))
+    return `${f} ${ops.endswith} ${quote(b.text)}`;
+  if (p.length === 3 && a?.kind === "any" && b?.kind === "text" && c?.kind === "any" && quotable(b.text))
+    return `${f} ${ops.contains} ${quote(b.text)}`;
+  return globCheck(f, casedGlob(p));
+}
+
+function foldedCheck(f: string, p: Pattern): Printed {
+  const [a, b, c] = p;
+  const single = foldSlots(p).every((s) => s.length === 1);
+  // strcasestr folds ASCII only, which is all a single-alternative pattern needs.
+  if (single && p.length === 3 && a?.kind === "any" && b?.kind === "text" && c?.kind === "any" && quotable(b.text))
+    return atom(`${f} ${FALCO.ops.icontains} ${quote(b.text)}`);
+  return orOf(foldedGlobs(p).map((g) => globCheck(f, g)));
+}
+
+function printMatch(m: MatchExpr, env: PrintEnv): Printed {
+  const f = env.field(m);
+  const list = FALCO.listFields.has(f);
+  const t = m.test;
+  switch (t.kind) {
+    case "exists":
+      return atom(`${f} ${FALCO.ops.exists}`);
+    case "null":
+      return { text: `${FALCO.not} ${f} ${FALCO.ops.exists}`, prec: Prec.Not };
+    case "pattern": {
+      const folded = !t.cased && needsFolding(t.pattern);
+      if (list) {
+        if (folded || !isLiteral(t.pattern)) throw new Error("internal: list-field pattern was not lowered");
+        return atom(`${f} ${FALCO.ops.intersects} (${listItem(literalText(t.pattern))})`);
+      }
+      return folded ? foldedCheck(f, t.pattern) : atom(casedCheck(f, t.pattern));
+    }
+    case "regex":
+    case "cidr":
+    case "number":
+    case "bool":
+    case "fieldref":
+    case "timepart":
+      throw new Error(`internal: ${t.kind} test reached the Falco printer without lowering`);
+    default:
+      return assertNever(t);
+  }
+}
+
+/** An exact value on one field: the items an OR may gather into `in (…)` / `intersects (…)`. */
+function exactValue(e: Expr, env: PrintEnv): { field: string; value: string } | undefined {
+  if (e.kind !== "match" || e.test.kind !== "pattern") return undefined;
+  const t = e.test;
+  if (!isLiteral(t.pattern) || (!t.cased && needsFolding(t.pattern))) return undefined;
+  const value = literalText(t.pattern);
+  if (!quotable(value)) return undefined;
+  return { field: env.field(e), value };
+}
+
+function printOr(items: readonly Expr[], env: PrintEnv): Printed {
+  const groups = new Map<string, string[]>();
+  const order: ({ kind: "group"; field: string } | { kind: "expr"; expr: Expr })[] = [];
+  for (const item of items) {
+    const ev = exactValue(item, env);
+    if (ev === undefined) {
+      order.push({ kind: "expr", expr: item });
+      continue;
+    }
+    const g = groups.get(ev.field);
+    if (g) g.push(ev.value);
+    else {
+      groups.set(ev.field, [ev.value]);
+      order.push({ kind: "group", field: ev.field });
+    }
+  }
+  const texts = order.map((o) => {
+    if (o.kind === "expr") return wrap(printExpr(o.expr, env), Prec.Or);
+    const values = groups.get(o.field)!;
+    const op = FALCO.listFields.has(o.field) ? FALCO.ops.intersects : FALCO.ops.in;
+    if (values.length === 1 && op === FALCO.ops.in) return `${o.field} ${FALCO.ops.equals} ${quote(values[0]!)}`;
+    return `${o.field} ${op} (${values.map(quote).join(", ")})`;
+  });
+  return orOf(texts);
+}
+
+export function printExpr(e: Expr, env: PrintEnv): Printed {
+  const macro = env.macros?.get(e);
+  if (macro !== undefined) return atom(macro);
+  switch (e.kind) {
+    case "and":
+      return { text: e.items.map((i) => wrap(printExpr(i, env), Prec.And)).join(` ${FALCO.and} `), prec: Prec.And };
+    case "or":
+      return printOr(e.items, env);
+    case "not":
+      return { text: `${FALCO.not} ${wrap(printExpr(e.item, env), Prec.Not)}`, prec: Prec.Not };
+    case "const": {
+      // No boolean literal exists; a field tested both ways is a tautology / contradiction.
+      const f = FALCO.alwaysField;
+      const joiner = e.value ? FALCO.or : FALCO.and;
+      return atom(`(${f} ${FALCO.ops.exists} ${joiner} ${FALCO.not} ${f} ${FALCO.ops.exists})`);
+    }
+    case "match":
+      return printMatch(e, env);
+    default:
+      return assertNever(e);
+  }
+}
+
+/** The whole condition, with the logsource scope (if any) ANDed in front. */
+export function printCondition(e: Expr, env: PrintEnv, scope?: string): string {
+  const body = printExpr(e, env);
+  return scope === undefined ? body.text : `(${scope}) ${FALCO.and} ${wrap(body, Prec.And)}`;
+}

@@ -1,0 +1,85 @@
+import { loadTarget } from "../../targets/load.js";
+import type { TargetView } from "../types.js";
+
+/**
+ * How Splunk sees a raw Kubernetes audit event, indexed as JSON with search-time JSON extraction
+ * (KV_MODE=json / spath naming). The model, declared here once:
+ * - nested keys are joined with dots (`objectRef.resource`, `annotations.authorization.k8s.io/decision`);
+ * - an array becomes a multivalue field named with `{}` (`sourceIPs{}`), objects inside arrays
+ *   give `a{}.b`; an empty array or object gives no field at all;
+ * - every value is text: numbers as their JSON text (String(n)), booleans "true"/"false", JSON
+ *   null as the text "null"; an empty string is kept as an empty value;
+ * - the event carries its sourcetype (from targets/splunk.yml), which the scope clause tests.
+ * seen() applies the same value changes to the raw event in Sigma names: null → "null", numbers
+ * and booleans → text, empty arrays/objects removed.
+ * Not modelled: a literal dotted key next to the same nested path (Splunk merges both into one
+ * multivalue field), nested arrays (`a{}{}`), and exists/null on a non-empty object.
+ */
+
+type Doc = Record<string, string[]>;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (v === null) return "null";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return String(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return undefined;
+}
+
+function flatten(value: unknown, name: string, out: Doc): void {
+  if (Array.isArray(value)) {
+    for (const item of value) flatten(item, `${name}{}`, out);
+    return;
+  }
+  if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, name === "" ? k : `${name}.${k}`, out);
+    return;
+  }
+  const text = scalarText(value);
+  if (text === undefined || name === "") return;
+  (out[name] ??= []).push(text);
+}
+
+/** The raw value as Splunk can see it; undefined when Splunk would have no field for it. */
+function seenValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(seenValue).filter((v) => v !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const s = seenValue(v);
+      if (s !== undefined) out[k] = s;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return scalarText(value);
+}
+
+function sourcetype(): string | undefined {
+  for (const ls of loadTarget("splunk").logsources) {
+    const st = ls.settings["sourcetype"];
+    if (typeof st === "string") return st;
+  }
+  return undefined;
+}
+
+export const splunkView: TargetView = {
+  target: "splunk",
+  seen(raw) {
+    if (!isRecord(raw)) return raw;
+    return seenValue(raw) ?? {};
+  },
+  document(raw) {
+    const doc: Doc = {};
+    flatten(raw, "", doc);
+    const st = sourcetype();
+    if (st !== undefined) doc["sourcetype"] = [st];
+    return doc;
+  },
+};

@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
+import { splunkBackend } from "../../src/backends/splunk/index.js";
+import { jsToPcre } from "../../src/backends/splunk/pcre.js";
+import type { BackendContext } from "../../src/backends/types.js";
+import { DiagnosticError } from "../../src/diagnostics.js";
+import { and, not, or, type Expr, type Part, type Test } from "../../src/ir.js";
+import type { SigmaRule } from "../../src/sigma/rule.js";
+import { findLogsource, loadTarget } from "../../src/targets/load.js";
+
+const origin = { offset: 12, length: 4, line: 3, col: 7 };
+const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
+const T = (text: string): Part => ({ kind: "text", text });
+const ANY: Part = { kind: "any" };
+const ONE: Part = { kind: "one" };
+const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
+const lit = (text: string, cased = false): Test => pat([T(text)], cased);
+
+function rule(over: Partial<SigmaRule> = {}): SigmaRule {
+  return {
+    kind: "rule",
+    source: { path: "rules/test.yml", text: "" },
+    node: { kind: "map", entries: [], start: 0, end: 0 },
+    documentIndex: 0,
+    title: "Test rule",
+    references: [],
+    tags: [],
+    falsepositives: [],
+    logsource: { product: "kubernetes", service: "audit" },
+    custom: {},
+    detection: { kind: "map", entries: [], start: 0, end: 0 },
+    conditions: [],
+    fields: [],
+    ...over,
+  };
+}
+
+function context(options: BackendContext["options"] = {}, r: SigmaRule = rule()): BackendContext {
+  const config = loadTarget("splunk");
+  return { rule: r, config, mapping: findLogsource(config, r), options };
+}
+
+function spl(ir: Expr, ctx: BackendContext = context()): string {
+  const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
+  expect(diagnostics).toEqual([]);
+  return splunkBackend.query(effective, ctx);
+}
+
+const SCOPE = 'sourcetype="kube:apiserver-audit"';
+
+describe("capabilities", () => {
+  it("rates every construct once", () => {
+    expect(splunkBackend.capabilities.map((c) => c.construct).sort()).toEqual([...CONSTRUCT_NAMES].sort());
+  });
+});
+
+describe("search part", () => {
+  it("puts case-insensitive literals in search, scope first, explicit AND", () => {
+    expect(spl(and([m("verb", lit("create")), m("objectRef.resource", lit("pods"))]))).toBe(
+      `${SCOPE} AND verb="create" AND objectRef.resource="pods"`,
+    );
+  });
+
+  it("quotes field names with {} or / and keeps end wildcards", () => {
+    expect(spl(m("user.groups", pat([T("system:"), ANY])))).toBe(`${SCOPE} AND "user.groups{}"="system:*"`);
+    expect(spl(m("annotations.authorization.k8s.io/decision", lit("allow")))).toBe(
+      `${SCOPE} AND "annotations.authorization.k8s.io/decision"="allow"`,
+    );
+    expect(spl(m("userAgent", pat([ANY, T("curl"), ANY])))).toBe(`${SCOPE} AND userAgent="*curl*"`);
+  });
+
+  it("parenthesizes OR inside AND (search binds OR tighter)", () => {
+    const ir = and([m("verb", lit("get")), or([m("objectRef.resource", lit("secrets")), m("objectRef.resource", lit("configmaps"))])]);
+    expect(spl(ir)).toBe(`${SCOPE} AND verb="get" AND (objectRef.resource="secrets" OR objectRef.resource="configmaps")`);
+    const ir2 = or([and([m("verb", lit("a")), m("stage", lit("b"))]), not(m("level", lit("c")))]);
+    expect(spl(ir2)).toBe(`${SCOPE} AND ((verb="a" AND stage="b") OR NOT level="c")`);
+  });
+
+  it("writes booleans as their text", () => {
+    expect(spl(m("requestObject.spec.hostNetwork", { kind: "bool", value: true }))).toBe(
+      `${SCOPE} AND requestObject.spec.hostNetwork="true"`,
+    );
+  });
+
+  it("takes the scope from --option scope, or none", () => {
+    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: "`kube_audit`" } }))).toBe('`kube_audit` AND verb="get"');
+    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: 'source="kubernetes" index=k8s' } }))).toBe(
+      '(source="kubernetes" index=k8s) AND verb="get"',
+    );
+    expect(spl(m("verb", { kind: "exists" }), context({ targetOptions: { scope: "" } }))).toBe("* | where isnotnull('verb')");
+  });
+});
+
+describe("where part", () => {
+  it("moves |cased, ?, inner *, literal * and unsafe text to where as anchored PCRE", () => {
+    expect(spl(m("user.username", lit("system:kube-scheduler", true)))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('user.username', "^system:kube-scheduler\\\\z"))`,
+    );
+    expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?is)^g.t\\\\z"))`);
+    expect(spl(m("verb", pat([T("a"), ANY, T("b")])))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?is)^a.*b\\\\z"))`);
+    expect(spl(m("verb", lit("a*b")))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\*b\\\\z"))`);
+    expect(spl(m("verb", lit('say "hi"\\')))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^say \\"hi\\"\\\\\\\\\\\\z"))`);
+    expect(spl(m("verb", lit("a\nb")))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\x{a}b\\\\z"))`);
+  });
+
+  it("splits a top-level AND between search and where", () => {
+    const ir = and([m("verb", lit("create")), m("user.username", { kind: "exists" }), not(m("user.username", lit("", true)))]);
+    expect(spl(ir)).toBe(
+      `${SCOPE} AND verb="create" | where isnotnull('user.username') AND NOT isnotnull(mvfind('user.username', "^\\\\z"))`,
+    );
+  });
+
+  it("merges an OR of patterns on one field into one alternation", () => {
+    const ir = not(or([m("user.username", lit("a", true)), m("user.username", pat([T("b:"), ANY], true))]));
+    expect(spl(ir)).toBe(`${SCOPE} | where NOT isnotnull(mvfind('user.username', "(?s)^(?:a|b:.*)\\\\z"))`);
+  });
+
+  it("writes null, numbers and regexes", () => {
+    expect(spl(m("verb", { kind: "null" }))).toBe(`${SCOPE} | where isnull('verb')`);
+    expect(spl(m("responseStatus.code", { kind: "number", op: "gte", value: 400 }))).toBe(
+      `${SCOPE} | where isnotnull(mvfilter(match('responseStatus.code', "^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?\\\\z") AND tonumber('responseStatus.code') >= 400))`,
+    );
+    expect(spl(m("userAgent", { kind: "regex", source: "^kubectl/v1\\.2\\d$", flags: { i: true, m: false, s: false } }))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('userAgent', "(?i)\\\\Akubectl/v1\\\\.2\\\\d\\\\z"))`,
+    );
+  });
+
+  it("constants become true()/false()", () => {
+    expect(spl({ kind: "const", value: false })).toBe(`${SCOPE} | where false()`);
+  });
+});
+
+describe("lowering", () => {
+  it("refuses keywords, field references, time parts and IPv6 networks with codes at the origin", () => {
+    const ctx = context();
+    const codes = (ir: Expr): string[] => splunkBackend.lower(ir, ctx).diagnostics.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`);
+    expect(codes(m(null, lit("x")))).toEqual(["UNSUPPORTED_KEYWORD@3:7"]);
+    expect(codes(m("verb", { kind: "fieldref", other: "stage", position: "equal", cased: false }))).toEqual(["UNSUPPORTED_FIELDREF@3:7"]);
+    expect(codes(m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }))).toEqual(["UNSUPPORTED_TIMEPART@3:7"]);
+    expect(codes(m("sourceIPs", { kind: "cidr", network: "2001:db8::", prefix: 32, version: 6 }))).toEqual(["UNSUPPORTED_CIDR_IPV6@3:7"]);
+    expect(codes(m("userAgent", { kind: "regex", source: "(a)\\1", flags: { i: false, m: false, s: false } }))).toEqual(["UNSUPPORTED_REGEX@3:7"]);
+    expect(codes(m("nosuch.field", lit("x")))).toEqual(["UNMAPPED_FIELD@3:7"]);
+  });
+
+  it("declares the IPv4 network deviation and lowers it to a dotted-quad regex", () => {
+    const ctx = context();
+    const { effective, diagnostics } = splunkBackend.lower(m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }), ctx);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.fidelity, d.target])).toEqual([["FIDELITY_CIDR_IPV4_TEXT", "warning", true, "splunk"]]);
+    const any = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
+    expect(effective).toEqual(m("sourceIPs", { kind: "regex", source: `^10\\.${any}\\.${any}\\.${any}$`, flags: { i: false, m: false, s: false } }));
+  });
+});
+
+describe("JavaScript regex → PCRE", () => {
+  const f = { i: false, m: false, s: false };
+  it("spells out what differs", () => {
+    expect(jsToPcre("a.b$", f)).toEqual({ ok: true, pcre: "a[^\\n\\r\\x{2028}\\x{2029}]b\\z" });
+    expect(jsToPcre("a.b", { ...f, s: true })).toEqual({ ok: true, pcre: "a[\\d\\D]b" });
+    expect(jsToPcre("^x$", { ...f, m: true })).toEqual({
+      ok: true,
+      pcre: "(?:\\A|(?<=[\\n\\r\\x{2028}\\x{2029}]))x(?=[\\n\\r\\x{2028}\\x{2029}]|\\z)",
+    });
+    expect(jsToPcre("\\u00e9\\x41[\\]a-]", f)).toEqual({ ok: true, pcre: "\\x{e9}\\x{41}[\\]a-]" });
+  });
+});
+
+describe("savedsearches artifact", () => {
+  it("writes one stanza with schedule, severity and continued multi-line description", () => {
+    const ctx = context({}, rule({ title: "Token via API", description: "line one\nline two", level: "high" }));
+    const q = spl(m("verb", lit("create")), ctx);
+    expect(splunkBackend.artifact("savedsearches", q, m("verb", lit("create")), ctx)).toBe(
+      [
+        "[Token via API]",
+        `search = ${SCOPE} AND verb="create"`,
+        "description = line one\\",
+        "line two",
+        "disabled = 0",
+        "enableSched = 1",
+        "cron_schedule = */5 * * * *",
+        "dispatch.earliest_time = -10m",
+        "dispatch.latest_time = now",
+        "alert.severity = 5",
+        "alert.track = 1",
+        "alert.digest_mode = 0",
+        "alert_type = number of events",
+        "counttype = number of events",
+        "relation = greater than",
+        "quantity = 0",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses a description line ending in a backslash", () => {
+    const ctx = context({}, rule({ description: "a\\\nb" }));
+    expect(() => splunkBackend.artifact("savedsearches", "x", m("verb", lit("x")), ctx)).toThrow(DiagnosticError);
+  });
+});

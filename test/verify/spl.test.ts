@@ -1,0 +1,234 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { splunkBackend } from "../../src/backends/splunk/index.js";
+import type { BackendContext } from "../../src/backends/types.js";
+import { and, normalizePattern, not, or, type Expr, type Part, type Test } from "../../src/ir.js";
+import { evaluate } from "../../src/sigma/evaluate.js";
+import type { SigmaRule } from "../../src/sigma/rule.js";
+import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { splInterpreter } from "../../src/verify/spl/index.js";
+import { ParseError } from "../../src/verify/types.js";
+import { splunkView } from "../../src/verify/views/splunk.js";
+
+const origin = { offset: 0, length: 1, line: 1, col: 1 };
+const m = (field: string, test: Test): Expr => ({ kind: "match", field, test, origin });
+const T = (text: string): Part => ({ kind: "text", text });
+const lit = (text: string, cased = false): Test => ({ kind: "pattern", pattern: text === "" ? [] : [T(text)], cased });
+
+const rule: SigmaRule = {
+  kind: "rule",
+  source: { path: "rules/test.yml", text: "" },
+  node: { kind: "map", entries: [], start: 0, end: 0 },
+  documentIndex: 0,
+  title: "Test rule",
+  references: [],
+  tags: [],
+  falsepositives: [],
+  logsource: { product: "kubernetes", service: "audit" },
+  custom: {},
+  detection: { kind: "map", entries: [], start: 0, end: 0 },
+  conditions: [],
+  fields: [],
+};
+const config = loadTarget("splunk");
+const ctx: BackendContext = { rule, config, mapping: findLogsource(config, rule), options: {} };
+
+function emit(ir: Expr): { text: string; effective: Expr } {
+  const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return { text: splunkBackend.query(effective, ctx), effective };
+}
+
+/** interpreter(text, document(e)) and reference(effective, seen(e)) agree, and return the value. */
+function agree(ir: Expr, event: unknown): boolean {
+  const { text, effective } = emit(ir);
+  const got = splInterpreter.compile(text)(splunkView.document(event));
+  expect(got, `${text} on ${JSON.stringify(event)}`).toBe(evaluate(effective, splunkView.seen(event)));
+  return got;
+}
+
+describe("view", () => {
+  it("flattens JSON the way Splunk names fields", () => {
+    expect(
+      splunkView.document({
+        verb: "get",
+        user: { username: "u", groups: ["a", "b"] },
+        sourceIPs: [],
+        annotations: { "authorization.k8s.io/decision": "allow" },
+        responseStatus: { code: 403 },
+        x: null,
+        y: true,
+        e: "",
+        c: [{ image: "i1" }, { image: "i2" }],
+      }),
+    ).toEqual({
+      verb: ["get"],
+      "user.username": ["u"],
+      "user.groups{}": ["a", "b"],
+      "annotations.authorization.k8s.io/decision": ["allow"],
+      "responseStatus.code": ["403"],
+      x: ["null"],
+      y: ["true"],
+      e: [""],
+      "c{}.image": ["i1", "i2"],
+      sourcetype: ["kube:apiserver-audit"],
+    });
+    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false] })).toEqual({ a: "null", d: "5", e: ["null", "false"] });
+  });
+});
+
+describe("interpreter: literal meaning of special characters", () => {
+  const hostile = ['"', "\\", "*", "?", "(", ")", "|", ":", "=", "'", "\n", "\t", "AND", "NOT", "or", "%", "_", "$", "^", ".", "[", "]", "{", "}", "é", "😀", "\u2028"];
+  for (const s of hostile) {
+    it(`value ${JSON.stringify(s)} means itself (case-insensitive and cased)`, () => {
+      for (const cased of [false, true]) {
+        const ir = m("userAgent", { kind: "pattern", pattern: [T(`a${s}b`)], cased });
+        expect(agree(ir, { userAgent: `a${s}b` })).toBe(true);
+        expect(agree(ir, { userAgent: `a${s}bb` })).toBe(false);
+        expect(agree(ir, { userAgent: `ab` })).toBe(false);
+      }
+    });
+  }
+});
+
+describe("interpreter semantics", () => {
+  it("search is case-insensitive, where |cased is not; NOT matches a missing field", () => {
+    expect(agree(m("verb", lit("create")), { verb: "CREATE" })).toBe(true);
+    expect(agree(m("verb", lit("create", true)), { verb: "CREATE" })).toBe(false);
+    expect(agree(not(m("verb", lit("create"))), {})).toBe(true);
+    expect(agree(not(m("verb", lit("create", true))), {})).toBe(true);
+  });
+
+  it("multivalue fields match on any value", () => {
+    expect(agree(m("user.groups", lit("system:masters", true)), { user: { groups: ["x", "system:masters"] } })).toBe(true);
+    expect(agree(not(m("user.groups", lit("system:masters"))), { user: { groups: ["x", "y"] } })).toBe(true);
+  });
+
+  it("numbers, null and the IPv4 network", () => {
+    const code = m("responseStatus.code", { kind: "number", op: "gte", value: 400 });
+    expect(agree(code, { responseStatus: { code: 403 } })).toBe(true);
+    expect(agree(code, { responseStatus: { code: "200" } })).toBe(false);
+    expect(agree(code, { responseStatus: { code: "abc" } })).toBe(false);
+    expect(agree(not(code), {})).toBe(true);
+    expect(agree(m("user.username", { kind: "null" }), { user: { username: null } })).toBe(false);
+    const net = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
+    expect(agree(net, { sourceIPs: ["1.2.3.4", "10.9.8.7"] })).toBe(true);
+    expect(agree(net, { sourceIPs: ["::ffff:10.9.8.7"] })).toBe(false);
+  });
+
+  it("parses search precedence: OR binds tighter than AND", () => {
+    const run = (text: string, doc: Record<string, string[]>): boolean => splInterpreter.compile(text)(doc);
+    expect(run('a="1" b="2" OR c="3"', { a: ["1"], c: ["3"] })).toBe(true);
+    expect(run('a="1" b="2" OR c="3"', { c: ["3"] })).toBe(false);
+    expect(run("* | where NOT isnull('a') AND false() OR true()", {})).toBe(true);
+    expect(run("* | where NOT (isnull('a') OR true())", {})).toBe(false);
+  });
+});
+
+describe("interpreter rejects text outside the subset with a position", () => {
+  const cases: [string, number, number][] = [
+    ["verb=create | stats count", 1, 15],
+    ['foo verb="x"', 1, 1],
+    ['verb!="x"', 1, 5],
+    ["* | where like('verb', \"a%\")", 1, 11],
+    ["* | where objectRef.resource==\"x\"", 1, 11],
+    ['* | where isnotnull(mvfind(\'v\', "[[:alpha:]]"))', 1, 35],
+    ['`kube_audit` verb="x"', 1, 1],
+    ['verb="a\\*"', 1, 8],
+  ];
+  for (const [text, line, col] of cases) {
+    it(text, () => {
+      let err: unknown;
+      try {
+        splInterpreter.compile(text);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ParseError);
+      expect([(err as ParseError).line, (err as ParseError).col]).toEqual([line, col]);
+    });
+  }
+});
+
+describe("the TokenRequest rule", () => {
+  const excluded = [
+    "system:kube-controller-manager", "system:kube-scheduler", "system:node:*", "system:serviceaccount:kube-system:*", "eks:*",
+    "aksService", "aks-service", "masterclient", "nodeclient", "system:serviceaccount:gke-managed-system:*",
+    "system:serviceaccount:gke-connect:*", "system:serviceaccount:anthos-identity-service:*", "system:gke-controller-manager",
+    "system:serviceaccount:tigera-operator:*", "system:serviceaccount:calico-system:*",
+  ];
+  const pattern = (s: string): Part[] => normalizePattern(s.split(/(\*)/).filter((x) => x !== "").map((x) => (x === "*" ? { kind: "any" } : T(x))));
+  const ir = and([
+    m("verb", lit("create")),
+    m("objectRef.resource", lit("serviceaccounts")),
+    m("objectRef.subresource", lit("token")),
+    m("user.username", { kind: "exists" }),
+    not(or(excluded.map((e) => m("user.username", { kind: "pattern", pattern: pattern(e), cased: true })))),
+    not(m("user.username", lit("", true))),
+  ]);
+
+  it("is exact (no diagnostics) and reads as expected", () => {
+    expect(splunkBackend.lower(ir, ctx).diagnostics).toEqual([]);
+    const { text } = emit(ir);
+    expect(text.startsWith('sourcetype="kube:apiserver-audit" AND verb="create" AND objectRef.resource="serviceaccounts" AND objectRef.subresource="token" | where isnotnull(\'user.username\') AND NOT isnotnull(mvfind(\'user.username\', "(?s)^(?:system:kube-controller-manager|')).toBe(true);
+  });
+
+  it("agrees on hand-picked events", () => {
+    const ev = (username: unknown, verb = "create"): unknown => ({ verb, objectRef: { resource: "serviceaccounts", subresource: "token" }, user: { username } });
+    expect(agree(ir, ev("alice"))).toBe(true);
+    expect(agree(ir, ev("alice", "CREATE"))).toBe(true);
+    expect(agree(ir, ev("system:node:n1"))).toBe(false);
+    expect(agree(ir, ev("System:Node:n1"))).toBe(true);
+    expect(agree(ir, ev(""))).toBe(false);
+    expect(agree(ir, ev(undefined))).toBe(false);
+    expect(agree(ir, ev("eks:x"))).toBe(false);
+  });
+});
+
+describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effective, seen(e))", () => {
+  const atoms = ["a", "B", "é", "É", "😀", '"', "\\", "(", ")", ":", "|", "*", "?", "\n", " ", "and", "OR", "not", "NOT", "IN", "'", "=", "<", "&", "%", "_", "$", ".", "x"];
+  const text = fc.array(fc.constantFrom(...atoms), { minLength: 0, maxLength: 4 }).map((a) => a.join(""));
+  const part: fc.Arbitrary<Part> = fc.oneof(
+    { weight: 4, arbitrary: text.map(T) },
+    { weight: 1, arbitrary: fc.constant<Part>({ kind: "any" }) },
+    { weight: 1, arbitrary: fc.constant<Part>({ kind: "one" }) },
+  );
+  const fields = ["verb", "userAgent", "user.groups", "responseStatus.code"] as const;
+  const test: fc.Arbitrary<Test> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant("pattern" as const), pattern: fc.array(part, { maxLength: 4 }).map(normalizePattern), cased: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.constant<Test>({ kind: "exists" }) },
+    { weight: 1, arbitrary: fc.constant<Test>({ kind: "null" }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("bool" as const), value: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("number" as const), op: fc.constantFrom("eq", "lt", "lte", "gt", "gte" as const), value: fc.integer({ min: -5, max: 500 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("regex" as const), source: fc.constantFrom("^a.b$", "a|b", "\\s", "[()*]", "é$", "^$", "\\d{2,}"), flags: fc.record({ i: fc.boolean(), m: fc.boolean(), s: fc.boolean() }) }) },
+  );
+  const leaf: fc.Arbitrary<Expr> = fc.record({ field: fc.constantFrom(...fields), test }).map(({ field, test }) => m(field, test));
+  const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc.array(tie("expr"), { minLength: 1, maxLength: 3 }).map(and),
+      fc.array(tie("expr"), { minLength: 1, maxLength: 3 }).map(or),
+      tie("expr").map(not),
+    ),
+  }));
+  const scalar = fc.oneof(text, fc.constantFrom<unknown>(null, true, false, "TRUE", 0, 403, "404", "4e2", "-3.5", "", "1.2.3.4"));
+  // Splunk names an array field `f{}`: fields mapped without `{}` hold scalars, as in real audit data.
+  const list = fc.array(scalar, { maxLength: 3 });
+  const event = fc.record(
+    { verb: scalar, userAgent: scalar, user: fc.record({ groups: list }, { requiredKeys: [] }), responseStatus: fc.record({ code: scalar }, { requiredKeys: [] }) },
+    { requiredKeys: [] },
+  );
+
+  it("holds for random rules and events", () => {
+    fc.assert(
+      fc.property(expr, fc.array(event, { minLength: 1, maxLength: 5 }), (ir, events) => {
+        const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
+        if (diagnostics.some((d) => d.severity === "error")) return;
+        const run = splInterpreter.compile(splunkBackend.query(effective, ctx));
+        for (const e of events) expect(run(splunkView.document(e))).toBe(evaluate(effective, splunkView.seen(e)));
+      }),
+      { numRuns: 600, seed: 20261128 },
+    );
+  });
+});
