@@ -73,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
           .positional("logs", { type: "string", array: true, describe: "log files; - reads standard input" })
           .option("rules", { alias: "r", type: "string", array: true, demandOption: true, describe: "rule files or directories" })
           .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply" })
+          .option("validate-json", { type: "boolean", default: false, describe: "parse every line (exact malformed-line counts; slower)" })
           .example("$0 scan -r rules audit.log.gz > matches.ndjson", "matches as NDJSON, summary on stderr"),
       run(() => import("./scan.js")),
     )

@@ -34,6 +34,8 @@ export interface ScanOptions<R extends ScanRule = ScanRule> {
   readonly maxLineBytes?: number;
   /** Standard input, replaceable for tests. */
   readonly stdin?: Readable;
+  /** Called after each block with the bytes read so far over all inputs (for a progress line). */
+  onProgress?(bytes: number, file: string): void;
 }
 
 export interface MalformedLine {
@@ -129,6 +131,7 @@ export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise
         const context = { file, lineBase: state.line, usePrefilter, maxLineBytes, malformed };
         totals.parsed += scanBlock(block, compiled, context, options);
         state.line += block.count;
+        options.onProgress?.(totals.bytes + stats.bytes, file);
       }
     } finally {
       await source.close();

@@ -50,7 +50,9 @@ const SCOPE = 'sourcetype="kube:apiserver-audit"';
 
 describe("capabilities", () => {
   it("rates every construct once", () => {
-    expect(splunkBackend.capabilities.map((c) => c.construct).sort()).toEqual([...CONSTRUCT_NAMES].sort());
+    expect(splunkBackend.capabilities.map((c) => c.construct).sort()).toEqual(
+      [...CONSTRUCT_NAMES].sort(),
+    );
   });
 });
 
@@ -62,7 +64,9 @@ describe("search part", () => {
   });
 
   it("quotes field names with {} or / and keeps end wildcards", () => {
-    expect(spl(m("user.groups", pat([T("system:"), ANY])))).toBe(`${SCOPE} AND "user.groups{}"="system:*"`);
+    expect(spl(m("user.groups", pat([T("system:"), ANY])))).toBe(
+      `${SCOPE} AND "user.groups{}"="system:*"`,
+    );
     expect(spl(m("annotations.authorization.k8s.io/decision", lit("allow")))).toBe(
       `${SCOPE} AND "annotations.authorization.k8s.io/decision"="allow"`,
     );
@@ -70,8 +74,13 @@ describe("search part", () => {
   });
 
   it("parenthesizes OR inside AND (search binds OR tighter)", () => {
-    const ir = and([m("verb", lit("get")), or([m("objectRef.resource", lit("secrets")), m("objectRef.resource", lit("configmaps"))])]);
-    expect(spl(ir)).toBe(`${SCOPE} AND verb="get" AND (objectRef.resource="secrets" OR objectRef.resource="configmaps")`);
+    const ir = and([
+      m("verb", lit("get")),
+      or([m("objectRef.resource", lit("secrets")), m("objectRef.resource", lit("configmaps"))]),
+    ]);
+    expect(spl(ir)).toBe(
+      `${SCOPE} AND verb="get" AND (objectRef.resource="secrets" OR objectRef.resource="configmaps")`,
+    );
     const ir2 = or([and([m("verb", lit("a")), m("stage", lit("b"))]), not(m("level", lit("c")))]);
     expect(spl(ir2)).toBe(`${SCOPE} AND ((verb="a" AND stage="b") OR NOT level="c")`);
   });
@@ -83,11 +92,18 @@ describe("search part", () => {
   });
 
   it("takes the scope from --option scope, or none", () => {
-    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: "`kube_audit`" } }))).toBe('`kube_audit` AND verb="get"');
-    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: 'source="kubernetes" index=k8s' } }))).toBe(
-      '(source="kubernetes" index=k8s) AND verb="get"',
+    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: "`kube_audit`" } }))).toBe(
+      '`kube_audit` AND verb="get"',
     );
-    expect(spl(m("verb", { kind: "exists" }), context({ targetOptions: { scope: "" } }))).toBe("* | where isnotnull('verb')");
+    expect(
+      spl(
+        m("verb", lit("get")),
+        context({ targetOptions: { scope: 'source="kubernetes" index=k8s' } }),
+      ),
+    ).toBe('(source="kubernetes" index=k8s) AND verb="get"');
+    expect(spl(m("verb", { kind: "exists" }), context({ targetOptions: { scope: "" } }))).toBe(
+      "* | where isnotnull('verb')",
+    );
   });
 });
 
@@ -96,23 +112,41 @@ describe("where part", () => {
     expect(spl(m("user.username", lit("system:kube-scheduler", true)))).toBe(
       `${SCOPE} | where isnotnull(mvfind('user.username', "^system:kube-scheduler\\\\z"))`,
     );
-    expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?is)^g.t\\\\z"))`);
-    expect(spl(m("verb", pat([T("a"), ANY, T("b")])))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?is)^a.*b\\\\z"))`);
-    expect(spl(m("verb", lit("a*b")))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\*b\\\\z"))`);
-    expect(spl(m("verb", lit('say "hi"\\')))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^say \\"hi\\"\\\\\\\\\\\\z"))`);
-    expect(spl(m("verb", lit("a\nb")))).toBe(`${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\x{a}b\\\\z"))`);
+    expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('verb', "(?is)^g.t\\\\z"))`,
+    );
+    expect(spl(m("verb", pat([T("a"), ANY, T("b")])))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('verb', "(?is)^a.*b\\\\z"))`,
+    );
+    expect(spl(m("verb", lit("a*b")))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\*b\\\\z"))`,
+    );
+    expect(spl(m("verb", lit('say "hi"\\')))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^say \\"hi\\"\\\\\\\\\\\\z"))`,
+    );
+    expect(spl(m("verb", lit("a\nb")))).toBe(
+      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\x{a}b\\\\z"))`,
+    );
   });
 
   it("splits a top-level AND between search and where", () => {
-    const ir = and([m("verb", lit("create")), m("user.username", { kind: "exists" }), not(m("user.username", lit("", true)))]);
+    const ir = and([
+      m("verb", lit("create")),
+      m("user.username", { kind: "exists" }),
+      not(m("user.username", lit("", true))),
+    ]);
     expect(spl(ir)).toBe(
       `${SCOPE} AND verb="create" | where isnotnull('user.username') AND NOT isnotnull(mvfind('user.username', "^\\\\z"))`,
     );
   });
 
   it("merges an OR of patterns on one field into one alternation", () => {
-    const ir = not(or([m("user.username", lit("a", true)), m("user.username", pat([T("b:"), ANY], true))]));
-    expect(spl(ir)).toBe(`${SCOPE} | where NOT isnotnull(mvfind('user.username', "(?s)^(?:a|b:.*)\\\\z"))`);
+    const ir = not(
+      or([m("user.username", lit("a", true)), m("user.username", pat([T("b:"), ANY], true))]),
+    );
+    expect(spl(ir)).toBe(
+      `${SCOPE} | where NOT isnotnull(mvfind('user.username', "(?s)^(?:a|b:.*)\\\\z"))`,
+    );
   });
 
   it("writes null, numbers and regexes", () => {
@@ -120,8 +154,22 @@ describe("where part", () => {
     expect(spl(m("responseStatus.code", { kind: "number", op: "gte", value: 400 }))).toBe(
       `${SCOPE} | where isnotnull(mvfilter(match('responseStatus.code', "^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?\\\\z") AND tonumber('responseStatus.code') >= 400))`,
     );
-    expect(spl(m("userAgent", { kind: "regex", source: "^kubectl/v1\\.2\\d$", flags: { i: true, m: false, s: false } }))).toBe(
+    expect(
+      spl(
+        m("userAgent", {
+          kind: "regex",
+          source: "^kubectl/v1\\.2\\d$",
+          flags: { i: true, m: false, s: false },
+        }),
+      ),
+    ).toBe(
       `${SCOPE} | where isnotnull(mvfind('userAgent', "(?i)\\\\Akubectl/v1\\\\.2\\\\d\\\\z"))`,
+    );
+  });
+
+  it("IPv6 networks outside ::ffff:0:0/96 use cidrmatch on every value", () => {
+    expect(spl(m("sourceIPs", { kind: "cidr", network: "fd00::", prefix: 8, version: 6 }))).toBe(
+      `${SCOPE} | where isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs{}')))`,
     );
   });
 
@@ -133,21 +181,47 @@ describe("where part", () => {
 describe("lowering", () => {
   it("refuses keywords, field references, time parts and IPv6 networks with codes at the origin", () => {
     const ctx = context();
-    const codes = (ir: Expr): string[] => splunkBackend.lower(ir, ctx).diagnostics.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`);
+    const codes = (ir: Expr): string[] =>
+      splunkBackend.lower(ir, ctx).diagnostics.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`);
     expect(codes(m(null, lit("x")))).toEqual(["UNSUPPORTED_KEYWORD@3:7"]);
-    expect(codes(m("verb", { kind: "fieldref", other: "stage", position: "equal", cased: false }))).toEqual(["UNSUPPORTED_FIELDREF@3:7"]);
-    expect(codes(m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }))).toEqual(["UNSUPPORTED_TIMEPART@3:7"]);
-    expect(codes(m("sourceIPs", { kind: "cidr", network: "2001:db8::", prefix: 32, version: 6 }))).toEqual(["UNSUPPORTED_CIDR_IPV6@3:7"]);
-    expect(codes(m("userAgent", { kind: "regex", source: "(a)\\1", flags: { i: false, m: false, s: false } }))).toEqual(["UNSUPPORTED_REGEX@3:7"]);
+    expect(
+      codes(m("verb", { kind: "fieldref", other: "stage", position: "equal", cased: false })),
+    ).toEqual(["UNSUPPORTED_FIELDREF@3:7"]);
+    expect(codes(m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }))).toEqual([
+      "UNSUPPORTED_TIMEPART@3:7",
+    ]);
+    expect(codes(m("sourceIPs", { kind: "cidr", network: "::", prefix: 0, version: 6 }))).toEqual([
+      "UNSUPPORTED_CIDR_IPV6@3:7",
+    ]);
+    expect(
+      codes(
+        m("userAgent", {
+          kind: "regex",
+          source: "(a)\\1",
+          flags: { i: false, m: false, s: false },
+        }),
+      ),
+    ).toEqual(["UNSUPPORTED_REGEX@3:7"]);
     expect(codes(m("nosuch.field", lit("x")))).toEqual(["UNMAPPED_FIELD@3:7"]);
   });
 
   it("declares the IPv4 network deviation and lowers it to a dotted-quad regex", () => {
     const ctx = context();
-    const { effective, diagnostics } = splunkBackend.lower(m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }), ctx);
-    expect(diagnostics.map((d) => [d.code, d.severity, d.fidelity, d.target])).toEqual([["FIDELITY_CIDR_IPV4_TEXT", "warning", true, "splunk"]]);
+    const { effective, diagnostics } = splunkBackend.lower(
+      m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }),
+      ctx,
+    );
+    expect(diagnostics.map((d) => [d.code, d.severity, d.fidelity, d.target])).toEqual([
+      ["FIDELITY_CIDR_IPV4_TEXT", "warning", true, "splunk"],
+    ]);
     const any = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
-    expect(effective).toEqual(m("sourceIPs", { kind: "regex", source: `^10\\.${any}\\.${any}\\.${any}$`, flags: { i: false, m: false, s: false } }));
+    expect(effective).toEqual(
+      m("sourceIPs", {
+        kind: "regex",
+        source: `^10\\.${any}\\.${any}\\.${any}$`,
+        flags: { i: false, m: false, s: false },
+      }),
+    );
   });
 });
 
@@ -166,7 +240,10 @@ describe("JavaScript regex → PCRE", () => {
 
 describe("savedsearches artifact", () => {
   it("writes one stanza with schedule, severity and continued multi-line description", () => {
-    const ctx = context({}, rule({ title: "Token via API", description: "line one\nline two", level: "high" }));
+    const ctx = context(
+      {},
+      rule({ title: "Token via API", description: "line one\nline two", level: "high" }),
+    );
     const q = spl(m("verb", lit("create")), ctx);
     expect(splunkBackend.artifact("savedsearches", q, m("verb", lit("create")), ctx)).toBe(
       [
@@ -193,6 +270,8 @@ describe("savedsearches artifact", () => {
 
   it("refuses a description line ending in a backslash", () => {
     const ctx = context({}, rule({ description: "a\\\nb" }));
-    expect(() => splunkBackend.artifact("savedsearches", "x", m("verb", lit("x")), ctx)).toThrow(DiagnosticError);
+    expect(() => splunkBackend.artifact("savedsearches", "x", m("verb", lit("x")), ctx)).toThrow(
+      DiagnosticError,
+    );
   });
 });

@@ -190,7 +190,8 @@ function serializeString(s: string, r: () => number): string {
   return out + '"';
 }
 
-const RUNS = 4000;
+/** `FUZZ_RUNS=100000 npx vitest run test/scan/prefilter.property.test.ts` for a long fuzz. */
+const RUNS = Number(process.env["FUZZ_RUNS"] ?? 4000);
 
 describe("prefilter soundness (property)", () => {
   it("a rejected line never matches, whatever the escaping", () => {

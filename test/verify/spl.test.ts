@@ -13,7 +13,11 @@ import { splunkView } from "../../src/verify/views/splunk.js";
 const origin = { offset: 0, length: 1, line: 1, col: 1 };
 const m = (field: string, test: Test): Expr => ({ kind: "match", field, test, origin });
 const T = (text: string): Part => ({ kind: "text", text });
-const lit = (text: string, cased = false): Test => ({ kind: "pattern", pattern: text === "" ? [] : [T(text)], cased });
+const lit = (text: string, cased = false): Test => ({
+  kind: "pattern",
+  pattern: text === "" ? [] : [T(text)],
+  cased,
+});
 
 const rule: SigmaRule = {
   kind: "rule",
@@ -43,7 +47,9 @@ function emit(ir: Expr): { text: string; effective: Expr } {
 function agree(ir: Expr, event: unknown): boolean {
   const { text, effective } = emit(ir);
   const got = splInterpreter.compile(text)(splunkView.document(event));
-  expect(got, `${text} on ${JSON.stringify(event)}`).toBe(evaluate(effective, splunkView.seen(event)));
+  expect(got, `${text} on ${JSON.stringify(event)}`).toBe(
+    evaluate(effective, splunkView.seen(event)),
+  );
   return got;
 }
 
@@ -73,12 +79,44 @@ describe("view", () => {
       "c{}.image": ["i1", "i2"],
       sourcetype: ["kube:apiserver-audit"],
     });
-    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false] })).toEqual({ a: "null", d: "5", e: ["null", "false"] });
+    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false] })).toEqual({
+      a: "null",
+      d: "5",
+      e: ["null", "false"],
+    });
   });
 });
 
 describe("interpreter: literal meaning of special characters", () => {
-  const hostile = ['"', "\\", "*", "?", "(", ")", "|", ":", "=", "'", "\n", "\t", "AND", "NOT", "or", "%", "_", "$", "^", ".", "[", "]", "{", "}", "é", "😀", "\u2028"];
+  const hostile = [
+    '"',
+    "\\",
+    "*",
+    "?",
+    "(",
+    ")",
+    "|",
+    ":",
+    "=",
+    "'",
+    "\n",
+    "\t",
+    "AND",
+    "NOT",
+    "or",
+    "%",
+    "_",
+    "$",
+    "^",
+    ".",
+    "[",
+    "]",
+    "{",
+    "}",
+    "é",
+    "😀",
+    "\u2028",
+  ];
   for (const s of hostile) {
     it(`value ${JSON.stringify(s)} means itself (case-insensitive and cased)`, () => {
       for (const cased of [false, true]) {
@@ -86,6 +124,9 @@ describe("interpreter: literal meaning of special characters", () => {
         expect(agree(ir, { userAgent: `a${s}b` })).toBe(true);
         expect(agree(ir, { userAgent: `a${s}bb` })).toBe(false);
         expect(agree(ir, { userAgent: `ab` })).toBe(false);
+        // Another character in its place must not match: catches a special character left active.
+        expect(agree(ir, { userAgent: `a#b` })).toBe(false);
+        expect(agree(ir, { userAgent: `a${s}${s}b` })).toBe(false);
       }
     });
   }
@@ -100,8 +141,14 @@ describe("interpreter semantics", () => {
   });
 
   it("multivalue fields match on any value", () => {
-    expect(agree(m("user.groups", lit("system:masters", true)), { user: { groups: ["x", "system:masters"] } })).toBe(true);
-    expect(agree(not(m("user.groups", lit("system:masters"))), { user: { groups: ["x", "y"] } })).toBe(true);
+    expect(
+      agree(m("user.groups", lit("system:masters", true)), {
+        user: { groups: ["x", "system:masters"] },
+      }),
+    ).toBe(true);
+    expect(
+      agree(not(m("user.groups", lit("system:masters"))), { user: { groups: ["x", "y"] } }),
+    ).toBe(true);
   });
 
   it("numbers, null and the IPv4 network", () => {
@@ -114,10 +161,15 @@ describe("interpreter semantics", () => {
     const net = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
     expect(agree(net, { sourceIPs: ["1.2.3.4", "10.9.8.7"] })).toBe(true);
     expect(agree(net, { sourceIPs: ["::ffff:10.9.8.7"] })).toBe(false);
+    const net6 = m("sourceIPs", { kind: "cidr", network: "fd00::", prefix: 8, version: 6 });
+    expect(agree(net6, { sourceIPs: ["10.0.0.1", "FD12::1"] })).toBe(true);
+    expect(agree(net6, { sourceIPs: ["fe80::1", "::ffff:10.0.0.1", "fd00::1%eth0"] })).toBe(false);
+    expect(agree(not(net6), {})).toBe(true);
   });
 
   it("parses search precedence: OR binds tighter than AND", () => {
-    const run = (text: string, doc: Record<string, string[]>): boolean => splInterpreter.compile(text)(doc);
+    const run = (text: string, doc: Record<string, string[]>): boolean =>
+      splInterpreter.compile(text)(doc);
     expect(run('a="1" b="2" OR c="3"', { a: ["1"], c: ["3"] })).toBe(true);
     expect(run('a="1" b="2" OR c="3"', { c: ["3"] })).toBe(false);
     expect(run("* | where NOT isnull('a') AND false() OR true()", {})).toBe(true);
@@ -131,8 +183,8 @@ describe("interpreter rejects text outside the subset with a position", () => {
     ['foo verb="x"', 1, 1],
     ['verb!="x"', 1, 5],
     ["* | where like('verb', \"a%\")", 1, 11],
-    ["* | where objectRef.resource==\"x\"", 1, 11],
-    ['* | where isnotnull(mvfind(\'v\', "[[:alpha:]]"))', 1, 35],
+    ['* | where objectRef.resource=="x"', 1, 11],
+    ["* | where isnotnull(mvfind('v', \"[[:alpha:]]\"))", 1, 35],
     ['`kube_audit` verb="x"', 1, 1],
     ['verb="a\\*"', 1, 8],
   ];
@@ -152,29 +204,60 @@ describe("interpreter rejects text outside the subset with a position", () => {
 
 describe("the TokenRequest rule", () => {
   const excluded = [
-    "system:kube-controller-manager", "system:kube-scheduler", "system:node:*", "system:serviceaccount:kube-system:*", "eks:*",
-    "aksService", "aks-service", "masterclient", "nodeclient", "system:serviceaccount:gke-managed-system:*",
-    "system:serviceaccount:gke-connect:*", "system:serviceaccount:anthos-identity-service:*", "system:gke-controller-manager",
-    "system:serviceaccount:tigera-operator:*", "system:serviceaccount:calico-system:*",
+    "system:kube-controller-manager",
+    "system:kube-scheduler",
+    "system:node:*",
+    "system:serviceaccount:kube-system:*",
+    "eks:*",
+    "aksService",
+    "aks-service",
+    "masterclient",
+    "nodeclient",
+    "system:serviceaccount:gke-managed-system:*",
+    "system:serviceaccount:gke-connect:*",
+    "system:serviceaccount:anthos-identity-service:*",
+    "system:gke-controller-manager",
+    "system:serviceaccount:tigera-operator:*",
+    "system:serviceaccount:calico-system:*",
   ];
-  const pattern = (s: string): Part[] => normalizePattern(s.split(/(\*)/).filter((x) => x !== "").map((x) => (x === "*" ? { kind: "any" } : T(x))));
+  const pattern = (s: string): Part[] =>
+    normalizePattern(
+      s
+        .split(/(\*)/)
+        .filter((x) => x !== "")
+        .map((x) => (x === "*" ? { kind: "any" } : T(x))),
+    );
   const ir = and([
     m("verb", lit("create")),
     m("objectRef.resource", lit("serviceaccounts")),
     m("objectRef.subresource", lit("token")),
     m("user.username", { kind: "exists" }),
-    not(or(excluded.map((e) => m("user.username", { kind: "pattern", pattern: pattern(e), cased: true })))),
+    not(
+      or(
+        excluded.map((e) =>
+          m("user.username", { kind: "pattern", pattern: pattern(e), cased: true }),
+        ),
+      ),
+    ),
     not(m("user.username", lit("", true))),
   ]);
 
   it("is exact (no diagnostics) and reads as expected", () => {
     expect(splunkBackend.lower(ir, ctx).diagnostics).toEqual([]);
     const { text } = emit(ir);
-    expect(text.startsWith('sourcetype="kube:apiserver-audit" AND verb="create" AND objectRef.resource="serviceaccounts" AND objectRef.subresource="token" | where isnotnull(\'user.username\') AND NOT isnotnull(mvfind(\'user.username\', "(?s)^(?:system:kube-controller-manager|')).toBe(true);
+    expect(
+      text.startsWith(
+        'sourcetype="kube:apiserver-audit" AND verb="create" AND objectRef.resource="serviceaccounts" AND objectRef.subresource="token" | where isnotnull(\'user.username\') AND NOT isnotnull(mvfind(\'user.username\', "(?s)^(?:system:kube-controller-manager|',
+      ),
+    ).toBe(true);
   });
 
   it("agrees on hand-picked events", () => {
-    const ev = (username: unknown, verb = "create"): unknown => ({ verb, objectRef: { resource: "serviceaccounts", subresource: "token" }, user: { username } });
+    const ev = (username: unknown, verb = "create"): unknown => ({
+      verb,
+      objectRef: { resource: "serviceaccounts", subresource: "token" },
+      user: { username },
+    });
     expect(agree(ir, ev("alice"))).toBe(true);
     expect(agree(ir, ev("alice", "CREATE"))).toBe(true);
     expect(agree(ir, ev("system:node:n1"))).toBe(false);
@@ -186,8 +269,40 @@ describe("the TokenRequest rule", () => {
 });
 
 describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effective, seen(e))", () => {
-  const atoms = ["a", "B", "é", "É", "😀", '"', "\\", "(", ")", ":", "|", "*", "?", "\n", " ", "and", "OR", "not", "NOT", "IN", "'", "=", "<", "&", "%", "_", "$", ".", "x"];
-  const text = fc.array(fc.constantFrom(...atoms), { minLength: 0, maxLength: 4 }).map((a) => a.join(""));
+  const atoms = [
+    "a",
+    "B",
+    "é",
+    "É",
+    "😀",
+    '"',
+    "\\",
+    "(",
+    ")",
+    ":",
+    "|",
+    "*",
+    "?",
+    "\n",
+    " ",
+    "and",
+    "OR",
+    "not",
+    "NOT",
+    "IN",
+    "'",
+    "=",
+    "<",
+    "&",
+    "%",
+    "_",
+    "$",
+    ".",
+    "x",
+  ];
+  const text = fc
+    .array(fc.constantFrom(...atoms), { minLength: 0, maxLength: 4 })
+    .map((a) => a.join(""));
   const part: fc.Arbitrary<Part> = fc.oneof(
     { weight: 4, arbitrary: text.map(T) },
     { weight: 1, arbitrary: fc.constant<Part>({ kind: "any" }) },
@@ -195,14 +310,40 @@ describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effe
   );
   const fields = ["verb", "userAgent", "user.groups", "responseStatus.code"] as const;
   const test: fc.Arbitrary<Test> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant("pattern" as const), pattern: fc.array(part, { maxLength: 4 }).map(normalizePattern), cased: fc.boolean() }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant("pattern" as const),
+        pattern: fc.array(part, { maxLength: 4 }).map(normalizePattern),
+        cased: fc.boolean(),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant<Test>({ kind: "exists" }) },
     { weight: 1, arbitrary: fc.constant<Test>({ kind: "null" }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("bool" as const), value: fc.boolean() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("number" as const), op: fc.constantFrom("eq", "lt", "lte", "gt", "gte" as const), value: fc.integer({ min: -5, max: 500 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("regex" as const), source: fc.constantFrom("^a.b$", "a|b", "\\s", "[()*]", "é$", "^$", "\\d{2,}"), flags: fc.record({ i: fc.boolean(), m: fc.boolean(), s: fc.boolean() }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant("bool" as const), value: fc.boolean() }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("number" as const),
+        op: fc.constantFrom("eq", "lt", "lte", "gt", "gte" as const),
+        value: fc.integer({ min: -5, max: 500 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("regex" as const),
+        source: fc.constantFrom("^a.b$", "a|b", "\\s", "[()*]", "é$", "^$", "\\d{2,}"),
+        flags: fc.record({ i: fc.boolean(), m: fc.boolean(), s: fc.boolean() }),
+      }),
+    },
   );
-  const leaf: fc.Arbitrary<Expr> = fc.record({ field: fc.constantFrom(...fields), test }).map(({ field, test }) => m(field, test));
+  const leaf: fc.Arbitrary<Expr> = fc
+    .record({ field: fc.constantFrom(...fields), test })
+    .map(({ field, test }) => m(field, test));
   const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
     expr: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
@@ -212,11 +353,31 @@ describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effe
       tie("expr").map(not),
     ),
   }));
-  const scalar = fc.oneof(text, fc.constantFrom<unknown>(null, true, false, "TRUE", 0, 403, "404", "4e2", "-3.5", "", "1.2.3.4"));
+  const scalar = fc.oneof(
+    text,
+    fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      "TRUE",
+      0,
+      403,
+      "404",
+      "4e2",
+      "-3.5",
+      "",
+      "1.2.3.4",
+    ),
+  );
   // Splunk names an array field `f{}`: fields mapped without `{}` hold scalars, as in real audit data.
   const list = fc.array(scalar, { maxLength: 3 });
   const event = fc.record(
-    { verb: scalar, userAgent: scalar, user: fc.record({ groups: list }, { requiredKeys: [] }), responseStatus: fc.record({ code: scalar }, { requiredKeys: [] }) },
+    {
+      verb: scalar,
+      userAgent: scalar,
+      user: fc.record({ groups: list }, { requiredKeys: [] }),
+      responseStatus: fc.record({ code: scalar }, { requiredKeys: [] }),
+    },
     { requiredKeys: [] },
   );
 
@@ -226,7 +387,8 @@ describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effe
         const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
         if (diagnostics.some((d) => d.severity === "error")) return;
         const run = splInterpreter.compile(splunkBackend.query(effective, ctx));
-        for (const e of events) expect(run(splunkView.document(e))).toBe(evaluate(effective, splunkView.seen(e)));
+        for (const e of events)
+          expect(run(splunkView.document(e))).toBe(evaluate(effective, splunkView.seen(e)));
       }),
       { numRuns: 600, seed: 20261128 },
     );

@@ -42,14 +42,25 @@ export function quoted(text: string): string {
   return out + '"';
 }
 
-/** Literal text inside an unquoted KQL value (a wildcard value or a field name). */
-export function unquotedText(text: string): string {
+/**
+ * Literal text inside an unquoted KQL value (a wildcard value or a field name). `atEnd`: the text
+ * ends the value, so whitespace (a separator) follows it; a final "not" would then read as the
+ * keyword (peggy `Not` = 'not'i Space+), so its first letter is written as a \\u escape.
+ */
+export function unquotedText(text: string, atEnd = false): string {
+  const chars = [...text];
+  const notAt = atEnd && /not$/i.test(text) ? chars.length - 3 : -1;
   let out = "";
-  for (const c of text) {
+  chars.forEach((c, i) => {
     const esc = KQL.unquotedEscapes[c];
-    if (esc !== undefined) out += esc;
+    if (i === notAt) out += unicodeEscape(c);
+    else if (esc !== undefined) out += esc;
     else if (KQL.unquotedSpecials.includes(c)) out += "\\" + c;
     else out += c;
-  }
+  });
   return out;
+}
+
+function unicodeEscape(c: string): string {
+  return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
 }

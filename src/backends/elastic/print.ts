@@ -33,10 +33,10 @@ function unsupported(m: MatchExpr, what: string): never {
 export function patternValue(pattern: Pattern, m: MatchExpr): string {
   if (pattern.every((p) => p.kind === "text")) return quoted(pattern.map((p) => (p.kind === "text" ? p.text : "")).join(""));
   return pattern
-    .map((p) => {
+    .map((p, i) => {
       switch (p.kind) {
         case "text":
-          return unquotedText(p.text);
+          return unquotedText(p.text, i === pattern.length - 1);
         case "any":
           return KQL.wildcard;
         case "one":

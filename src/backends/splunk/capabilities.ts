@@ -45,7 +45,7 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "|cidr",
     capability: "deviation",
-    how: "IPv4: anchored dotted-quad PCRE (IPv4-mapped IPv6 text does not match, declared); IPv6 unsupported",
+    how: "IPv4: anchored dotted-quad PCRE (IPv4-mapped IPv6 text does not match, declared); IPv6: mvfilter(cidrmatch()) unless the network overlaps ::ffff:0:0/96 (refused)",
   },
   {
     construct: "number equals",
@@ -64,13 +64,13 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "null",
-    capability: "exact",
-    how: "where isnull('f') (JSON null is extracted as the text \"null\": see the view)",
+    capability: "deviation",
+    how: 'where isnull(\'f\') OR \'f\' is the text "null" (JSON null is extracted as "null"; a real string "null" reads as null too)',
   },
   {
     construct: "|exists",
-    capability: "exact",
-    how: "where isnotnull('f') (an empty string is a value; empty arrays and objects are not fields)",
+    capability: "deviation",
+    how: "where isnotnull('f') AND 'f' is not the text \"null\" (as for null); empty strings are values, empty arrays/objects no field",
   },
   { construct: "|fieldref", capability: "unsupported", how: "UNSUPPORTED_FIELDREF" },
   { construct: "time parts", capability: "unsupported", how: "UNSUPPORTED_TIMEPART" },

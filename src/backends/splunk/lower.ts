@@ -3,7 +3,22 @@ import { and, not, or, type Expr, type MatchExpr } from "../../ir.js";
 import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { SPL } from "./dialect.js";
+import { parseIPv6 } from "../../sigma/cidr.js";
 import { ipv4NetworkRegex, jsToPcre } from "./pcre.js";
+
+/** True when an IPv6 network shares addresses with ::ffff:0:0/96, where IPv4 text also matches. */
+function overlapsMapped(network: string, prefix: number): boolean {
+  const words = parseIPv6(network);
+  if (words === undefined) return true;
+  const mapped = [0, 0, 0, 0, 0, 0xffff];
+  const bits = Math.min(prefix, 96);
+  for (let b = 0; b < bits; b += 16) {
+    const take = Math.min(16, bits - b);
+    const mask = (0xffff << (16 - take)) & 0xffff;
+    if (((words[b / 16] ?? 0) & mask) !== (mapped[b / 16]! & mask)) return false;
+  }
+  return true;
+}
 
 /**
  * Rewrite the IR into what SPL says exactly. Almost everything is exact (search for what it can
@@ -93,12 +108,15 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       }
       case "cidr": {
         if (t.version === 6) {
-          report(
-            m,
-            "error",
-            "UNSUPPORTED_CIDR_IPV6",
-            "IPv6 networks are not supported by the Splunk backend",
-          );
+          // cidrmatch() reads IPv6 text; IPv4 text never falls in an IPv6 network for Splunk, while
+          // Sigma maps IPv4 into ::ffff:0:0/96, so only networks that avoid that range are exact.
+          if (overlapsMapped(t.network, t.prefix))
+            report(
+              m,
+              "error",
+              "UNSUPPORTED_CIDR_IPV6",
+              `IPv6 network ${t.network}/${t.prefix} overlaps ::ffff:0:0/96 (IPv4-mapped), which Splunk cannot match exactly`,
+            );
           return m;
         }
         report(
@@ -144,9 +162,21 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         );
         return m;
       case "bool":
-      case "null":
-      case "exists":
         return m;
+      case "null":
+      case "exists": {
+        // Splunk extracts JSON null as the text "null" (see the view). On a single-value field
+        // the text "null" is read as null here, so that a JSON null is missing as in Sigma; the
+        // price (a real string "null" also reads as missing) is the view's declared difference.
+        if (mapField(ctx.mapping, m.field, "splunk", file, m.origin).includes("{}")) return m;
+        const nullText: Expr = {
+          kind: "match",
+          field: m.field,
+          test: { kind: "pattern", pattern: [{ kind: "text", text: "null" }], cased: true },
+          origin: m.origin,
+        };
+        return t.kind === "exists" ? and([m, not(nullText)]) : or([m, nullText]);
+      }
       default:
         return assertNever(t);
     }

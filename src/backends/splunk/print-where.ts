@@ -64,6 +64,16 @@ function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
     case "exists":
       return SPL.where.isnotnull(f);
     case "cidr":
+      if (t.version === 6)
+        return SPL.where.anyValue(`cidrmatch(${str(`${t.network}/${t.prefix}`)}, ${f})`);
+      throw new DiagnosticError({
+        severity: "error",
+        code: "INTERNAL_SPLUNK_PRINT",
+        message: "IPv4 networks must be lowered first",
+        file: "",
+        loc: m.origin,
+        target: "splunk",
+      });
     case "fieldref":
     case "timepart":
       throw new DiagnosticError({

@@ -52,6 +52,13 @@ export type EvalFunction =
   | { readonly name: "isnull" | "isnotnull" | "tonumber"; readonly arg: EvalNode }
   | { readonly name: "true" | "false" }
   | { readonly name: "mvfind" | "match"; readonly arg: EvalNode; readonly regex: RegExp }
+  /** cidrmatch("net/prefix", x): the network is parsed at parse time (IPv6 only is modelled). */
+  | {
+      readonly name: "cidrmatch";
+      readonly words: readonly number[];
+      readonly prefix: number;
+      readonly arg: EvalNode;
+    }
   /** mvfilter's predicate reads exactly one field, bound to each value in turn. */
   | { readonly name: "mvfilter"; readonly field: string; readonly predicate: EvalNode };
 

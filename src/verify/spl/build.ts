@@ -10,6 +10,7 @@ import type {
   SearchNode,
   SearchValue,
 } from "./ast.js";
+import { parseIPv6Text } from "./ip.js";
 import { pcreToRegExp } from "./pcre.js";
 
 /**
@@ -212,6 +213,19 @@ export function buildPipeline(text: string): Pipeline {
         arity(2);
         fn = { name: name.image, arg: args[0]!, regex: regexArg(args[1]!) };
         break;
+      case "cidrmatch": {
+        arity(2);
+        const net = args[0]!;
+        const m = net.kind === "string" ? /^([^/]+)\/(\d{1,3})$/.exec(net.value) : null;
+        const words = m ? parseIPv6Text(m[1]!) : undefined;
+        if (!m || words === undefined || Number(m[2]) > 128)
+          throw fail(
+            net.offset,
+            "cidrmatch() needs a literal IPv6 network (IPv4 is outside the modelled subset)",
+          );
+        fn = { name: "cidrmatch", words, prefix: Number(m[2]), arg: args[1]! };
+        break;
+      }
       case "mvfilter": {
         arity(1);
         const fields = [...fieldsIn(args[0]!, new Set())];

@@ -1,4 +1,5 @@
 import { assertNever } from "../../diagnostics.js";
+import { inIPv6Network, parseIPv6Text } from "./ip.js";
 import type { CmpOp, EvalNode, Pipeline, SearchNode, SearchValue } from "./ast.js";
 
 /**
@@ -12,7 +13,8 @@ import type { CmpOp, EvalNode, Pipeline, SearchNode, SearchValue } from "./ast.j
  * that are dotted-quad IPv4 text (no leading zeros) inside the network.
  * where: three-valued (a comparison with null is null); an event passes when the expression is
  * true. mvfind returns the index of the first matching value or null; mvfilter keeps the values
- * for which the predicate is true (null when none); tonumber reads decimal numbers.
+ * for which the predicate is true (null when none); tonumber reads decimal numbers; cidrmatch with
+ * an IPv6 network is true for IPv6 address text inside it (IPv4 text is not an IPv6 address).
  */
 
 export type SplDocument = Readonly<Record<string, readonly string[]>>;
@@ -168,6 +170,12 @@ function evalNode(e: EvalNode, doc: SplDocument): Value {
           const v = single(evalNode(f.arg, doc), "match");
           if (v === null) return null;
           return f.regex.test(String(v));
+        }
+        case "cidrmatch": {
+          const v = single(evalNode(f.arg, doc), "cidrmatch");
+          if (typeof v !== "string") return false;
+          const words = parseIPv6Text(v);
+          return words !== undefined && inIPv6Network(words, f.words, f.prefix);
         }
         case "mvfind": {
           const v = evalNode(f.arg, doc);

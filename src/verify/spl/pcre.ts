@@ -38,8 +38,8 @@ export function pcreToRegExp(source: string, at: (offset: number) => ParseError)
       else if ("tnrf".includes(e)) out += "\\" + e;
       else if (e === "s") out += inClass ? PCRE_SPACE : `[${PCRE_SPACE}]`;
       else if (e === "S" && !inClass) out += `[^${PCRE_SPACE}]`;
-      else if (e === "z" && !inClass) out += "(?![\\s\\S])";
-      else if (e === "A" && !inClass) out += "(?<![\\s\\S])";
+      else if (e === "z" && !inClass) out += "$";
+      else if (e === "A" && !inClass) out += "^";
       else if (e === "x" && source[i] === "{") {
         const end = source.indexOf("}", i);
         const h = end < 0 ? "" : source.slice(i + 1, end);
@@ -72,11 +72,13 @@ export function pcreToRegExp(source: string, at: (offset: number) => ParseError)
       case ".":
         out += flags.s ? "[\\s\\S]" : "[^\\n]";
         break;
+      // Without the m flag JavaScript's ^ and $ are the absolute ends (lookarounds at the ends
+      // misbehave inside surrogate pairs in V8's Unicode mode).
       case "^":
-        out += "(?<![\\s\\S])";
+        out += "^";
         break;
       case "$":
-        out += "(?=\\n?(?![\\s\\S]))";
+        out += "(?=\\n?$)";
         break;
       case "(": {
         if (source[i] === "?") {

@@ -1,0 +1,84 @@
+import { statSync } from "node:fs";
+import { compileRuleIR } from "../compile.js";
+import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { loadRuleSet } from "../rule-set.js";
+import { scan, type ScanRule } from "../scan/scan.js";
+import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
+
+interface CliScanRule extends ScanRule {
+  readonly ruleJson: string;
+}
+
+const LARGE_INPUT = 64 * 1024 * 1024;
+
+/**
+ * Matches go to stdout as NDJSON `{"rule": {...}, "event": …}`; the summary, malformed lines and a
+ * progress line (only on a terminal, only for large inputs) go to stderr. Exit 1 when any input
+ * could not be read completely or any line was malformed, so a pipeline notices.
+ */
+export async function run(args: Record<string, unknown>): Promise<number> {
+  const set = loadRuleSet((args.rules as string[]) ?? []);
+  const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
+  const filters = [...set.filters, ...filterSet.filters];
+  const rules: CliScanRule[] = [];
+  for (const rule of set.rules) {
+    const r = compileRuleIR(rule, { filters });
+    diagnostics.push(...r.diagnostics);
+    const meta = { id: rule.id ?? null, title: rule.title, level: rule.level ?? null };
+    rules.push({ id: rule.id ?? rule.title, title: rule.title, level: rule.level ?? "", ir: r.ir, ruleJson: JSON.stringify(meta) });
+  }
+  if (set.rules.length === 0 && !hasErrors(diagnostics)) {
+    diagnostics.push({ severity: "error", code: "NO_RULES", message: "no Sigma rules found in --rules", file: "" });
+  }
+  if (hasErrors(diagnostics)) {
+    reportDiagnostics(diagnostics, new Map([...set.sources, ...filterSet.sources]), "text", { summary: true });
+    return EXIT_FAILURE;
+  }
+  const inputs = (args.logs as string[]) ?? [];
+  const total = inputs.reduce((sum, p) => {
+    try {
+      return p === "-" ? sum : sum + statSync(p).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+  const showProgress = process.stderr.isTTY === true && total >= LARGE_INPUT;
+  let lastProgress = 0;
+  const out: string[] = [];
+  const flush = (): void => {
+    if (out.length) process.stdout.write(out.join(""));
+    out.length = 0;
+  };
+  const summary = await scan({
+    rules,
+    inputs,
+    prefilter: args["validate-json"] !== true,
+    onMatch(rule, eventText) {
+      out.push(`{"rule":${rule.ruleJson},"event":${eventText}}\n`);
+      if (out.length >= 256) flush();
+    },
+    onMalformed(file, line, reason) {
+      process.stderr.write(`${file}:${line}: malformed line: ${reason}\n`);
+    },
+    onProgress(bytes, file) {
+      if (!showProgress) return;
+      const now = Date.now();
+      if (now - lastProgress < 250) return;
+      lastProgress = now;
+      const pct = total ? Math.min(100, (bytes / total) * 100).toFixed(1) : "?";
+      process.stderr.write(`\r${file}: ${(bytes / 1e6).toFixed(0)} MB (${pct}%)`);
+    },
+  });
+  flush();
+  if (showProgress) process.stderr.write("\r\x1b[K");
+  const lines = [
+    `scanned ${summary.lines} lines (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.elapsedMs / 1000).toFixed(2)} s: ${summary.mbPerSec.toFixed(0)} MB/s`,
+    ...summary.matches.map((m) => `  ${String(m.matches).padStart(8)}  ${m.title}`),
+  ];
+  if (summary.malformedCount) lines.push(`malformed lines: ${summary.malformedCount}${args["validate-json"] ? "" : " (among lines that could match; --validate-json checks every line)"}`);
+  for (const f of summary.files) if (f.error) lines.push(`error: ${f.file}: ${f.error}`);
+  process.stderr.write(lines.join("\n") + "\n");
+  const incomplete = summary.files.some((f) => f.error !== undefined);
+  return incomplete || summary.malformedCount > 0 ? EXIT_FAILURE : EXIT_OK;
+}

@@ -1,0 +1,140 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { kqlInterpreter } from "../../src/verify/kql/index.js";
+import { viewFor } from "../../src/verify/registry.js";
+import { ROOT, TOKEN_RULE, runCli } from "./run-cli.js";
+
+const tokenRequestEvent = (username: string | null) => ({
+  kind: "Event",
+  apiVersion: "audit.k8s.io/v1",
+  level: "Metadata",
+  auditID: "6f1c3a52-2a8e-4a55-9d6a-0a7f2f3b9c11",
+  stage: "ResponseComplete",
+  requestURI: "/api/v1/namespaces/prod/serviceaccounts/deployer/token",
+  verb: "create",
+  user: { username, groups: ["system:authenticated"] },
+  sourceIPs: ["203.0.113.7"],
+  userAgent: "kubectl/v1.30.0 (linux/amd64) kubernetes/abcdef",
+  objectRef: { resource: "serviceaccounts", namespace: "prod", name: "deployer", apiVersion: "v1", subresource: "token" },
+  responseStatus: { code: 201 },
+  requestReceivedTimestamp: "2026-11-28T10:00:00.000000Z",
+  stageTimestamp: "2026-11-28T10:00:00.010000Z",
+});
+
+const BAD_RULE = `title: bad
+logsource:
+  product: kubernetes
+  service: audit
+detection:
+  selection:
+    verb|contians: create
+  condition: selection
+`;
+
+describe("sigprism as a user runs it", () => {
+  it("prints its version and help with examples for every command", () => {
+    const version = runCli(["--version"]);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+    for (const cmd of ["convert", "lint", "verify", "scan", "targets"]) {
+      const help = runCli([cmd, "--help"]);
+      expect(help.status, cmd).toBe(0);
+      expect(help.stdout, cmd).toContain("Examples:");
+    }
+  });
+
+  it("exits 2 on a usage error", () => {
+    expect(runCli(["frobnicate"]).status).toBe(2);
+    expect(runCli(["convert", "-t", "qradar", TOKEN_RULE]).status).toBe(2);
+    expect(runCli(["convert", TOKEN_RULE]).status).toBe(2);
+  });
+
+  it("converts the TokenRequest rule to KQL that means what the rule says", () => {
+    const r = runCli(["convert", "-t", "elastic", TOKEN_RULE]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const predicate = kqlInterpreter.compile(r.stdout);
+    const view = viewFor("elastic");
+    expect(predicate(view.document(tokenRequestEvent("alice@corp.example")))).toBe(true);
+    expect(predicate(view.document(tokenRequestEvent("system:node:ip-10-0-0-1")))).toBe(false);
+    expect(predicate(view.document(tokenRequestEvent("System:Node:ip-10-0-0-1")))).toBe(true);
+    expect(predicate(view.document(tokenRequestEvent("")))).toBe(false);
+    expect(predicate(view.document(tokenRequestEvent(null)))).toBe(false);
+  });
+
+  it("reads a rule from standard input", () => {
+    const r = runCli(["convert", "-t", "splunk", "-"], { input: readFileSync(join(ROOT, TOKEN_RULE)) });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("serviceaccounts");
+  });
+
+  it("reports a bad rule as file:line:col with a suggestion, exits 1 and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sigprism-cli-"));
+    const file = join(dir, "bad.yml");
+    writeFileSync(file, BAD_RULE);
+    const out = join(dir, "out");
+    const r = runCli(["convert", "-t", "all", file, "-o", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:10: error DETECTION_UNKNOWN_MODIFIER: .*contains`, "m"));
+    expect(r.stderr).toContain("^");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("writes one file per rule and target with -o", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "out");
+    const r = runCli(["convert", "-t", "elastic,js", TOKEN_RULE, "-o", out]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      "k8s_serviceaccount_token_created_via_tokenrequest.elastic.kql",
+      "k8s_serviceaccount_token_created_via_tokenrequest.js.mjs",
+    ]);
+  });
+
+  it("lints the project's rules cleanly and a bad rule with exit 1, also as JSON", () => {
+    const ok = runCli(["lint", "rules"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).toMatch(/11 documents checked in 11 files: 0 errors/);
+    const bad = runCli(["lint", "--format", "json", "-"], { input: BAD_RULE });
+    expect(bad.status).toBe(1);
+    const report = JSON.parse(bad.stdout) as { diagnostics: { code: string; line: number; col: number; file: string }[] };
+    expect(report.diagnostics[0]).toMatchObject({ code: "DETECTION_UNKNOWN_MODIFIER", line: 7, col: 10, file: "<stdin>" });
+  });
+
+  it("verifies the rules over the fixtures and writes JUnit", () => {
+    const junit = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "verify.xml");
+    const r = runCli(["verify", "rules/kubernetes", "--fixtures", "test/fixtures", "--junit", junit]);
+    expect(r.stdout).toContain("target");
+    expect(r.status, r.stdout.slice(-3000)).toBe(0);
+    expect(readFileSync(junit, "utf8")).toContain("<testsuites");
+  });
+
+  it("fails verify when one fixture label is wrong", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sigprism-cli-"));
+    const ruleId = /^id:\s*(\S+)/m.exec(readFileSync(join(ROOT, TOKEN_RULE), "utf8"))![1]!;
+    writeFileSync(
+      join(dir, "flipped.ndjson"),
+      JSON.stringify({ id: "flipped", why: "a human mints a token, labelled as no match on purpose", matches: [], event: tokenRequestEvent("alice") }) + "\n",
+    );
+    const r = runCli(["verify", TOKEN_RULE, "--fixtures", dir, "--json"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { disagreements: { kind: string; rule: { id: string } }[] };
+    expect(report.disagreements.some((d) => d.kind === "label" && d.rule.id === ruleId)).toBe(true);
+  });
+
+  it("prints the targets and the capability matrix", () => {
+    const r = runCli(["targets"]);
+    expect(r.status).toBe(0);
+    for (const t of ["elastic", "splunk", "falco", "js", "|cidr", "wildcard ?"]) expect(r.stdout).toContain(t);
+    const j = JSON.parse(runCli(["targets", "--json"]).stdout) as { capabilities: unknown[] };
+    expect(j.capabilities.length).toBeGreaterThan(10);
+  });
+
+  it("never colours output when NO_COLOR is set or output is not a terminal", () => {
+    const r = runCli(["lint", "-"], { input: BAD_RULE });
+    expect(r.stderr).not.toContain("\x1b[");
+  });
+});

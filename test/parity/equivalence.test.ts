@@ -1,0 +1,194 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileForTarget, compileRuleIR, type RuleIR, type TargetOutput } from "../../src/compile.js";
+import { hasErrors } from "../../src/diagnostics.js";
+import { loadRuleSet } from "../../src/rule-set.js";
+import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
+import { loadFixtures, type Fixture } from "../../src/verify/fixtures.js";
+import { verifyRules, type Disagreement, type VerifyReport } from "../../src/verify/parity.js";
+import { parityFormat } from "../../src/verify/registry.js";
+import {
+  DECLARED_DEVIATIONS,
+  UNSUPPORTED,
+  deviationKey,
+  unsupportedKey,
+} from "./declared-deviations.js";
+
+/**
+ * The equivalence suite: every rule × fixture × target, through the lead's parity runner.
+ *  (a) translation is exact: interpreter(emitted text, document(e)) == evaluate(effective, seen(e));
+ *  (b) a rule that is exact in every target (no fidelity diagnostic) agrees with every label there;
+ *  (c) every remaining difference from a label is declared by the backend AND listed in the one
+ *      table of declared-deviations.ts, and every table entry still deviates.
+ * Two rule sets: rules/kubernetes as written with test/fixtures/*.ndjson, and the same rules with
+ * every filter of rules/filters applied with test/fixtures/filters/*.ndjson.
+ */
+
+const TOKEN_REQUEST_RULE = "b622e4fe-a0c3-487c-a6f1-19b0b815da8b";
+
+interface Suite {
+  readonly name: "rules" | "filters";
+  readonly rules: readonly RuleIR[];
+  readonly fixtures: readonly Fixture[];
+  /** Per rule id and target, the compile output (query, effective IR, diagnostics). */
+  readonly outputs: ReadonlyMap<string, TargetOutput>;
+  readonly report: VerifyReport;
+}
+
+const ruleId = (r: RuleIR): string => r.rule.id ?? r.rule.title;
+const outputKey = (rule: string, target: TargetName): string => `${rule}|${target}`;
+
+async function buildSuite(
+  name: Suite["name"],
+  rulePaths: readonly string[],
+  fixturePath: string,
+): Promise<Suite> {
+  const set = loadRuleSet(rulePaths);
+  expect(set.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const filters = name === "filters" ? set.filters : [];
+  const rules = set.rules.map((r) => compileRuleIR(r, { filters }));
+  for (const r of rules) expect(hasErrors(r.diagnostics), ruleId(r)).toBe(false);
+  const loaded = loadFixtures([fixturePath]);
+  expect(loaded.diagnostics).toEqual([]);
+  const outputs = new Map<string, TargetOutput>();
+  for (const r of rules) {
+    for (const t of TARGET_NAMES) {
+      outputs.set(
+        outputKey(ruleId(r), t),
+        await compileForTarget(r, t, { format: parityFormat(t) }),
+      );
+    }
+  }
+  const report = await verifyRules(rules, loaded.fixtures, { targets: TARGET_NAMES });
+  return { name, rules, fixtures: loaded.fixtures, outputs, report };
+}
+
+/** One line per disagreement, so a failure names rule, fixture, target and text. */
+function describeAll(ds: readonly Disagreement[]): string[] {
+  return ds.map(
+    (d) =>
+      `${d.kind} ${d.rule.id} (${d.rule.title}) × ${d.fixture || "-"} × ${d.target}: ` +
+      `expected ${d.expected}, got ${d.got}${d.detail ? ` [${d.detail}]` : ""}\n    ${d.text}`,
+  );
+}
+
+const of = (report: VerifyReport, kind: Disagreement["kind"]): Disagreement[] =>
+  report.disagreements.filter((d) => d.kind === kind);
+
+const fidelityCodes = (out: TargetOutput | undefined): Set<string> =>
+  new Set((out?.diagnostics ?? []).filter((d) => d.fidelity).map((d) => d.code));
+
+describe.each([
+  { name: "rules" as const, rulePaths: ["rules/kubernetes"], fixtures: "test/fixtures" },
+  {
+    name: "filters" as const,
+    rulePaths: ["rules/kubernetes", "rules/filters"],
+    fixtures: "test/fixtures/filters",
+  },
+])("equivalence: $name", ({ name, rulePaths, fixtures }) => {
+  let suite: Suite;
+  beforeAll(async () => {
+    suite = await buildSuite(name, rulePaths, fixtures);
+  }, 120_000);
+
+  it("loads all ten rules and the fixtures", () => {
+    expect(suite.rules).toHaveLength(10);
+    expect(suite.fixtures.length).toBeGreaterThan(0);
+    if (name === "filters") {
+      const token = suite.rules.find((r) => ruleId(r) === TOKEN_REQUEST_RULE);
+      expect(token?.filters.map((f) => f.id)).toEqual(["e90bcd32-e9af-4e4e-8139-6b8c75e7d046"]);
+    }
+  });
+
+  it("compiles every rule for every target, except the tabled unsupported constructs", () => {
+    const failed: string[] = [];
+    for (const r of suite.rules) {
+      for (const t of TARGET_NAMES) {
+        const out = suite.outputs.get(outputKey(ruleId(r), t));
+        const errors = (out?.diagnostics ?? []).filter((d) => d.severity === "error");
+        for (const code of new Set(errors.map((d) => d.code)))
+          failed.push(unsupportedKey({ rule: ruleId(r), target: t, code }));
+      }
+    }
+    expect(failed.sort()).toEqual(UNSUPPORTED.map(unsupportedKey).sort());
+  });
+
+  it("counts rules × fixtures × targets", () => {
+    const skipped = new Set(UNSUPPORTED.map((u) => outputKey(u.rule, u.target))).size;
+    const expected = (suite.rules.length * TARGET_NAMES.length - skipped) * suite.fixtures.length;
+    console.log(
+      `[parity ${name}] ${suite.rules.length} rules × ${suite.fixtures.length} fixtures × ` +
+        `${TARGET_NAMES.length} targets − ${skipped} unsupported rule/target pairs = ` +
+        `${suite.report.cases} cases`,
+    );
+    expect(suite.report.cases).toBe(expected);
+    for (const t of TARGET_NAMES) {
+      const stats = suite.report.perTarget[t];
+      expect(stats, t).toBeDefined();
+      expect(stats!.cases % suite.fixtures.length, t).toBe(0);
+    }
+  });
+
+  it("parses the emitted text of every target", () => {
+    expect(describeAll(of(suite.report, "parse"))).toEqual([]);
+  });
+
+  it("(a) translates exactly: interpreter on the text equals the effective IR on the seen event", () => {
+    expect(describeAll(of(suite.report, "translation"))).toEqual([]);
+  });
+
+  it("agrees with every fixture label under the reference evaluator", () => {
+    expect(describeAll(of(suite.report, "label"))).toEqual([]);
+  });
+
+  it("(b) a rule exact in every target agrees with every label in every target", () => {
+    const exact = suite.rules.filter((r) =>
+      TARGET_NAMES.every((t) => {
+        const out = suite.outputs.get(outputKey(ruleId(r), t));
+        return out !== undefined && !hasErrors(out.diagnostics) && fidelityCodes(out).size === 0;
+      }),
+    );
+    const exactIds = new Set(exact.map(ruleId));
+    // The TokenRequest rule is written (|cased exclusions, explicit empty name) to be exact.
+    expect([...exactIds]).toContain(TOKEN_REQUEST_RULE);
+    const wrong = suite.report.disagreements.filter(
+      (d) => exactIds.has(d.rule.id) && d.target !== "sigma",
+    );
+    expect(describeAll(wrong)).toEqual([]);
+  });
+
+  it("(c) declares every deviation from a label (a fidelity diagnostic of the backend)", () => {
+    expect(describeAll(of(suite.report, "undeclared-deviation"))).toEqual([]);
+  });
+
+  it("(c) the deviations are exactly the table of declared-deviations.ts", () => {
+    const fixtureIds = new Set(suite.fixtures.map((f) => f.id));
+    const found = of(suite.report, "declared-deviation").map((d) =>
+      deviationKey({ rule: d.rule.id, target: d.target as TargetName, fixture: d.fixture }),
+    );
+    const tabled = DECLARED_DEVIATIONS.filter((e) => fixtureIds.has(e.fixture)).map(deviationKey);
+    expect(found.sort()).toEqual(tabled.sort());
+  });
+
+  it("(c) each tabled deviation is declared by the diagnostic code the table names", () => {
+    const fixtureIds = new Set(suite.fixtures.map((f) => f.id));
+    const missing = DECLARED_DEVIATIONS.filter((e) => fixtureIds.has(e.fixture))
+      .filter((e) => !fidelityCodes(suite.outputs.get(outputKey(e.rule, e.target))).has(e.code))
+      .map((e) => `${deviationKey(e)} lacks ${e.code}`);
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("declared-deviations table", () => {
+  it("has no duplicate entries and names known fixtures and rules", () => {
+    const keys = DECLARED_DEVIATIONS.map(deviationKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    const ids = new Set(
+      loadFixtures(["test/fixtures", "test/fixtures/filters"]).fixtures.map((f) => f.id),
+    );
+    const ruleIds = new Set(loadRuleSet(["rules/kubernetes"]).rules.map((r) => r.id));
+    expect(DECLARED_DEVIATIONS.filter((e) => !ids.has(e.fixture) || !ruleIds.has(e.rule))).toEqual(
+      [],
+    );
+    for (const e of [...DECLARED_DEVIATIONS, ...UNSUPPORTED]) expect(e.reason.length).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { compileForTarget, compileRuleIR } from "../../src/compile.js";
+import { loadRuleSet } from "../../src/rule-set.js";
+import { loadFixtures } from "../../src/verify/fixtures.js";
+import { verifyRules } from "../../src/verify/parity.js";
+
+/** The shipped rules and labelled fixtures, through the whole pipeline, for Splunk only. */
+describe("shipped rules on Splunk", () => {
+  const set = loadRuleSet(["rules/kubernetes/audit"]);
+  const rules = set.rules.map((r) => compileRuleIR(r, { filters: set.filters }));
+  const { fixtures } = loadFixtures(["test/fixtures"]);
+
+  it("the TokenRequest rule compiles without any diagnostic", async () => {
+    const r = rules.find((x) => x.rule.source.path.includes("tokenrequest"));
+    expect(r).toBeDefined();
+    const out = await compileForTarget(r!, "splunk", { format: "query" });
+    expect(out.diagnostics.filter((d) => d.target === "splunk")).toEqual([]);
+  });
+
+  it("agrees with the reference on every fixture (translation exact, no undeclared deviation)", async () => {
+    const report = await verifyRules(rules, fixtures, { targets: ["splunk"] });
+    const bad = report.disagreements.filter(
+      (d) => d.target === "splunk" && d.kind !== "declared-deviation",
+    );
+    expect(bad).toEqual([]);
+    expect(report.perTarget["splunk"]?.cases ?? 0).toBeGreaterThan(0);
+  });
+});
