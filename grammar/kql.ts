@@ -1,4 +1,11 @@
-import { CstParser, Lexer, createToken, type CstNode, type IToken, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  Lexer,
+  createToken,
+  type CstNode,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 
 /**
  * Kibana Query Language (KQL), the subset of Kibana's `kuery` grammar (kbn-es-query
@@ -15,7 +22,7 @@ import { CstParser, Lexer, createToken, type CstNode, type IToken, type TokenTyp
 /** peggy `Space`: the only characters KQL treats as whitespace. */
 const SPACE = new Set([" ", "\t", "\r", "\n", "\u00a0"]);
 /** peggy `SpecialCharacter`: must be backslash-escaped inside an unquoted literal. */
-export const KQL_SPECIAL_CHARACTERS = "\\():<>\"*{}";
+export const KQL_SPECIAL_CHARACTERS = '\\():<>"*{}';
 const SPECIAL = new Set(KQL_SPECIAL_CHARACTERS);
 
 function isSpace(c: string | undefined): boolean {
@@ -44,20 +51,28 @@ function notKeywordAt(text: string, offset: number): boolean {
 
 /** peggy `Keyword`: the look-ahead that ends an unquoted literal. */
 function keywordAt(text: string, offset: number): boolean {
-  return spacedKeywordAt(text, offset, "or") > 0 || spacedKeywordAt(text, offset, "and") > 0 || notKeywordAt(text, offset);
+  return (
+    spacedKeywordAt(text, offset, "or") > 0 ||
+    spacedKeywordAt(text, offset, "and") > 0 ||
+    notKeywordAt(text, offset)
+  );
 }
 
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /** One decoded character of an unquoted literal: text, or the wildcard `*`. */
-export type UnquotedChar = { readonly kind: "char"; readonly text: string } | { readonly kind: "wildcard" };
+export type UnquotedChar =
+  { readonly kind: "char"; readonly text: string } | { readonly kind: "wildcard" };
 
 /**
  * peggy `UnquotedCharacter` at offset: its decoded value and source length, or undefined when the
  * literal ends here. The order of the alternatives is peggy's: `\n` is a newline before `\not` could
  * be an escaped keyword, which is why `not` cannot be written `\not`.
  */
-export function unquotedCharAt(text: string, offset: number): { char: UnquotedChar; length: number } | undefined {
+export function unquotedCharAt(
+  text: string,
+  offset: number,
+): { char: UnquotedChar; length: number } | undefined {
   const c = text[offset];
   if (c === undefined) return undefined;
   if (c === "\\") {
@@ -67,10 +82,19 @@ export function unquotedCharAt(text: string, offset: number): { char: UnquotedCh
     if (n === "n") return { char: { kind: "char", text: "\n" }, length: 2 };
     if (n !== undefined && SPECIAL.has(n)) return { char: { kind: "char", text: n }, length: 2 };
     if (n === "u" && HEX4.test(text.slice(offset + 2, offset + 6)))
-      return { char: { kind: "char", text: String.fromCharCode(parseInt(text.slice(offset + 2, offset + 6), 16)) }, length: 6 };
+      return {
+        char: {
+          kind: "char",
+          text: String.fromCharCode(parseInt(text.slice(offset + 2, offset + 6), 16)),
+        },
+        length: 6,
+      };
     for (const kw of ["or", "and", "not"]) {
       if (startsWithWordCI(text, offset + 1, kw))
-        return { char: { kind: "char", text: text.slice(offset + 1, offset + 1 + kw.length) }, length: 1 + kw.length };
+        return {
+          char: { kind: "char", text: text.slice(offset + 1, offset + 1 + kw.length) },
+          length: 1 + kw.length,
+        };
     }
     return undefined;
   }
@@ -107,7 +131,9 @@ export const And = createToken({
   name: "And",
   pattern: {
     exec: (text: string, offset: number) =>
-      isSpace(text[offset - 1]) && startsWithWordCI(text, offset, "and") && isSpace(text[offset + 3])
+      isSpace(text[offset - 1]) &&
+      startsWithWordCI(text, offset, "and") &&
+      isSpace(text[offset + 3])
         ? match(text.slice(offset, offset + 3))
         : null,
   },
@@ -118,7 +144,8 @@ export const And = createToken({
 export const Not = createToken({
   name: "Not",
   pattern: {
-    exec: (text: string, offset: number) => (notKeywordAt(text, offset) ? match(text.slice(offset, offset + 3)) : null),
+    exec: (text: string, offset: number) =>
+      notKeywordAt(text, offset) ? match(text.slice(offset, offset + 3)) : null,
   },
   line_breaks: false,
   start_chars_hint: ["n", "N"],
@@ -175,7 +202,10 @@ export const allTokens: TokenType[] = [
   UnquotedLiteral,
 ];
 
-export const kqlLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+export const kqlLexer = new Lexer(allTokens, {
+  positionTracking: "full",
+  ensureOptimizations: false,
+});
 
 /** The decoded text of a quoted string token (without its quotes). */
 export function decodeQuoted(image: string): string {
@@ -207,9 +237,10 @@ export function decodeQuoted(image: string): string {
 /** The decoded characters of an unquoted literal token, before Kibana trims the sequence. */
 export function decodeUnquoted(image: string): UnquotedChar[] {
   const out: UnquotedChar[] = [];
-  for (let i = 0; i < image.length; ) {
+  for (let i = 0; i < image.length;) {
     const step = unquotedCharAt(image, i);
-    if (step === undefined) throw new Error(`not an unquoted KQL literal: ${JSON.stringify(image)}`);
+    if (step === undefined)
+      throw new Error(`not an unquoted KQL literal: ${JSON.stringify(image)}`);
     out.push(step.char);
     i += step.length;
   }
@@ -357,7 +388,10 @@ export class KqlParser extends CstParser {
   });
 
   public literal = this.RULE("literal", () => {
-    this.OR([{ ALT: () => this.CONSUME(QuotedString) }, { ALT: () => this.CONSUME(UnquotedLiteral) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(QuotedString) },
+      { ALT: () => this.CONSUME(UnquotedLiteral) },
+    ]);
   });
 }
 
@@ -392,7 +426,9 @@ export function parseKqlCst(text: string): KqlCst {
     const t: IToken = e.token;
     const atEnd = t.tokenType.name === "EOF";
     errors.push({
-      message: atEnd ? `unexpected end of query: ${e.message}` : `unexpected ${JSON.stringify(t.image)}: ${e.message}`,
+      message: atEnd
+        ? `unexpected end of query: ${e.message}`
+        : `unexpected ${JSON.stringify(t.image)}: ${e.message}`,
       offset: atEnd ? text.length : t.startOffset,
       line: atEnd ? lineColAt(text, text.length).line : (t.startLine ?? 1),
       col: atEnd ? lineColAt(text, text.length).col : (t.startColumn ?? 1),

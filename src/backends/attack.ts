@@ -43,7 +43,12 @@ export const ATTACK_TACTICS: Readonly<Record<string, AttackTactic>> = {
 };
 
 function technique(id: string, name: string, tactics: readonly string[]): AttackTechnique {
-  return { id, name, reference: `https://attack.mitre.org/techniques/${id.replace(".", "/")}/`, tactics };
+  return {
+    id,
+    name,
+    reference: `https://attack.mitre.org/techniques/${id.replace(".", "/")}/`,
+    tactics,
+  };
 }
 
 const TECHNIQUE_LIST: readonly AttackTechnique[] = [
@@ -51,13 +56,32 @@ const TECHNIQUE_LIST: readonly AttackTechnique[] = [
   technique("T1036.005", "Match Legitimate Resource Name or Location", ["stealth"]),
   technique("T1053", "Scheduled Task/Job", ["execution", "persistence", "privilege-escalation"]),
   technique("T1053.003", "Cron", ["execution", "persistence", "privilege-escalation"]),
-  technique("T1053.007", "Container Orchestration Job", ["execution", "persistence", "privilege-escalation"]),
+  technique("T1053.007", "Container Orchestration Job", [
+    "execution",
+    "persistence",
+    "privilege-escalation",
+  ]),
   technique("T1069", "Permission Groups Discovery", ["discovery"]),
   technique("T1069.003", "Cloud Groups", ["discovery"]),
   technique("T1070", "Indicator Removal", ["stealth"]),
-  technique("T1078", "Valid Accounts", ["initial-access", "persistence", "privilege-escalation", "stealth"]),
-  technique("T1078.001", "Default Accounts", ["initial-access", "persistence", "privilege-escalation", "stealth"]),
-  technique("T1078.004", "Cloud Accounts", ["initial-access", "persistence", "privilege-escalation", "stealth"]),
+  technique("T1078", "Valid Accounts", [
+    "initial-access",
+    "persistence",
+    "privilege-escalation",
+    "stealth",
+  ]),
+  technique("T1078.001", "Default Accounts", [
+    "initial-access",
+    "persistence",
+    "privilege-escalation",
+    "stealth",
+  ]),
+  technique("T1078.004", "Cloud Accounts", [
+    "initial-access",
+    "persistence",
+    "privilege-escalation",
+    "stealth",
+  ]),
   technique("T1087", "Account Discovery", ["discovery"]),
   technique("T1087.004", "Cloud Account", ["discovery"]),
   technique("T1098", "Account Manipulation", ["persistence", "privilege-escalation"]),
@@ -117,19 +141,26 @@ export interface ThreatEntry {
  * Group a rule's ATT&CK tags: each technique goes under the rule tactics it belongs to (or its
  * usual tactic when the rule names none of them). Unknown ATT&CK tags are returned for reporting.
  */
-export function threatFromTags(tags: readonly string[]): { threat: ThreatEntry[]; unknown: string[] } {
+export function threatFromTags(tags: readonly string[]): {
+  threat: ThreatEntry[];
+  unknown: string[];
+} {
   const tacticKeys: string[] = [];
   const techniques: AttackTechnique[] = [];
   const unknown: string[] = [];
   for (const tag of tags) {
     const c = classifyTag(tag);
-    if (c.kind === "tactic" && !tacticKeys.some((k) => ATTACK_TACTICS[k]?.id === c.tactic.id)) tacticKeys.push(c.key);
-    else if (c.kind === "technique" && !techniques.includes(c.technique)) techniques.push(c.technique);
+    if (c.kind === "tactic" && !tacticKeys.some((k) => ATTACK_TACTICS[k]?.id === c.tactic.id))
+      tacticKeys.push(c.key);
+    else if (c.kind === "technique" && !techniques.includes(c.technique))
+      techniques.push(c.technique);
     else if (c.kind === "unknown") unknown.push(c.tag);
   }
   const placed = new Map<string, AttackTechnique[]>(tacticKeys.map((k) => [k, []]));
   for (const t of techniques) {
-    const homes = t.tactics.filter((k) => tacticKeys.some((r) => ATTACK_TACTICS[r]?.id === ATTACK_TACTICS[k]?.id));
+    const homes = t.tactics.filter((k) =>
+      tacticKeys.some((r) => ATTACK_TACTICS[r]?.id === ATTACK_TACTICS[k]?.id),
+    );
     const keys = homes.length > 0 ? homes : [t.tactics[0]!];
     for (const k of keys) {
       const key = tacticKeys.find((r) => ATTACK_TACTICS[r]?.id === ATTACK_TACTICS[k]?.id) ?? k;
@@ -141,7 +172,10 @@ export function threatFromTags(tags: readonly string[]): { threat: ThreatEntry[]
   for (const [key, list] of placed) {
     const tac = ATTACK_TACTICS[key];
     if (!tac) continue;
-    const parents = new Map<string, { technique: AttackTechnique; subtechniques: AttackTechnique[] }>();
+    const parents = new Map<
+      string,
+      { technique: AttackTechnique; subtechniques: AttackTechnique[] }
+    >();
     for (const t of list) {
       const parentId = t.id.split(".")[0]!;
       const parent = ATTACK_TECHNIQUES[parentId] ?? technique(parentId, parentId, t.tactics);

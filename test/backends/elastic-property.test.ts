@@ -13,9 +13,41 @@ import { context, loc, tokenRequestIR } from "./elastic-helpers.js";
  */
 
 const PIECES = [
-  '"', "\\", "(", ")", ":", "|", "*", "?", "\n", "\t", " ", "\u00a0", "{", "}", "<", ">",
-  "or", "and", "not", "AND", "OR", "NOT", "IN", "null", "true",
-  "a", "A", "b", "é", "É", "İ", "😀", "\\u0041", "\\n", "system:",
+  '"',
+  "\\",
+  "(",
+  ")",
+  ":",
+  "|",
+  "*",
+  "?",
+  "\n",
+  "\t",
+  " ",
+  "\u00a0",
+  "{",
+  "}",
+  "<",
+  ">",
+  "or",
+  "and",
+  "not",
+  "AND",
+  "OR",
+  "NOT",
+  "IN",
+  "null",
+  "true",
+  "a",
+  "A",
+  "b",
+  "é",
+  "É",
+  "İ",
+  "😀",
+  "\\u0041",
+  "\\n",
+  "system:",
 ];
 
 const str = fc.array(fc.constantFrom(...PIECES), { maxLength: 4 }).map((a) => a.join(""));
@@ -35,34 +67,61 @@ const NETWORKS: Test[] = [
 ];
 
 let line = 1;
-const match = (field: string, test: Test): Expr => ({ kind: "match", field, test, origin: loc(line++) });
+const match = (field: string, test: Test): Expr => ({
+  kind: "match",
+  field,
+  test,
+  origin: loc(line++),
+});
 
-const stringMatch = fc.tuple(
-  fc.constantFrom(...STRING_FIELDS),
-  fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(pattern, fc.boolean()).map(([p, cased]): Test => ({ kind: "pattern", pattern: p, cased })) },
-    { weight: 1, arbitrary: fc.constant<Test>({ kind: "exists" }) },
-    { weight: 1, arbitrary: fc.constant<Test>({ kind: "null" }) },
-  ),
-).map(([f, t]) => match(f, t));
+const stringMatch = fc
+  .tuple(
+    fc.constantFrom(...STRING_FIELDS),
+    fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(pattern, fc.boolean())
+          .map(([p, cased]): Test => ({ kind: "pattern", pattern: p, cased })),
+      },
+      { weight: 1, arbitrary: fc.constant<Test>({ kind: "exists" }) },
+      { weight: 1, arbitrary: fc.constant<Test>({ kind: "null" }) },
+    ),
+  )
+  .map(([f, t]) => match(f, t));
 
 const codeMatch = fc
-  .tuple(fc.constantFrom("eq", "lt", "lte", "gt", "gte" as const), fc.integer({ min: 199, max: 501 }))
+  .tuple(
+    fc.constantFrom("eq", "lt", "lte", "gt", "gte" as const),
+    fc.integer({ min: 199, max: 501 }),
+  )
   .map(([op, value]) => match("responseStatus.code", { kind: "number", op, value }));
 
 const ipMatch = fc.oneof(
   fc.constantFrom(...NETWORKS).map((t) => match("sourceIPs", t)),
-  fc.constantFrom(...IPS).map((ip) => match("sourceIPs", { kind: "pattern", pattern: [{ kind: "text", text: ip }], cased: false })),
+  fc
+    .constantFrom(...IPS)
+    .map((ip) =>
+      match("sourceIPs", { kind: "pattern", pattern: [{ kind: "text", text: ip }], cased: false }),
+    ),
 );
 
-const leaf = fc.oneof({ weight: 5, arbitrary: stringMatch }, { weight: 1, arbitrary: codeMatch }, { weight: 1, arbitrary: ipMatch });
+const leaf = fc.oneof(
+  { weight: 5, arbitrary: stringMatch },
+  { weight: 1, arbitrary: codeMatch },
+  { weight: 1, arbitrary: ipMatch },
+);
 
 const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leaf,
-    fc.array(tie("expr"), { minLength: 2, maxLength: 3 }).map((items): Expr => ({ kind: "and", items })),
-    fc.array(tie("expr"), { minLength: 2, maxLength: 3 }).map((items): Expr => ({ kind: "or", items })),
+    fc
+      .array(tie("expr"), { minLength: 2, maxLength: 3 })
+      .map((items): Expr => ({ kind: "and", items })),
+    fc
+      .array(tie("expr"), { minLength: 2, maxLength: 3 })
+      .map((items): Expr => ({ kind: "or", items })),
     tie("expr").map((item): Expr => ({ kind: "not", item })),
   ),
 }));
@@ -72,9 +131,16 @@ const username = fc.oneof(str, fc.constant(""), fc.constant(null), fc.constant("
 const event = fc
   .record({
     verb: maybe(fc.oneof(str, fc.constant("create"))),
-    user: maybe(fc.record({ username: maybe(username), groups: maybe(fc.array(str, { maxLength: 3 })) })),
+    user: maybe(
+      fc.record({ username: maybe(username), groups: maybe(fc.array(str, { maxLength: 3 })) }),
+    ),
     objectRef: maybe(fc.record({ resource: maybe(str) })),
-    sourceIPs: maybe(fc.oneof(fc.array(fc.constantFrom(...IPS), { maxLength: 3 }), fc.constant(["10.0.0.1", "not-an-ip"]))),
+    sourceIPs: maybe(
+      fc.oneof(
+        fc.array(fc.constantFrom(...IPS), { maxLength: 3 }),
+        fc.constant(["10.0.0.1", "not-an-ip"]),
+      ),
+    ),
     responseStatus: maybe(fc.record({ code: maybe(fc.integer({ min: 199, max: 501 })) })),
   })
   .map((e) => JSON.parse(JSON.stringify(e)) as unknown);
@@ -95,14 +161,18 @@ function check(ir: Expr, events: readonly unknown[]): void {
 describe("elastic exactness (property)", () => {
   it("interpreter(query) on document === evaluate(effective) on seen", () => {
     fc.assert(
-      fc.property(expr, fc.array(event, { minLength: 1, maxLength: 8 }), (ir, events) => check(ir, events)),
+      fc.property(expr, fc.array(event, { minLength: 1, maxLength: 8 }), (ir, events) =>
+        check(ir, events),
+      ),
       { numRuns: 1500, seed: 1486 },
     );
   });
 
   it("holds for the TokenRequest rule on random users", () => {
     fc.assert(
-      fc.property(fc.array(event, { minLength: 1, maxLength: 20 }), (events) => check(tokenRequestIR(), events)),
+      fc.property(fc.array(event, { minLength: 1, maxLength: 20 }), (events) =>
+        check(tokenRequestIR(), events),
+      ),
       { numRuns: 500, seed: 1486 },
     );
   });

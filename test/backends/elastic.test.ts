@@ -4,7 +4,18 @@ import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
 import type { Expr } from "../../src/ir.js";
 import { parseKql } from "../../src/verify/kql/parse.js";
 import { kqlInterpreter } from "../../src/verify/kql/interpret.js";
-import { any, context, eq, exists, glob, m, one, rule, text, tokenRequestIR } from "./elastic-helpers.js";
+import {
+  any,
+  context,
+  eq,
+  exists,
+  glob,
+  m,
+  one,
+  rule,
+  text,
+  tokenRequestIR,
+} from "./elastic-helpers.js";
 
 const SCOPE = 'data_stream.dataset:"kubernetes.audit_logs"';
 
@@ -46,7 +57,9 @@ describe("elastic lower + query: exact text", () => {
 
   it("wildcards are unquoted with every special character escaped and spaces as \\u0020", () => {
     const r = compile(glob("requestURI", [any, ...text('a b:(c)<d>"e"{f}\\g*'), any]));
-    expect(r.query).toBe(`${SCOPE} and kubernetes.audit.requestURI:*a\\u0020b\\:\\(c\\)\\<d\\>\\"e\\"\\{f\\}\\\\g\\**`);
+    expect(r.query).toBe(
+      `${SCOPE} and kubernetes.audit.requestURI:*a\\u0020b\\:\\(c\\)\\<d\\>\\"e\\"\\{f\\}\\\\g\\**`,
+    );
   });
 
   it("literal values are quoted with backslashes and quotes escaped; * is literal there", () => {
@@ -71,7 +84,10 @@ describe("elastic lower + query: exact text", () => {
       kind: "and",
       items: [
         { kind: "or", items: [eq("verb", "get"), eq("objectRef.resource", "pods")] },
-        { kind: "not", item: { kind: "and", items: [eq("user.username", "a"), eq("objectRef.namespace", "b")] } },
+        {
+          kind: "not",
+          item: { kind: "and", items: [eq("user.username", "a"), eq("objectRef.namespace", "b")] },
+        },
       ],
     };
     expect(compile(ir).query).toBe(
@@ -87,7 +103,10 @@ describe("elastic lower + query: exact text", () => {
   });
 
   it("siblings on one field become a value list", () => {
-    const ir: Expr = { kind: "or", items: [eq("verb", "get"), eq("verb", "list"), eq("objectRef.resource", "pods")] };
+    const ir: Expr = {
+      kind: "or",
+      items: [eq("verb", "get"), eq("verb", "list"), eq("objectRef.resource", "pods")],
+    };
     expect(compile(ir).query).toBe(
       `${SCOPE} and (kubernetes.audit.verb:("get" or "list") or kubernetes.audit.objectRef.resource:"pods")`,
     );
@@ -125,11 +144,20 @@ describe("elastic lower + query: exact text", () => {
 
 describe("elastic lower: what KQL cannot say", () => {
   it.each([
-    [m("userAgent", { kind: "regex", source: "^curl", flags: { i: false, m: false, s: false } }), "UNSUPPORTED_REGEX"],
-    [m("userAgent", { kind: "fieldref", other: "verb", position: "equal", cased: true }), "UNSUPPORTED_FIELDREF"],
+    [
+      m("userAgent", { kind: "regex", source: "^curl", flags: { i: false, m: false, s: false } }),
+      "UNSUPPORTED_REGEX",
+    ],
+    [
+      m("userAgent", { kind: "fieldref", other: "verb", position: "equal", cased: true }),
+      "UNSUPPORTED_FIELDREF",
+    ],
     [m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }), "UNSUPPORTED_TIMEPART"],
     [m(null, { kind: "pattern", pattern: text("evil"), cased: true }), "UNSUPPORTED_KEYWORDS"],
-    [m("userAgent", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }), "UNSUPPORTED_CIDR"],
+    [
+      m("userAgent", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }),
+      "UNSUPPORTED_CIDR",
+    ],
     [m("userAgent", { kind: "number", op: "gt", value: 3 }), "UNSUPPORTED_NUMBER"],
     [glob("responseStatus.code", [...text("4"), any]), "UNSUPPORTED_PATTERN"],
     [eq("nosuchfield", "x"), "UNMAPPED_FIELD"],
@@ -141,7 +169,10 @@ describe("elastic lower: what KQL cannot say", () => {
 
   it("an empty value alone can never match on Elastic", () => {
     const r = elasticBackend.lower(eq("user.username", ""), context());
-    expect(r.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_EMPTY_DROPPED", "RULE_NEVER_MATCHES"]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual([
+      "FIDELITY_EMPTY_DROPPED",
+      "RULE_NEVER_MATCHES",
+    ]);
   });
 
   it("exists without the empty guard is declared", () => {
@@ -149,21 +180,62 @@ describe("elastic lower: what KQL cannot say", () => {
   });
 
   it("the capability table names every construct once", () => {
-    expect(elasticBackend.capabilities.map((c) => c.construct).sort()).toEqual([...CONSTRUCT_NAMES].sort());
+    expect(elasticBackend.capabilities.map((c) => c.construct).sort()).toEqual(
+      [...CONSTRUCT_NAMES].sort(),
+    );
   });
 });
 
 describe("special characters mean themselves", () => {
-  const specials = ['\\', "(", ")", ":", "<", ">", '"', "*", "{", "}", " ", "\t", "\r", "\n", "\u00a0", "?", "é", "😀", "or", "and", "not", "AND", "NOT", "OR", "null", "true", "\\not", "\\u0041", "\\n"];
+  const specials = [
+    "\\",
+    "(",
+    ")",
+    ":",
+    "<",
+    ">",
+    '"',
+    "*",
+    "{",
+    "}",
+    " ",
+    "\t",
+    "\r",
+    "\n",
+    "\u00a0",
+    "?",
+    "é",
+    "😀",
+    "or",
+    "and",
+    "not",
+    "AND",
+    "NOT",
+    "OR",
+    "null",
+    "true",
+    "\\not",
+    "\\u0041",
+    "\\n",
+  ];
   it.each(specials)("%j in a quoted and in a wildcard value", (c) => {
     const quoted = compile(eq("userAgent", `a${c}b`)).query;
     const qAst = parseKql(quoted);
-    expect(qAst).toMatchObject({ kind: "and", items: [{}, { kind: "is", value: { kind: "string", text: `a${c}b`, quoted: true } }] });
+    expect(qAst).toMatchObject({
+      kind: "and",
+      items: [{}, { kind: "is", value: { kind: "string", text: `a${c}b`, quoted: true } }],
+    });
     const wild = compile(glob("userAgent", [...text(`a ${c} b`), any])).query;
     const wAst = parseKql(wild);
     expect(wAst).toMatchObject({
       kind: "and",
-      items: [{}, { kind: "is", value: { kind: "wildcard", parts: [{ kind: "text", text: `a ${c} b` }, { kind: "any" }] } }],
+      items: [
+        {},
+        {
+          kind: "is",
+          value: { kind: "wildcard", parts: [{ kind: "text", text: `a ${c} b` }, { kind: "any" }] },
+        },
+      ],
     });
   });
 });
@@ -212,7 +284,9 @@ user.name:(* and not
       switch (n.kind) {
         case "and":
         case "or": {
-          const items = n.items.flatMap((i) => (i.kind === n.kind ? (i.items as typeof n.items) : [i])).map(walk);
+          const items = n.items
+            .flatMap((i) => (i.kind === n.kind ? (i.items as typeof n.items) : [i]))
+            .map(walk);
           return `${n.kind}(${items.sort().join(",")})`;
         }
         case "not":
@@ -220,7 +294,12 @@ user.name:(* and not
         case "is": {
           const f = n.field?.kind === "string" ? n.field.text : "?";
           const v = n.value;
-          const val = v.kind === "string" ? `=${v.text}` : v.kind === "wildcard" ? `~${v.parts.map((p) => (p.kind === "any" ? "*" : p.text)).join("")}` : `${v.value}`;
+          const val =
+            v.kind === "string"
+              ? `=${v.text}`
+              : v.kind === "wildcard"
+                ? `~${v.parts.map((p) => (p.kind === "any" ? "*" : p.text)).join("")}`
+                : `${v.value}`;
           return `${f}${val}`;
         }
         default:
@@ -260,6 +339,21 @@ user.name:(* and not
     ];
     const results = docs.map((d) => [ours(d), theirs(d)]);
     for (const [a, b] of results) expect(a).toBe(b);
-    expect(results.map(([a]) => a)).toEqual([true, false, false, true, false, true, false, true, false, true, false, false, false, true]);
+    expect(results.map(([a]) => a)).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
   });
 });

@@ -64,7 +64,11 @@ describe("elastic view reproduces Elastic's pipeline-test expectations", () => {
   const auditExpected = expected("test-audit.log-expected.json");
   // Lines 1-3 are raw audit events; line 4 is a GKE protoPayload (another event format, not modelled).
   for (let i = 0; i < 3; i++) cases.push([`test-audit.log:${i + 1}`, audit[i], auditExpected[i]]);
-  cases.push(["test-kube-audit.log:1 (AKS)", auditEvent(lines("test-kube-audit.log")[0]), expected("test-kube-audit.log-expected.json")[0]]);
+  cases.push([
+    "test-kube-audit.log:1 (AKS)",
+    auditEvent(lines("test-kube-audit.log")[0]),
+    expected("test-kube-audit.log-expected.json")[0],
+  ]);
 
   it.each(cases)("%s", (_name, raw, want) => {
     const doc = elasticView.document(raw);
@@ -85,21 +89,31 @@ describe("elastic view: ingest rules", () => {
     const doc = elasticView.document({ ...base, user: { username: "" } });
     expect(valuesAt(doc, "user.name")).toEqual([]);
     expect(valuesAt(doc, "kubernetes.audit.user.username")).toEqual([]);
-    expect(valuesAt(elasticView.seen({ ...base, user: { username: "" } }), "user.username")).toEqual([]);
+    expect(
+      valuesAt(elasticView.seen({ ...base, user: { username: "" } }), "user.username"),
+    ).toEqual([]);
   });
 
   it("sourceIPs becomes source.ip only when every element is an IP", () => {
     expect(valuesAt(elasticView.document(base), "source.ip")).toEqual(["10.0.0.1", "::1"]);
     const bad = { ...base, sourceIPs: ["10.0.0.1", "not-an-ip"] };
     expect(valuesAt(elasticView.document(bad), "source.ip")).toEqual([]);
-    expect(valuesAt(elasticView.document(bad), "kubernetes.audit.sourceIPs")).toEqual(["10.0.0.1", "not-an-ip"]);
+    expect(valuesAt(elasticView.document(bad), "kubernetes.audit.sourceIPs")).toEqual([
+      "10.0.0.1",
+      "not-an-ip",
+    ]);
     expect((elasticView.seen(bad) as Record<string, unknown>).sourceIPs).toBeUndefined();
-    expect((elasticView.seen(base) as Record<string, unknown>).sourceIPs).toEqual(["10.0.0.1", "::1"]);
+    expect((elasticView.seen(base) as Record<string, unknown>).sourceIPs).toEqual([
+      "10.0.0.1",
+      "::1",
+    ]);
   });
 
   it("annotations are de-dotted; empty values are dropped recursively; outcome from the decision", () => {
     const doc = elasticView.document(base);
-    expect(valuesAt(doc, "kubernetes.audit.annotations.authorization_k8s_io/decision")).toEqual(["forbid"]);
+    expect(valuesAt(doc, "kubernetes.audit.annotations.authorization_k8s_io/decision")).toEqual([
+      "forbid",
+    ]);
     expect(valuesAt(doc, "kubernetes.audit.annotations.authorization_k8s_io/reason")).toEqual([]);
     expect(valuesAt(doc, "kubernetes.audit.objectRef.apiGroup")).toEqual([]);
     expect(valuesAt(doc, "event.outcome")).toEqual(["failure"]);
@@ -109,7 +123,10 @@ describe("elastic view: ingest rules", () => {
 
   it("keyword values over 1024 characters are not seen; text fields keep them", () => {
     const long = "x".repeat(1025);
-    const seen = elasticView.seen({ user: { username: long, groups: [long, "g"] }, verb: "get" }) as {
+    const seen = elasticView.seen({
+      user: { username: long, groups: [long, "g"] },
+      verb: "get",
+    }) as {
       user: Record<string, unknown>;
     };
     expect(seen.user.username).toBeUndefined();

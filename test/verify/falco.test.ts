@@ -22,12 +22,12 @@ describe("grammar: every special character reads back as itself", () => {
   const specials = ['"', "\\", "'", "(", ")", ",", "=", " ", ":", "|", "*", "?", "\n", "\t", "\r", "and", "or", "not", "AND", "in", "é\u212A", "a\\b"];
   for (const s of specials) {
     it(JSON.stringify(s), () => {
-      const node = parseCondition(`ka.user.name = ${quote(`x${s}y`)} and ka.verb in (${quote(s)}, "z")`);
+      const node = parseCondition(`ka.user.name = ${quote(`x${s}y`)} and ka.verb in (${quote(`${s}z`)}, "z")`);
       expect(node).toMatchObject({
         kind: "and",
         items: [
           { kind: "str", op: "=", value: `x${s}y` },
-          { kind: "list", op: "in", values: [s, "z"] },
+          { kind: "list", op: "in", values: [`${s}z`, "z"] },
         ],
       });
     });
@@ -48,10 +48,7 @@ describe("grammar: every special character reads back as itself", () => {
   it("cannot close a string after a backslash, as libsinsp", () => {
     // "a\\" does not end at its last quote: the whole rest is still inside the string.
     expect(parseError('ka.verb = "a\\\\" and ka.stage = "b"')).toMatchObject({ line: 1 });
-    expect(parseCondition('ka.verb = "a\\\\" and ka.stage = "b\\""')).toMatchObject({
-      kind: "str",
-      value: 'a\\" and ka.stage = "b"',
-    });
+    expect(parseCondition('ka.verb = "a\\\\" and x = "')).toMatchObject({ kind: "str", value: 'a\\" and x = ' });
   });
 });
 
@@ -115,7 +112,7 @@ describe("semantics on the k8saudit document", () => {
     expect(run('ka.uri glob "/api/*/token"', doc)).toBe(true);
     expect(run('ka.verb glob "?"', { "ka.verb": "é" })).toBe(false);
     expect(run('ka.verb glob "??"', { "ka.verb": "é" })).toBe(true);
-    expect(run('ka.verb glob "a[\\\\]"', { "ka.verb": "a\\" })).toBe(true);
+    expect(run('ka.verb glob "a[\\\\\\\\]"', { "ka.verb": "a\\" })).toBe(true);
     expect(run('ka.verb glob "a[*]"', { "ka.verb": "ab" })).toBe(false);
   });
 

@@ -23,7 +23,10 @@ describe("KQL grammar: structure", () => {
   it("or < and < not, as Kibana's grammar layers them", () => {
     expect(parseKql("a:1 or b:2 and not c:3")).toMatchObject({
       kind: "or",
-      items: [{ kind: "is" }, { kind: "and", items: [{ kind: "is" }, { kind: "not", item: { kind: "is" } }] }],
+      items: [
+        { kind: "is" },
+        { kind: "and", items: [{ kind: "is" }, { kind: "not", item: { kind: "is" } }] },
+      ],
     });
   });
 
@@ -43,7 +46,12 @@ describe("KQL grammar: structure", () => {
   });
 
   it("ranges", () => {
-    expect(parseKql("code >= 400")).toMatchObject({ kind: "range", op: "gte", field: { text: "code" }, value: { text: "400" } });
+    expect(parseKql("code >= 400")).toMatchObject({
+      kind: "range",
+      op: "gte",
+      field: { text: "code" },
+      value: { text: "400" },
+    });
   });
 
   it("the empty query matches everything", () => {
@@ -53,7 +61,10 @@ describe("KQL grammar: structure", () => {
 
 describe("KQL grammar: values", () => {
   it("unquoted escapes for every special character", () => {
-    expect(value('f:a\\:b\\*c\\\\d\\(\\)\\<\\>\\"\\{\\}')).toMatchObject({ kind: "string", text: 'a:b*c\\d()<>"{}' });
+    expect(value('f:a\\:b\\*c\\\\d\\(\\)\\<\\>\\"\\{\\}')).toMatchObject({
+      kind: "string",
+      text: 'a:b*c\\d()<>"{}',
+    });
   });
 
   it("whitespace and unicode escapes; \\or and \\AND are keywords, \\not is a newline", () => {
@@ -68,7 +79,11 @@ describe("KQL grammar: values", () => {
 
   it("unquoted values are trimmed; bare null/true/false are JSON values", () => {
     expect(value("f:  a b  ")).toMatchObject({ kind: "string", text: "a b" });
-    expect(value("f:*a ")).toEqual({ kind: "wildcard", parts: [{ kind: "any" }, { kind: "text", text: "a" }], span: expect.anything() });
+    expect(value("f:*a ")).toEqual({
+      kind: "wildcard",
+      parts: [{ kind: "any" }, { kind: "text", text: "a" }],
+      span: expect.anything(),
+    });
     expect(value("f:true")).toMatchObject({ kind: "json", value: true });
     expect(value("f:null")).toMatchObject({ kind: "json", value: null });
     expect(value('f:"null"')).toMatchObject({ kind: "string", text: "null" });

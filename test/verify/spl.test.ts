@@ -73,16 +73,14 @@ describe("view", () => {
       "user.groups{}": ["a", "b"],
       "annotations.authorization.k8s.io/decision": ["allow"],
       "responseStatus.code": ["403"],
-      x: ["null"],
       y: ["true"],
       e: [""],
       "c{}.image": ["i1", "i2"],
       sourcetype: ["kube:apiserver-audit"],
     });
-    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false] })).toEqual({
-      a: "null",
+    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false], f: [null] })).toEqual({
       d: "5",
-      e: ["null", "false"],
+      e: ["false"],
     });
   });
 });
@@ -157,7 +155,8 @@ describe("interpreter semantics", () => {
     expect(agree(code, { responseStatus: { code: "200" } })).toBe(false);
     expect(agree(code, { responseStatus: { code: "abc" } })).toBe(false);
     expect(agree(not(code), {})).toBe(true);
-    expect(agree(m("user.username", { kind: "null" }), { user: { username: null } })).toBe(false);
+    expect(agree(m("user.username", { kind: "null" }), { user: { username: null } })).toBe(true);
+    expect(agree(m("user.username", { kind: "null" }), { user: { username: "null" } })).toBe(false);
     const net = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
     expect(agree(net, { sourceIPs: ["1.2.3.4", "10.9.8.7"] })).toBe(true);
     expect(agree(net, { sourceIPs: ["::ffff:10.9.8.7"] })).toBe(false);
@@ -264,6 +263,8 @@ describe("the TokenRequest rule", () => {
     expect(agree(ir, ev("System:Node:n1"))).toBe(true);
     expect(agree(ir, ev(""))).toBe(false);
     expect(agree(ir, ev(undefined))).toBe(false);
+    expect(agree(ir, ev(null))).toBe(false);
+    expect(agree(ir, ev("null"))).toBe(true);
     expect(agree(ir, ev("eks:x"))).toBe(false);
   });
 });

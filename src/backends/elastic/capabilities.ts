@@ -2,25 +2,89 @@ import type { CapabilityEntry } from "../types.js";
 
 /** How each IR construct fares in KQL on Elastic's documents (the declared deviations). */
 export const ELASTIC_CAPABILITIES: readonly CapabilityEntry[] = [
-  { construct: "boolean logic", capability: "exact", how: "and / or / not with Kibana's precedence, value lists f:(a or b)" },
+  {
+    construct: "boolean logic",
+    capability: "exact",
+    how: "and / or / not with Kibana's precedence, value lists f:(a or b)",
+  },
   {
     construct: "equals, case-insensitive",
     capability: "deviation",
     how: "keyword fields are case-sensitive: exact only for values without cased letters or fields declared lower-case; else FIDELITY_CASE_SENSITIVE",
   },
-  { construct: "equals |cased", capability: "exact", how: 'quoted value f:"v" (keyword fields; text fields: FIDELITY_TEXT_FIELD)' },
-  { construct: "wildcard *", capability: "exact", how: "unquoted value with * (edge whitespace is trimmed by Kibana: FIDELITY_TRIMMED_WHITESPACE)" },
-  { construct: "wildcard ?", capability: "deviation", how: "no single-character wildcard: widened to * (FIDELITY_SINGLE_WILDCARD)" },
-  { construct: "literal * ? \\", capability: "exact", how: 'quoted values are literal; unquoted: \\* \\\\ and \\( \\) \\: \\< \\> \\" \\{ \\}' },
-  { construct: "list field (any element)", capability: "exact", how: "Elasticsearch matches any value of a multi-valued field" },
-  { construct: "|re", capability: "unsupported", how: "KQL has no regular expressions (UNSUPPORTED_REGEX)" },
-  { construct: "|cidr", capability: "exact", how: 'ip fields: f:"10.0.0.0/8" (UNSUPPORTED_CIDR on other types)' },
-  { construct: "number equals", capability: "exact", how: "numeric fields: f:200; keyword fields: the exact text (FIDELITY_NUMBER_AS_TEXT)" },
-  { construct: "|lt |lte |gt |gte", capability: "exact", how: "numeric fields: f >= 400 (unsupported on other types)" },
-  { construct: "boolean value", capability: "exact", how: "boolean fields: f:true (keyword fields: FIDELITY_BOOLEAN_AS_TEXT)" },
-  { construct: "null", capability: "deviation", how: 'not f:* (Elastic drops "", [] and {} at ingest: FIDELITY_EMPTY_DROPPED)' },
-  { construct: "|exists", capability: "exact", how: "f:* (exact beside not f: ''; else FIDELITY_EMPTY_DROPPED); keyword values over 1024 characters are not indexed" },
-  { construct: "|fieldref", capability: "unsupported", how: "KQL cannot compare two fields (UNSUPPORTED_FIELDREF)" },
-  { construct: "time parts", capability: "unsupported", how: "KQL cannot extract date parts (UNSUPPORTED_TIMEPART)" },
-  { construct: "keywords", capability: "unsupported", how: "KQL free text searches default fields, not every value (UNSUPPORTED_KEYWORDS)" },
+  {
+    construct: "equals |cased",
+    capability: "exact",
+    how: 'quoted value f:"v" (keyword fields; text fields: FIDELITY_TEXT_FIELD)',
+  },
+  {
+    construct: "wildcard *",
+    capability: "exact",
+    how: "unquoted value with * (edge whitespace is trimmed by Kibana: FIDELITY_TRIMMED_WHITESPACE)",
+  },
+  {
+    construct: "wildcard ?",
+    capability: "deviation",
+    how: "no single-character wildcard: widened to * (FIDELITY_SINGLE_WILDCARD)",
+  },
+  {
+    construct: "literal * ? \\",
+    capability: "exact",
+    how: 'quoted values are literal; unquoted: \\* \\\\ and \\( \\) \\: \\< \\> \\" \\{ \\}',
+  },
+  {
+    construct: "list field (any element)",
+    capability: "exact",
+    how: "Elasticsearch matches any value of a multi-valued field",
+  },
+  {
+    construct: "|re",
+    capability: "unsupported",
+    how: "KQL has no regular expressions (UNSUPPORTED_REGEX)",
+  },
+  {
+    construct: "|cidr",
+    capability: "exact",
+    how: 'ip fields: f:"10.0.0.0/8" (UNSUPPORTED_CIDR on other types)',
+  },
+  {
+    construct: "number equals",
+    capability: "exact",
+    how: "numeric fields: f:200; keyword fields: the exact text (FIDELITY_NUMBER_AS_TEXT)",
+  },
+  {
+    construct: "|lt |lte |gt |gte",
+    capability: "exact",
+    how: "numeric fields: f >= 400 (unsupported on other types)",
+  },
+  {
+    construct: "boolean value",
+    capability: "exact",
+    how: "boolean fields: f:true (keyword fields: FIDELITY_BOOLEAN_AS_TEXT)",
+  },
+  {
+    construct: "null",
+    capability: "deviation",
+    how: 'not f:* (Elastic drops "", [] and {} at ingest: FIDELITY_EMPTY_DROPPED)',
+  },
+  {
+    construct: "|exists",
+    capability: "exact",
+    how: "f:* (exact beside not f: ''; else FIDELITY_EMPTY_DROPPED); keyword values over 1024 characters are not indexed",
+  },
+  {
+    construct: "|fieldref",
+    capability: "unsupported",
+    how: "KQL cannot compare two fields (UNSUPPORTED_FIELDREF)",
+  },
+  {
+    construct: "time parts",
+    capability: "unsupported",
+    how: "KQL cannot extract date parts (UNSUPPORTED_TIMEPART)",
+  },
+  {
+    construct: "keywords",
+    capability: "unsupported",
+    how: "KQL free text searches default fields, not every value (UNSUPPORTED_KEYWORDS)",
+  },
 ];

@@ -45,7 +45,7 @@ export function quoted(text: string): string {
 /**
  * Literal text inside an unquoted KQL value (a wildcard value or a field name). `atEnd`: the text
  * ends the value, so whitespace (a separator) follows it; a final "not" would then read as the
- * keyword (peggy `Not` = 'not'i Space+), so its first letter is written as a \\u escape.
+ * keyword (peggy `Not` = 'not'i Space+), so its first letter is written as a unicode escape.
  */
 export function unquotedText(text: string, atEnd = false): string {
   const chars = [...text];

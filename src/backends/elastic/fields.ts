@@ -3,7 +3,15 @@ import type { BackendContext } from "../types.js";
 /** Elasticsearch field types the backend rates matches by (targets/elastic.yml `types`). */
 export type FieldType = "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean";
 
-const FIELD_TYPES: readonly FieldType[] = ["keyword", "text", "ip", "integer", "long", "date", "boolean"];
+const FIELD_TYPES: readonly FieldType[] = [
+  "keyword",
+  "text",
+  "ip",
+  "integer",
+  "long",
+  "date",
+  "boolean",
+];
 
 function isFieldType(x: unknown): x is FieldType {
   return typeof x === "string" && (FIELD_TYPES as readonly string[]).includes(x);

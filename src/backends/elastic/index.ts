@@ -16,7 +16,7 @@ function query(effective: Expr, ctx: BackendContext): string {
   const file = ctx.rule.source.path;
   return printKql(
     effective,
-    (m) => unquotedText(mapField(ctx.mapping, m.field ?? "", "elastic", file, m.origin)),
+    (m) => unquotedText(mapField(ctx.mapping, m.field ?? "", "elastic", file, m.origin), true),
     ctx.mapping?.scope,
   );
 }

@@ -85,7 +85,11 @@ class Lowerer {
 
   private match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
     if (m.field === null)
-      return this.unsupported(m, "UNSUPPORTED_KEYWORDS", "KQL free text searches Elastic's default fields, not every value of the event: keyword (field-less) searches are not supported; name the field");
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_KEYWORDS",
+        "KQL free text searches Elastic's default fields, not every value of the event: keyword (field-less) searches are not supported; name the field",
+      );
     let target: string;
     try {
       target = mapField(this.ctx.mapping, m.field, TARGET, this.ctx.rule.source.path, m.origin);
@@ -106,22 +110,50 @@ class Lowerer {
         return this.unsupported(m, "UNSUPPORTED_REGEX", "KQL has no regular expressions");
       case "cidr":
         if (type === "ip") return m;
-        return this.unsupported(m, "UNSUPPORTED_CIDR", `|cidr needs an ip field; ${target} is ${type}`);
+        return this.unsupported(
+          m,
+          "UNSUPPORTED_CIDR",
+          `|cidr needs an ip field; ${target} is ${type}`,
+        );
       case "number":
         return this.number(m, t, target, type);
       case "bool":
         if (type === "boolean") return m;
         if (isStringType(type)) {
-          this.deviation(m, "FIDELITY_BOOLEAN_AS_TEXT", `${target} is ${type}: a boolean is matched as the text "${t.value}" (a JSON true and the string "true" only)`);
-          return this.pattern(m, [{ kind: "text", text: String(t.value) }], true, m.field, target, type, isGuarded);
+          this.deviation(
+            m,
+            "FIDELITY_BOOLEAN_AS_TEXT",
+            `${target} is ${type}: a boolean is matched as the text "${t.value}" (a JSON true and the string "true" only)`,
+          );
+          return this.pattern(
+            m,
+            [{ kind: "text", text: String(t.value) }],
+            true,
+            m.field,
+            target,
+            type,
+            isGuarded,
+          );
         }
-        return this.unsupported(m, "UNSUPPORTED_BOOLEAN", `a boolean cannot be matched on ${type} field ${target}`);
+        return this.unsupported(
+          m,
+          "UNSUPPORTED_BOOLEAN",
+          `a boolean cannot be matched on ${type} field ${target}`,
+        );
       case "null":
-        this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`);
+        this.deviation(
+          m,
+          "FIDELITY_EMPTY_DROPPED",
+          `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`,
+        );
         return m;
       case "exists":
         if (!isGuarded)
-          this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values ("", [], {}) at ingest: '${target}:*' is false where the raw event has an empty ${m.field}; add 'not ${m.field}|cased: ''' beside it`);
+          this.deviation(
+            m,
+            "FIDELITY_EMPTY_DROPPED",
+            `Elastic drops empty values ("", [], {}) at ingest: '${target}:*' is false where the raw event has an empty ${m.field}; add 'not ${m.field}|cased: ''' beside it`,
+          );
         return m;
       case "fieldref":
         return this.unsupported(m, "UNSUPPORTED_FIELDREF", "KQL cannot compare two fields");
@@ -132,19 +164,43 @@ class Lowerer {
     }
   }
 
-  private number(m: MatchExpr, t: Extract<Test, { kind: "number" }>, target: string, type: FieldType): Expr {
+  private number(
+    m: MatchExpr,
+    t: Extract<Test, { kind: "number" }>,
+    target: string,
+    type: FieldType,
+  ): Expr {
     if (type === "integer" || type === "long") {
       if (t.op === "eq" && !Number.isSafeInteger(t.value))
-        return this.unsupported(m, "UNSUPPORTED_NUMBER", `${target} holds integers; ${t.value} cannot be matched exactly`);
+        return this.unsupported(
+          m,
+          "UNSUPPORTED_NUMBER",
+          `${target} holds integers; ${t.value} cannot be matched exactly`,
+        );
       if (!/^-?\d+(\.\d+)?$/.test(String(t.value)))
-        return this.unsupported(m, "UNSUPPORTED_NUMBER", `${t.value} has no plain decimal form for KQL`);
+        return this.unsupported(
+          m,
+          "UNSUPPORTED_NUMBER",
+          `${t.value} has no plain decimal form for KQL`,
+        );
       return m;
     }
     if (isStringType(type) && t.op === "eq" && /^-?\d+(\.\d+)?$/.test(String(t.value))) {
-      this.deviation(m, "FIDELITY_NUMBER_AS_TEXT", `${target} is ${type}: ${t.value} is matched as the exact text "${t.value}", not numerically`);
-      return { ...m, test: { kind: "pattern", pattern: [{ kind: "text", text: String(t.value) }], cased: true } };
+      this.deviation(
+        m,
+        "FIDELITY_NUMBER_AS_TEXT",
+        `${target} is ${type}: ${t.value} is matched as the exact text "${t.value}", not numerically`,
+      );
+      return {
+        ...m,
+        test: { kind: "pattern", pattern: [{ kind: "text", text: String(t.value) }], cased: true },
+      };
     }
-    return this.unsupported(m, "UNSUPPORTED_NUMBER", `a numeric comparison needs a numeric field; ${target} is ${type}`);
+    return this.unsupported(
+      m,
+      "UNSUPPORTED_NUMBER",
+      `a numeric comparison needs a numeric field; ${target} is ${type}`,
+    );
   }
 
   private pattern(
@@ -159,41 +215,88 @@ class Lowerer {
     if (type === "integer" || type === "long") {
       const text = literalText(pattern);
       if (isLiteral(pattern) && /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) {
-        this.deviation(m, "FIDELITY_NUMERIC_FIELD", `${target} is numeric: '${text}' is compared as the number ${Number(text)}`);
+        this.deviation(
+          m,
+          "FIDELITY_NUMERIC_FIELD",
+          `${target} is numeric: '${text}' is compared as the number ${Number(text)}`,
+        );
         return { ...m, test: { kind: "number", op: "eq", value: Number(text) } };
       }
-      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`);
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`,
+      );
     }
     if (type === "ip") {
       const text = literalText(pattern);
       const version = isLiteral(pattern) && !text.includes("%") ? isIP(text) : 0;
       if (version === 4 || version === 6) {
-        this.deviation(m, "FIDELITY_IP_FIELD", `${target} is an ip field: '${text}' is compared as an address, not as text`);
-        return { ...m, test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version } };
+        this.deviation(
+          m,
+          "FIDELITY_IP_FIELD",
+          `${target} is an ip field: '${text}' is compared as an address, not as text`,
+        );
+        return {
+          ...m,
+          test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version },
+        };
       }
-      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`);
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`,
+      );
     }
     if (type === "boolean") {
       const text = literalText(pattern).toLowerCase();
-      if (isLiteral(pattern) && (text === "true" || text === "false")) return { ...m, test: { kind: "bool", value: text === "true" } };
-      return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is boolean: only true or false can be matched`);
+      if (isLiteral(pattern) && (text === "true" || text === "false"))
+        return { ...m, test: { kind: "bool", value: text === "true" } };
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is boolean: only true or false can be matched`,
+      );
     }
-    if (type === "date") return this.unsupported(m, "UNSUPPORTED_PATTERN", `${target} is a date field: KQL date matching is not supported`);
-    if (type === "text") this.deviation(m, "FIDELITY_TEXT_FIELD", `${target} is a text field: Elasticsearch matches analysed tokens, not the whole value`);
+    if (type === "date")
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is a date field: KQL date matching is not supported`,
+      );
+    if (type === "text")
+      this.deviation(
+        m,
+        "FIDELITY_TEXT_FIELD",
+        `${target} is a text field: Elasticsearch matches analysed tokens, not the whole value`,
+      );
 
     let parts: Part[] = [...pattern];
     if (parts.some((p) => p.kind === "one")) {
-      this.deviation(m, "FIDELITY_SINGLE_WILDCARD", "KQL has no single-character wildcard: '?' is widened to '*'");
+      this.deviation(
+        m,
+        "FIDELITY_SINGLE_WILDCARD",
+        "KQL has no single-character wildcard: '?' is widened to '*'",
+      );
       parts = parts.map((p) => (p.kind === "one" ? { kind: "any" } : p));
     }
     let out = normalizePattern(parts);
     if (out.length === 0) {
       // The pipeline never stores "", so a match of the empty string is false on Elastic.
-      if (!guarded) this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty strings at ingest: ${field}: '' can never match`);
+      if (!guarded)
+        this.deviation(
+          m,
+          "FIDELITY_EMPTY_DROPPED",
+          `Elastic drops empty strings at ingest: ${field}: '' can never match`,
+        );
       return FALSE;
     }
     if (!guarded && out.every((p) => p.kind === "any"))
-      this.deviation(m, "FIDELITY_EMPTY_DROPPED", `Elastic drops empty values at ingest: '${target}:*' is false where the raw event has an empty ${field}`);
+      this.deviation(
+        m,
+        "FIDELITY_EMPTY_DROPPED",
+        `Elastic drops empty values at ingest: '${target}:*' is false where the raw event has an empty ${field}`,
+      );
     if (!isLiteral(out)) out = this.trim(m, out);
 
     let isCased = cased;
@@ -202,10 +305,16 @@ class Lowerer {
       if (texts.every(caseless)) isCased = true;
       else if (this.lowercase.has(field)) {
         // The field only holds lower-case text: match the lower-cased pattern exactly.
-        out = out.map((p) => (p.kind === "text" ? { kind: "text", text: p.text.toLowerCase() } : p));
+        out = out.map((p) =>
+          p.kind === "text" ? { kind: "text", text: p.text.toLowerCase() } : p,
+        );
         isCased = true;
       } else {
-        this.deviation(m, "FIDELITY_CASE_SENSITIVE", `KQL matches ${target} case-sensitively; '${patternToSigma(pattern)}' is matched with its exact case (add |cased to say so)`);
+        this.deviation(
+          m,
+          "FIDELITY_CASE_SENSITIVE",
+          `KQL matches ${target} case-sensitively; '${patternToSigma(pattern)}' is matched with its exact case (add |cased to say so)`,
+        );
         isCased = true;
       }
     }
@@ -227,7 +336,12 @@ class Lowerer {
       out[out.length - 1] = { kind: "text", text: end.text.trimEnd() };
       changed = true;
     }
-    if (changed) this.deviation(m, "FIDELITY_TRIMMED_WHITESPACE", "Kibana trims an unquoted (wildcard) value: leading and trailing whitespace is not matched");
+    if (changed)
+      this.deviation(
+        m,
+        "FIDELITY_TRIMMED_WHITESPACE",
+        "Kibana trims an unquoted (wildcard) value: leading and trailing whitespace is not matched",
+      );
     return normalizePattern(out);
   }
 }
@@ -237,12 +351,18 @@ class Lowerer {
  * excluded because it is what 'İ'.toLowerCase() adds after the 'i'.
  */
 function caseless(text: string): boolean {
-  for (const c of text) if (c.toLowerCase() !== c || c.toUpperCase() !== c || c === "\u0307") return false;
+  for (const c of text)
+    if (c.toLowerCase() !== c || c.toUpperCase() !== c || c === "\u0307") return false;
   return true;
 }
 
 function isEmptyMatch(e: Expr): e is MatchExpr {
-  return e.kind === "match" && e.field !== null && e.test.kind === "pattern" && e.test.pattern.length === 0;
+  return (
+    e.kind === "match" &&
+    e.field !== null &&
+    e.test.kind === "pattern" &&
+    e.test.pattern.length === 0
+  );
 }
 
 /**
@@ -267,11 +387,16 @@ export function lowerForElastic(ir: Expr, ctx: BackendContext): Lowered {
   const l = new Lowerer(ctx);
   const effective = l.expr(ir, new Set());
   const diagnostics = l.diagnostics;
-  if (effective.kind === "const" && !effective.value && diagnostics.every((d) => d.severity !== "error"))
+  if (
+    effective.kind === "const" &&
+    !effective.value &&
+    diagnostics.every((d) => d.severity !== "error")
+  )
     diagnostics.push({
       severity: "error",
       code: "RULE_NEVER_MATCHES",
-      message: "on Elastic this rule can never match (it needs an empty value, which Elastic does not store)",
+      message:
+        "on Elastic this rule can never match (it needs an empty value, which Elastic does not store)",
       file: ctx.rule.source.path,
       target: TARGET,
     });

@@ -31,7 +31,8 @@ function unsupported(m: MatchExpr, what: string): never {
 
 /** A pattern as a KQL value: quoted when literal, else unquoted with `*`. */
 export function patternValue(pattern: Pattern, m: MatchExpr): string {
-  if (pattern.every((p) => p.kind === "text")) return quoted(pattern.map((p) => (p.kind === "text" ? p.text : "")).join(""));
+  if (pattern.every((p) => p.kind === "text"))
+    return quoted(pattern.map((p) => (p.kind === "text" ? p.text : "")).join(""));
   return pattern
     .map((p, i) => {
       switch (p.kind) {
@@ -114,14 +115,22 @@ class Printer {
         const field = this.listField(e);
         if (field !== undefined) return KQL.fieldValue(field, `(${this.list(e, Level.Or)})`);
         const level = e.kind === "or" ? Level.Or : Level.And;
-        const text = this.grouped(e.items, e.kind).map((i) => this.expr(i, level + 1)).join(e.kind === "or" ? KQL.or : KQL.and);
+        const text = this.grouped(e.items, e.kind)
+          .map((i) => this.expr(i, level + 1))
+          .join(e.kind === "or" ? KQL.or : KQL.and);
         return wrap(text, parent > level);
       }
       case "not":
         return wrap(KQL.not + this.expr(e.item, Level.Atom), parent >= Level.Atom);
       case "const":
         // Constants fold away in lowering; one left inside an expression cannot be said in KQL.
-        throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_IN_QUERY", message: "KQL has no constant true/false", file: "", target: "elastic" });
+        throw new DiagnosticError({
+          severity: "error",
+          code: "UNSUPPORTED_IN_QUERY",
+          message: "KQL has no constant true/false",
+          file: "",
+          target: "elastic",
+        });
       case "match":
         return this.match(e, parent);
       default:
@@ -156,7 +165,8 @@ class Printer {
   private match(m: MatchExpr, parent: Level): string {
     const field = this.name(m);
     const t = m.test;
-    if (t.kind === "number" && t.op !== "eq") return `${field} ${KQL.range[t.op]} ${numberText(t.value)}`;
+    if (t.kind === "number" && t.op !== "eq")
+      return `${field} ${KQL.range[t.op]} ${numberText(t.value)}`;
     const v = listValue(m);
     if (v === undefined) return unsupported(m, t.kind);
     const text = KQL.fieldValue(field, v.value);
@@ -169,7 +179,9 @@ class Printer {
       case "and":
       case "or": {
         const level = e.kind === "or" ? Level.Or : Level.And;
-        const text = e.items.map((i) => this.list(i, level + 1)).join(e.kind === "or" ? KQL.or : KQL.and);
+        const text = e.items
+          .map((i) => this.list(i, level + 1))
+          .join(e.kind === "or" ? KQL.or : KQL.and);
         return wrap(text, parent > level);
       }
       case "not":
@@ -180,7 +192,13 @@ class Printer {
         return v.negated ? wrap(KQL.not + v.value, parent >= Level.Atom) : v.value;
       }
       case "const":
-        throw new DiagnosticError({ severity: "error", code: "UNSUPPORTED_IN_QUERY", message: "KQL has no constant true/false", file: "", target: "elastic" });
+        throw new DiagnosticError({
+          severity: "error",
+          code: "UNSUPPORTED_IN_QUERY",
+          message: "KQL has no constant true/false",
+          file: "",
+          target: "elastic",
+        });
       default:
         return assertNever(e);
     }

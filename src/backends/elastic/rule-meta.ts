@@ -40,15 +40,26 @@ function strings(x: unknown): string[] {
 }
 
 function fail(ctx: BackendContext, code: string, message: string): never {
-  throw new DiagnosticError({ severity: "error", code, message, file: ctx.rule.source.path, target: "elastic" });
+  throw new DiagnosticError({
+    severity: "error",
+    code,
+    message,
+    file: ctx.rule.source.path,
+    target: "elastic",
+  });
 }
 
 export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
   const rule = ctx.rule;
-  if (rule.id === undefined) fail(ctx, "MISSING_RULE_ID", "an Elastic rule needs a rule_id: give the Sigma rule an id");
+  if (rule.id === undefined)
+    fail(ctx, "MISSING_RULE_ID", "an Elastic rule needs a rule_id: give the Sigma rule an id");
   const { threat, unknown } = threatFromTags(rule.tags);
   if (unknown.length > 0)
-    fail(ctx, "UNKNOWN_ATTACK_TAG", `ATT&CK tag(s) ${unknown.join(", ")} are not in the offline table (src/backends/attack.ts)`);
+    fail(
+      ctx,
+      "UNKNOWN_ATTACK_TAG",
+      `ATT&CK tag(s) ${unknown.join(", ")} are not in the offline table (src/backends/attack.ts)`,
+    );
   const level = LEVELS[rule.level ?? "medium"];
   const settings = ctx.config.settings;
   const lsSettings = ctx.mapping?.settings ?? {};
@@ -56,11 +67,16 @@ export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
   const tactics = threat.map((t) => `Tactic: ${t.tactic.name}`);
   const otherTags = rule.tags.filter((t) => classifyTag(t).kind === "other");
   const product = rule.logsource.product;
-  const tags = [...(product ? [`Data Source: ${product[0]!.toUpperCase()}${product.slice(1)}`] : []), ...tactics, ...otherTags];
+  const tags = [
+    ...(product ? [`Data Source: ${product[0]!.toUpperCase()}${product.slice(1)}`] : []),
+    ...tactics,
+    ...otherTags,
+  ];
   const slashDate = (d: string | undefined) => d?.replaceAll("-", "/");
   const creationDate = slashDate(rule.date);
   const updatedDate = slashDate(rule.modified ?? rule.date);
-  const timestampOverride = typeof lsSettings.timestamp_override === "string" ? lsSettings.timestamp_override : undefined;
+  const timestampOverride =
+    typeof lsSettings.timestamp_override === "string" ? lsSettings.timestamp_override : undefined;
   return {
     ruleId: rule.id,
     name: rule.title,
@@ -93,7 +109,13 @@ export function threatJson(threat: readonly ThreatEntry[]): unknown[] {
       name: x.technique.name,
       reference: x.technique.reference,
       ...(x.subtechniques.length > 0
-        ? { subtechnique: x.subtechniques.map((s) => ({ id: s.id, name: s.name, reference: s.reference })) }
+        ? {
+            subtechnique: x.subtechniques.map((s) => ({
+              id: s.id,
+              name: s.name,
+              reference: s.reference,
+            })),
+          }
         : {}),
     })),
   }));

@@ -38,7 +38,8 @@ export function tomlString(s: string): string {
 
 /** A multi-line literal string ('''…''') when the text allows it, else a basic string. */
 export function tomlLiteralBlock(s: string): string {
-  const allowed = !s.includes("'''") && ![...s].some((c) => c !== "\t" && c !== "\n" && isControl(c));
+  const allowed =
+    !s.includes("'''") && ![...s].some((c) => c !== "\t" && c !== "\n" && isControl(c));
   return allowed ? `'''\n${s}\n'''` : tomlString(s);
 }
 
@@ -62,32 +63,47 @@ export function detectionRuleToml(meta: ElasticRuleMeta, query: string): string 
   lines.push("", "[rule]");
   lines.push(kv("author", tomlStringArray(meta.author)));
   lines.push(kv("description", tomlString(meta.description)));
-  if (meta.falsePositives.length > 0) lines.push(kv("false_positives", tomlStringArray(meta.falsePositives, true)));
+  if (meta.falsePositives.length > 0)
+    lines.push(kv("false_positives", tomlStringArray(meta.falsePositives, true)));
   lines.push(kv("from", tomlString(meta.from)));
   lines.push(kv("index", tomlStringArray(meta.index)));
   lines.push(kv("interval", tomlString(meta.interval)));
   lines.push(kv("language", tomlString("kuery")));
   lines.push(kv("name", tomlString(meta.name)));
-  if (meta.references.length > 0) lines.push(kv("references", tomlStringArray(meta.references, true)));
+  if (meta.references.length > 0)
+    lines.push(kv("references", tomlStringArray(meta.references, true)));
   lines.push(kv("risk_score", String(meta.riskScore)));
   lines.push(kv("rule_id", tomlString(meta.ruleId)));
   lines.push(kv("severity", tomlString(meta.severity)));
   lines.push(kv("tags", tomlStringArray(meta.tags, true)));
-  if (meta.timestampOverride) lines.push(kv("timestamp_override", tomlString(meta.timestampOverride)));
+  if (meta.timestampOverride)
+    lines.push(kv("timestamp_override", tomlString(meta.timestampOverride)));
   lines.push(kv("type", tomlString("query")));
   lines.push(kv("query", tomlLiteralBlock(query)));
   for (const t of meta.threat) {
     lines.push("", "[[rule.threat]]", kv("framework", tomlString("MITRE ATT&CK")));
     for (const x of t.techniques) {
       lines.push("", "[[rule.threat.technique]]");
-      lines.push(kv("id", tomlString(x.technique.id)), kv("name", tomlString(x.technique.name)), kv("reference", tomlString(x.technique.reference)));
+      lines.push(
+        kv("id", tomlString(x.technique.id)),
+        kv("name", tomlString(x.technique.name)),
+        kv("reference", tomlString(x.technique.reference)),
+      );
       for (const s of x.subtechniques) {
         lines.push("", "[[rule.threat.technique.subtechnique]]");
-        lines.push(kv("id", tomlString(s.id)), kv("name", tomlString(s.name)), kv("reference", tomlString(s.reference)));
+        lines.push(
+          kv("id", tomlString(s.id)),
+          kv("name", tomlString(s.name)),
+          kv("reference", tomlString(s.reference)),
+        );
       }
     }
     lines.push("", "[rule.threat.tactic]");
-    lines.push(kv("id", tomlString(t.tactic.id)), kv("name", tomlString(t.tactic.name)), kv("reference", tomlString(t.tactic.reference)));
+    lines.push(
+      kv("id", tomlString(t.tactic.id)),
+      kv("name", tomlString(t.tactic.name)),
+      kv("reference", tomlString(t.tactic.reference)),
+    );
   }
   return lines.join("\n") + "\n";
 }

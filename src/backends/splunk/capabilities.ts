@@ -64,13 +64,13 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "null",
-    capability: "deviation",
-    how: 'where isnull(\'f\') OR \'f\' is the text "null" (JSON null is extracted as "null"; a real string "null" reads as null too)',
+    capability: "exact",
+    how: "where isnull('f') (JSON null gives no field: see the view)",
   },
   {
     construct: "|exists",
-    capability: "deviation",
-    how: "where isnotnull('f') AND 'f' is not the text \"null\" (as for null); empty strings are values, empty arrays/objects no field",
+    capability: "exact",
+    how: "where isnotnull('f') (an empty string is a value; null, empty arrays and objects give no field)",
   },
   { construct: "|fieldref", capability: "unsupported", how: "UNSUPPORTED_FIELDREF" },
   { construct: "time parts", capability: "unsupported", how: "UNSUPPORTED_TIMEPART" },

@@ -162,21 +162,9 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         );
         return m;
       case "bool":
-        return m;
       case "null":
-      case "exists": {
-        // Splunk extracts JSON null as the text "null" (see the view). On a single-value field
-        // the text "null" is read as null here, so that a JSON null is missing as in Sigma; the
-        // price (a real string "null" also reads as missing) is the view's declared difference.
-        if (mapField(ctx.mapping, m.field, "splunk", file, m.origin).includes("{}")) return m;
-        const nullText: Expr = {
-          kind: "match",
-          field: m.field,
-          test: { kind: "pattern", pattern: [{ kind: "text", text: "null" }], cased: true },
-          origin: m.origin,
-        };
-        return t.kind === "exists" ? and([m, not(nullText)]) : or([m, nullText]);
-      }
+      case "exists":
+        return m;
       default:
         return assertNever(t);
     }

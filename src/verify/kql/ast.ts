@@ -10,11 +10,17 @@ export interface Span {
 }
 
 /** One piece of a wildcard value: literal text or `*`. */
-export type WildcardPart = { readonly kind: "text"; readonly text: string } | { readonly kind: "any" };
+export type WildcardPart =
+  { readonly kind: "text"; readonly text: string } | { readonly kind: "any" };
 
 export type KqlValue =
   /** A quoted string, or an unquoted one without wildcard (after Kibana's trim). */
-  | { readonly kind: "string"; readonly text: string; readonly quoted: boolean; readonly span: Span }
+  | {
+      readonly kind: "string";
+      readonly text: string;
+      readonly quoted: boolean;
+      readonly span: Span;
+    }
   /** An unquoted value with at least one unescaped `*` (after Kibana's trim). */
   | { readonly kind: "wildcard"; readonly parts: readonly WildcardPart[]; readonly span: Span }
   /** The bare words null / true / false, which Kibana turns into JSON values. */
@@ -30,4 +36,9 @@ export type KqlNode =
   | { readonly kind: "all" }
   /** `field:value`; field null is a free-text value over the default fields. */
   | { readonly kind: "is"; readonly field: KqlValue | null; readonly value: KqlValue }
-  | { readonly kind: "range"; readonly field: KqlValue; readonly op: RangeOp; readonly value: KqlValue };
+  | {
+      readonly kind: "range";
+      readonly field: KqlValue;
+      readonly op: RangeOp;
+      readonly value: KqlValue;
+    };

@@ -49,7 +49,12 @@ export function valuesAt(node: unknown, path: string): unknown[] {
 
 /** The terms Elasticsearch indexes for one source value of a string-typed field. */
 function keywordTerm(v: unknown, type: EsFieldType): string | undefined {
-  const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+  const s =
+    typeof v === "string"
+      ? v
+      : typeof v === "number" || typeof v === "boolean"
+        ? String(v)
+        : undefined;
   if (s === undefined) return undefined;
   if (type === "keyword" && s.length > KEYWORD_IGNORE_ABOVE) return undefined;
   return s;
@@ -77,7 +82,10 @@ function globToRegExp(parts: readonly WildcardPart[]): RegExp {
 
 function fieldName(field: KqlValue): string {
   if (field.kind === "string") return field.text;
-  return fail(`field name ${describeValue(field)} is outside the modelled subset (wildcard or keyword field names)`, field.span);
+  return fail(
+    `field name ${describeValue(field)} is outside the modelled subset (wildcard or keyword field names)`,
+    field.span,
+  );
 }
 
 function isStringType(type: EsFieldType): boolean {
@@ -112,14 +120,17 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
   const type = typeOf(field);
   if (value.kind === "wildcard") {
     if (value.parts.length === 1 && value.parts[0]!.kind === "any") return existsQuery(field, type);
-    if (!isStringType(type)) fail(`wildcard on ${type} field ${field} is outside the modelled subset`, value.span);
+    if (!isStringType(type))
+      fail(`wildcard on ${type} field ${field} is outside the modelled subset`, value.span);
     const re = globToRegExp(value.parts);
-    return (doc) => valuesAt(doc, field).some((v) => {
-      const t = keywordTerm(v, type);
-      return t !== undefined && re.test(t);
-    });
+    return (doc) =>
+      valuesAt(doc, field).some((v) => {
+        const t = keywordTerm(v, type);
+        return t !== undefined && re.test(t);
+      });
   }
-  if (value.kind === "json" && value.value === null) fail(`bare null is outside the modelled subset`, value.span);
+  if (value.kind === "json" && value.value === null)
+    fail(`bare null is outside the modelled subset`, value.span);
   const text = value.kind === "json" ? String(value.value) : value.text;
   switch (type) {
     case "keyword":
@@ -128,7 +139,11 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
       return (doc) => valuesAt(doc, field).some((v) => keywordTerm(v, type) === text);
     case "ip": {
       const range = parseIpOrCidr(text);
-      if (range === undefined) return fail(`${JSON.stringify(text)} is not an IP address or CIDR range for ip field ${field}`, value.span);
+      if (range === undefined)
+        return fail(
+          `${JSON.stringify(text)} is not an IP address or CIDR range for ip field ${field}`,
+          value.span,
+        );
       return (doc) =>
         valuesAt(doc, field).some((v) => {
           const ip = typeof v === "string" ? parseIp(v) : undefined;
@@ -137,13 +152,21 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
     }
     case "integer":
     case "long": {
-      if (!/^[+-]?\d+$/.test(text)) return fail(`${JSON.stringify(text)} is not an integer for ${type} field ${field}`, value.span);
+      if (!/^[+-]?\d+$/.test(text))
+        return fail(
+          `${JSON.stringify(text)} is not an integer for ${type} field ${field}`,
+          value.span,
+        );
       const n = Number(text);
       return (doc) => valuesAt(doc, field).some((v) => numericTerm(v) === n);
     }
     case "boolean": {
       const b = booleanTerm(text);
-      if (b === undefined) return fail(`${JSON.stringify(text)} is not a boolean for boolean field ${field}`, value.span);
+      if (b === undefined)
+        return fail(
+          `${JSON.stringify(text)} is not a boolean for boolean field ${field}`,
+          value.span,
+        );
       return (doc) => valuesAt(doc, field).some((v) => booleanTerm(v) === b);
     }
     case "date":
@@ -170,10 +193,11 @@ function rangeQuery(fieldValue: KqlValue, op: RangeOp, value: KqlValue, typeOf: 
     fail(`range bound ${describeValue(value)} is not a number`, value.span);
   const bound = Number(text);
   const cmp = COMPARE[op];
-  return (doc) => valuesAt(doc, field).some((v) => {
-    const n = numericTerm(v);
-    return n !== undefined && cmp(n, bound);
-  });
+  return (doc) =>
+    valuesAt(doc, field).some((v) => {
+      const n = numericTerm(v);
+      return n !== undefined && cmp(n, bound);
+    });
 }
 
 function build(node: KqlNode, typeOf: FieldTypeOf): Doc {
@@ -193,7 +217,11 @@ function build(node: KqlNode, typeOf: FieldTypeOf): Doc {
     case "all":
       return () => true;
     case "is":
-      if (node.field === null) return fail("free-text search (a value without a field) is outside the modelled subset", node.value.span);
+      if (node.field === null)
+        return fail(
+          "free-text search (a value without a field) is outside the modelled subset",
+          node.value.span,
+        );
       return isQuery(node.field, node.value, typeOf);
     case "range":
       return rangeQuery(node.field, node.op, node.value, typeOf);

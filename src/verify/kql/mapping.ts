@@ -7,7 +7,8 @@
  * `text` fields are analysed in Elasticsearch (token matching); the interpreter models them as
  * keyword and the backend declares every match on one as a deviation (FIDELITY_TEXT_FIELD).
  */
-export type EsFieldType = "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean" | "constant_keyword";
+export type EsFieldType =
+  "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean" | "constant_keyword";
 
 /** Elasticsearch default for keyword fields created by Fleet packages and ECS. */
 export const KEYWORD_IGNORE_ABOVE = 1024;
@@ -84,6 +85,7 @@ export function indexFieldType(field: string): EsFieldType | undefined {
   const known = ELASTIC_INDEX_FIELDS[field];
   if (known !== undefined) return known;
   if (field.startsWith(`${K}.annotations.`)) return "text";
-  if (field.startsWith(`${K}.user.extra.`) || field.startsWith(`${K}.impersonatedUser.extra.`)) return "keyword";
+  if (field.startsWith(`${K}.user.extra.`) || field.startsWith(`${K}.impersonatedUser.extra.`))
+    return "keyword";
   return undefined;
 }

@@ -1,5 +1,10 @@
 import type { CstNode, IToken } from "chevrotain";
-import { decodeQuoted, decodeUnquoted, parseKqlCst, type UnquotedChar } from "../../../grammar/kql.js";
+import {
+  decodeQuoted,
+  decodeUnquoted,
+  parseKqlCst,
+  type UnquotedChar,
+} from "../../../grammar/kql.js";
 import { assertNever } from "../../diagnostics.js";
 import { ParseError } from "../types.js";
 import type { KqlNode, KqlValue, RangeOp, Span, WildcardPart } from "./ast.js";
@@ -32,7 +37,8 @@ function spanOf(t: IToken): Span {
 
 /** Kibana: `chars.join('').trim()`; the wildcard placeholder is not whitespace, so only the ends move. */
 function trimChars(chars: readonly UnquotedChar[]): UnquotedChar[] {
-  const isWs = (c: UnquotedChar | undefined) => c !== undefined && c.kind === "char" && /^\s+$/u.test(c.text);
+  const isWs = (c: UnquotedChar | undefined) =>
+    c !== undefined && c.kind === "char" && /^\s+$/u.test(c.text);
   let start = 0;
   let end = chars.length;
   while (start < end && isWs(chars[start])) start++;
@@ -42,7 +48,8 @@ function trimChars(chars: readonly UnquotedChar[]): UnquotedChar[] {
 
 function literalValue(node: CstNode): KqlValue {
   const quoted = tokens(node.children, "QuotedString")[0];
-  if (quoted) return { kind: "string", text: decodeQuoted(quoted.image), quoted: true, span: spanOf(quoted) };
+  if (quoted)
+    return { kind: "string", text: decodeQuoted(quoted.image), quoted: true, span: spanOf(quoted) };
   const unquoted = tokens(node.children, "UnquotedLiteral")[0];
   if (!unquoted) throw new Error("KQL tree: literal without token");
   const span = spanOf(unquoted);
@@ -53,7 +60,8 @@ function literalValue(node: CstNode): KqlValue {
       if (c.kind === "wildcard") parts.push({ kind: "any" });
       else {
         const last = parts[parts.length - 1];
-        if (last?.kind === "text") parts[parts.length - 1] = { kind: "text", text: last.text + c.text };
+        if (last?.kind === "text")
+          parts[parts.length - 1] = { kind: "text", text: last.text + c.text };
         else parts.push({ kind: "text", text: c.text });
       }
     }
@@ -88,7 +96,12 @@ function subQuery(node: CstNode): KqlNode {
   return or ? orQuery(or) : expression(one(node.children, "expression"));
 }
 
-const RANGE_OPS: Readonly<Record<string, RangeOp>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte" };
+const RANGE_OPS: Readonly<Record<string, RangeOp>> = {
+  "<": "lt",
+  "<=": "lte",
+  ">": "gt",
+  ">=": "gte",
+};
 
 function expression(node: CstNode): KqlNode {
   const literals = nodes(node.children, "literal");

@@ -29,7 +29,12 @@ function clone(x: unknown): Json {
 }
 
 function isEmpty(v: Json): boolean {
-  return v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  return (
+    v === null ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
 }
 
 /** The pipeline's last script: drop null / "" / {} / [] recursively (children first). */
@@ -163,7 +168,11 @@ export function elasticSeen(raw: unknown): Json {
       if (isObject(o)) delete o.metadata;
     }
     const sourceIpField = map.sourceIPs;
-    if (sourceIpField !== undefined && indexFieldType(sourceIpField) === "ip" && convertIps(c.sourceIPs) === undefined)
+    if (
+      sourceIpField !== undefined &&
+      indexFieldType(sourceIpField) === "ip" &&
+      convertIps(c.sourceIPs) === undefined
+    )
       delete c.sourceIPs;
   }
   const tooLong = (path: string, v: Json): boolean => {

@@ -7,11 +7,12 @@ import type { TargetView } from "../types.js";
  * - nested keys are joined with dots (`objectRef.resource`, `annotations.authorization.k8s.io/decision`);
  * - an array becomes a multivalue field named with `{}` (`sourceIPs{}`), objects inside arrays
  *   give `a{}.b`; an empty array or object gives no field at all;
- * - every value is text: numbers as their JSON text (String(n)), booleans "true"/"false", JSON
- *   null as the text "null"; an empty string is kept as an empty value;
+ * - every value is text: numbers as their JSON text (String(n)), booleans "true"/"false"; an
+ *   empty string is kept as an empty value; a JSON null gives no value (a field that is only null
+ *   does not exist), so JSON null and the string "null" stay distinct;
  * - the event carries its sourcetype (from targets/splunk.yml), which the scope clause tests.
- * seen() applies the same value changes to the raw event in Sigma names: null → "null", numbers
- * and booleans → text, empty arrays/objects removed.
+ * seen() applies the same value changes to the raw event in Sigma names: nulls removed, numbers
+ * and booleans → text, arrays/objects left empty removed (Sigma calls `[]` and `[null]` present).
  * Not modelled: a literal dotted key next to the same nested path (Splunk merges both into one
  * multivalue field), nested arrays (`a{}{}`), and exists/null on a non-empty object.
  */
@@ -23,7 +24,6 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 function scalarText(v: unknown): string | undefined {
-  if (v === null) return "null";
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
   if (typeof v === "boolean") return v ? "true" : "false";
