@@ -115,6 +115,29 @@ describe("Falco parity (property)", () => {
     );
   });
 
+  it("folds exactly: one case-insensitive pattern against values over a small alphabet", () => {
+    const ctx = context();
+    const small = fc.array(fc.constantFrom(...SMALL, "x"), { maxLength: 4 }).map((a) => a.join(""));
+    const smallPart: fc.Arbitrary<Part> = fc.oneof(
+      { weight: 3, arbitrary: small.map((text) => ({ kind: "text" as const, text })) },
+      { weight: 1, arbitrary: fc.constant({ kind: "any" as const }) },
+    );
+    fc.assert(
+      fc.property(fc.array(smallPart, { maxLength: 3 }).map(normalizePattern), fc.array(small, { maxLength: 6 }), (p, values) => {
+        const ir: Expr = { kind: "match", field: "verb", test: { kind: "pattern", pattern: p, cased: false }, origin };
+        const lowered = falcoBackend.lower(ir, ctx);
+        const run = falcoInterpreter.compile(falcoBackend.query(lowered.effective, ctx));
+        for (const verb of values) {
+          const e = { kind: "Event", auditID: "1", stageTimestamp: "2024-05-06T07:08:09Z", verb };
+          expect(run(falcoView.document(e))).toBe(evaluate(lowered.effective, falcoView.seen(e)));
+          // Folding is exact whenever no deviation was declared.
+          if (lowered.diagnostics.length === 0) expect(evaluate(lowered.effective, e)).toBe(evaluate(ir, e));
+        }
+      }),
+      { numRuns: 6000, seed: 99 },
+    );
+  });
+
   it("writes rules files that prettier accepts, whatever the values", async () => {
     const ctx = context();
     const samples = fc.sample(expr, { numRuns: 40, seed: 7 });

@@ -67,7 +67,7 @@ export function foldSlots(pattern: Pattern): Slot[] {
               slots.push(["[iI]"]);
             }
           } else if (c === "k" || c === "K") {
-            slots.push(["[kK]"]); void KELVIN;
+            slots.push(["[kK]", KELVIN]);
           } else if (isAsciiLetter(c)) {
             slots.push([`[${c.toLowerCase()}${c.toUpperCase()}]`]);
           } else if (c === COMBINING_DOT && j === 0 && prevAny) {
