@@ -66,8 +66,18 @@ export const Intersects = createToken({
   categories: [ListOp],
   longer_alt: Identifier,
 });
-export const In = createToken({ name: "In", pattern: /in/, categories: [ListOp], longer_alt: Identifier });
-export const PMatch = createToken({ name: "PMatch", pattern: /pmatch/, categories: [ListOp], longer_alt: Identifier });
+export const In = createToken({
+  name: "In",
+  pattern: /in/,
+  categories: [ListOp],
+  longer_alt: Identifier,
+});
+export const PMatch = createToken({
+  name: "PMatch",
+  pattern: /pmatch/,
+  categories: [ListOp],
+  longer_alt: Identifier,
+});
 export const Exists = createToken({ name: "Exists", pattern: /exists/, longer_alt: Identifier });
 
 // ---- logic ----

@@ -66,12 +66,32 @@ export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): 
     });
     diagnostics.push(...compiled.diagnostics);
     applied.push(filter);
-    exclusions.push(compiled.ir);
+    exclusions.push(stampFile(compiled.ir, filter.source.path));
   }
   // pySigma and the filter documentation: the filter's condition is ANDed onto the rule's; an
   // exclusion is written in the filter itself as `condition: not selection`.
   const ir = exclusions.length ? and([base.ir, ...exclusions]) : base.ir;
   return { rule, ir, diagnostics, filters: applied };
+}
+
+/** Mark a filter's predicates with its file, so a target's diagnostic about them points there. */
+function stampFile(expr: Expr, file: string): Expr {
+  switch (expr.kind) {
+    case "and":
+    case "or":
+      return { ...expr, items: expr.items.map((i) => stampFile(i, file)) };
+    case "not":
+      return { ...expr, item: stampFile(expr.item, file) };
+    case "const":
+      return expr;
+    case "match":
+      return { ...expr, origin: { ...expr.origin, file } };
+  }
+}
+
+/** A diagnostic at a predicate that came from another file (a site filter) names that file. */
+function inItsFile(d: Diagnostic): Diagnostic {
+  return d.loc?.file !== undefined && d.loc.file !== d.file ? { ...d, file: d.loc.file } : d;
 }
 
 export interface TargetOutput {
@@ -138,14 +158,15 @@ export async function compileForTarget(
   const ctx: BackendContext = { rule, config, mapping, options };
   try {
     const lowered = backend.lower(ruleIR.ir, ctx);
-    const loweredDiagnostics = options.strict ? strictify(lowered.diagnostics) : [...lowered.diagnostics];
+    const placed = lowered.diagnostics.map(inItsFile);
+    const loweredDiagnostics = options.strict ? strictify(placed) : placed;
     diagnostics.push(...loweredDiagnostics);
     if (hasErrors(loweredDiagnostics)) return empty([]);
     const query = backend.query(lowered.effective, ctx);
     const artifact = await backend.artifact(format, query, lowered.effective, ctx);
     return { target, format, query, artifact, effective: lowered.effective, diagnostics };
   } catch (e) {
-    if (e instanceof DiagnosticError) return empty([e.diagnostic]);
+    if (e instanceof DiagnosticError) return empty([inItsFile(e.diagnostic)]);
     throw e;
   }
 }

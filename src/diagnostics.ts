@@ -24,9 +24,13 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
-/** `--strict`: every declared deviation becomes an error. */
+/**
+ * `--strict`: every declared deviation (a fidelity warning) becomes an error. Fidelity notes of
+ * severity "info" describe what a target's data cannot distinguish (Falco renders JSON null as the
+ * text "null"); no query can do better, so they stay notes.
+ */
 export function strictify(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.map((d) => (d.fidelity && d.severity !== "error" ? { ...d, severity: "error" } : d));
+  return diagnostics.map((d) => (d.fidelity && d.severity === "warning" ? { ...d, severity: "error" } : d));
 }
 
 /** A thrown Diagnostic is how deep code aborts one rule; callers catch it and collect it. */

@@ -6,6 +6,8 @@ export interface SourceFile {
 
 /** A position inside a SourceFile, 1-based line and column (columns count UTF-16 units). */
 export interface Loc {
+  /** The file, when it may differ from the one being compiled (a site filter's predicates). */
+  readonly file?: string;
   readonly offset: number;
   readonly length: number;
   readonly line: number;

@@ -263,9 +263,9 @@ describe("rule files", () => {
     );
     const detection = tr?.doc.detection as Record<string, Record<string, unknown>>;
     expect(detection.selection).toEqual({
-      verb: "create",
-      "objectRef.resource": "serviceaccounts",
-      "objectRef.subresource": "token",
+      "verb|cased": "create",
+      "objectRef.resource|cased": "serviceaccounts",
+      "objectRef.subresource|cased": "token",
       "user.username|exists": true,
     });
     expect(detection.filter_system?.["user.username|cased"]).toEqual([

@@ -7,11 +7,13 @@ import { VERSION } from "../version.js";
  * The sigprism command. Each command's module is imported only when it runs, so `--help` and a
  * single conversion start fast.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
   let exitCode = 0;
+  // yargs swallows a lone "-" (standard input): carry it through as a token it leaves alone.
+  const argv = rawArgv.map((a) => (a === "-" ? STDIN_TOKEN : a));
   const run = (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
     async (args: Record<string, unknown>): Promise<void> => {
-      exitCode = await (await load()).run(args);
+      exitCode = await (await load()).run(restoreStdin(args));
     };
 
   const parser = yargs(argv)
@@ -100,6 +102,14 @@ export async function main(argv: string[]): Promise<number> {
 
   await parser.parseAsync();
   return exitCode;
+}
+
+const STDIN_TOKEN = "\u0000stdin";
+
+function restoreStdin(args: Record<string, unknown>): Record<string, unknown> {
+  const fix = (v: unknown): unknown =>
+    v === STDIN_TOKEN ? "-" : Array.isArray(v) ? v.map(fix) : v;
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fix(v)]));
 }
 
 export function runCli(): void {

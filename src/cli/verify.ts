@@ -37,7 +37,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   if (args.json) {
     writeStdout(JSON.stringify({ ok: report.ok, cases: report.cases, perTarget: report.perTarget, disagreements: report.disagreements, diagnostics: diagnosticsJson(report.diagnostics) }, null, 2));
   } else {
-    reportDiagnostics(report.diagnostics.filter((d) => d.severity === "error"), sources, "text");
+    for (const d of report.diagnostics.filter((d) => d.severity === "error")) {
+      process.stderr.write(`${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: unsupported ${d.code} [${d.target}]: ${d.message}\n`);
+    }
     printReport(report, ruleIRs.length, fixtures.fixtures.length);
   }
   return report.ok ? EXIT_OK : EXIT_FAILURE;
@@ -50,8 +52,9 @@ function printReport(report: VerifyReport, rules: number, fixtures: number): voi
     String(s.agree),
     String(s.declaredDeviations),
     String(report.disagreements.filter((d) => d.target === target && d.kind !== "declared-deviation").length),
+    String(s.unsupported),
   ]);
-  writeStdout(renderTable(["target", "cases", "agree", "declared deviations", "failures"], rows));
+  writeStdout(renderTable(["target", "cases", "agree", "declared deviations", "failures", "rules unsupported"], rows));
   const failing = report.disagreements.filter((d) => d.kind !== "declared-deviation");
   if (failing.length) {
     writeStdout("\ndisagreements:");

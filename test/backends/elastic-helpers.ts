@@ -31,9 +31,15 @@ export function rule(overrides: Partial<SigmaRule> = {}): SigmaRule {
   };
 }
 
-export function context(r: SigmaRule = rule()): BackendContext {
+export function context(r: SigmaRule = rule(), settings: Record<string, unknown> = {}): BackendContext {
   const config = loadTarget("elastic");
-  return { rule: r, config, mapping: findLogsource(config, r), options: {} };
+  const mapping = findLogsource(config, r);
+  return {
+    rule: r,
+    config,
+    mapping: mapping && { ...mapping, settings: { ...mapping.settings, ...settings } },
+    options: {},
+  };
 }
 
 let line = 1;
@@ -87,9 +93,9 @@ export function tokenRequestIR(): Expr {
   return {
     kind: "and",
     items: [
-      eq("verb", "create", false),
-      eq("objectRef.resource", "serviceaccounts", false),
-      eq("objectRef.subresource", "token", false),
+      eq("verb", "create", true),
+      eq("objectRef.resource", "serviceaccounts", true),
+      eq("objectRef.subresource", "token", true),
       exists("user.username"),
       { kind: "not", item: { kind: "or", items: [...exclusions, eq("user.username", "", true)] } },
     ],

@@ -4,11 +4,20 @@ import type { SigmaRule } from "../../src/sigma/rule.js";
 import { findLogsource, loadTarget } from "../../src/targets/load.js";
 
 export const origin = { offset: 12, length: 4, line: 3, col: 7 };
-export const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
+export const m = (field: string | null, test: Test): Expr => ({
+  kind: "match",
+  field,
+  test,
+  origin,
+});
 export const T = (text: string): Part => ({ kind: "text", text });
 export const ANY: Part = { kind: "any" };
 export const ONE: Part = { kind: "one" };
-export const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
+export const pat = (parts: Part[], cased = false): Test => ({
+  kind: "pattern",
+  pattern: parts,
+  cased,
+});
 export const lit = (text: string, cased = false): Test => pat(text === "" ? [] : [T(text)], cased);
 export const EXISTS: Test = { kind: "exists" };
 
@@ -31,7 +40,10 @@ export function rule(over: Partial<SigmaRule> = {}): SigmaRule {
   };
 }
 
-export function context(options: BackendContext["options"] = {}, r: SigmaRule = rule()): BackendContext {
+export function context(
+  options: BackendContext["options"] = {},
+  r: SigmaRule = rule(),
+): BackendContext {
   const config = loadTarget("falco");
   return { rule: r, config, mapping: findLogsource(config, r), options };
 }
@@ -65,7 +77,10 @@ export function tokenRequestIR(): Expr {
       m("objectRef.resource", lit("serviceaccounts")),
       m("objectRef.subresource", lit("token")),
       m("user.username", EXISTS),
-      { kind: "not", item: { kind: "or", items: [...EXCLUDED.map(user), m("user.username", lit("", true))] } },
+      {
+        kind: "not",
+        item: { kind: "or", items: [...EXCLUDED.map(user), m("user.username", lit("", true))] },
+      },
     ],
   };
 }

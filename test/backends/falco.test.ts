@@ -7,7 +7,19 @@ import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { DiagnosticError } from "../../src/diagnostics.js";
 import { FALSE, TRUE, and, not, or, type Expr } from "../../src/ir.js";
-import { ANY, EXISTS, ONE, T, context, lit, m, origin, pat, rule, tokenRequestIR } from "./falco-helpers.js";
+import {
+  ANY,
+  EXISTS,
+  ONE,
+  T,
+  context,
+  lit,
+  m,
+  origin,
+  pat,
+  rule,
+  tokenRequestIR,
+} from "./falco-helpers.js";
 
 function falco(ir: Expr, ctx: BackendContext = context()): string {
   const { effective, diagnostics } = falcoBackend.lower(ir, ctx);
@@ -21,18 +33,26 @@ function codes(ir: Expr, ctx: BackendContext = context()): string[] {
 
 describe("capabilities", () => {
   it("rates every construct once", () => {
-    expect(falcoBackend.capabilities.map((c) => c.construct).sort()).toEqual([...CONSTRUCT_NAMES].sort());
+    expect(falcoBackend.capabilities.map((c) => c.construct).sort()).toEqual(
+      [...CONSTRUCT_NAMES].sort(),
+    );
   });
 });
 
 describe("values", () => {
   it("writes cased values with the plainest operator", () => {
     expect(falco(m("verb", lit("create", true)))).toBe('ka.verb = "create"');
-    expect(falco(m("user.username", pat([T("system:"), ANY], true)))).toBe('ka.user.name startswith "system:"');
+    expect(falco(m("user.username", pat([T("system:"), ANY], true)))).toBe(
+      'ka.user.name startswith "system:"',
+    );
     expect(falco(m("requestURI", pat([ANY, T("/token")], true)))).toBe('ka.uri endswith "/token"');
-    expect(falco(m("userAgent", pat([ANY, T("curl"), ANY], true)))).toBe('ka.useragent contains "curl"');
+    expect(falco(m("userAgent", pat([ANY, T("curl"), ANY], true)))).toBe(
+      'ka.useragent contains "curl"',
+    );
     expect(falco(m("user.username", lit("", true)))).toBe('ka.user.name = ""');
-    expect(falco(m("requestURI", pat([T("/api/"), ANY, T("/x")], true)))).toBe('ka.uri glob "/api/*/x"');
+    expect(falco(m("requestURI", pat([T("/api/"), ANY, T("/x")], true)))).toBe(
+      'ka.uri glob "/api/*/x"',
+    );
   });
 
   it("needs no folding for values without letters", () => {
@@ -41,14 +61,18 @@ describe("values", () => {
 
   it("folds ASCII letters with bracket sets, icontains for *x*", () => {
     expect(falco(m("verb", lit("Get")))).toBe('ka.verb glob "[gG][eE][tT]"');
-    expect(falco(m("userAgent", pat([ANY, T("curl/"), ANY])))).toBe('ka.useragent icontains "curl/"');
+    expect(falco(m("userAgent", pat([ANY, T("curl/"), ANY])))).toBe(
+      'ka.useragent icontains "curl/"',
+    );
   });
 
   it("adds the KELVIN SIGN and İ spellings that lower-case into k and i", () => {
     expect(falco(m("objectRef.subresource", lit("tok")))).toBe(
       'ka.target.subresource glob "[tT][oO][kK]" or ka.target.subresource glob "[tT][oO]\u212A"',
     );
-    expect(falco(and([m("verb", lit("get", true)), m("user.username", pat([T("admi"), ANY]))]))).toBe(
+    expect(
+      falco(and([m("verb", lit("get", true)), m("user.username", pat([T("admi"), ANY]))])),
+    ).toBe(
       'ka.verb = "get" and (ka.user.name glob "[aA][dD][mM][iI]*" or ka.user.name glob "[aA][dD][mM]\u0130*")',
     );
   });
@@ -57,7 +81,9 @@ describe("values", () => {
     expect(falco(m("user.username", lit('a"b\\c*?[(x) and y', true)))).toBe(
       'ka.user.name = "a\\"b\\\\c*?[(x) and y"',
     );
-    expect(falco(m("user.username", lit("l1\nl2\tx\r", true)))).toBe('ka.user.name = "l1\\nl2\\tx\\r"');
+    expect(falco(m("user.username", lit("l1\nl2\tx\r", true)))).toBe(
+      'ka.user.name = "l1\\nl2\\tx\\r"',
+    );
   });
 
   it("writes fnmatch specials as one-character sets, and a trailing backslash as a glob", () => {
@@ -68,13 +94,23 @@ describe("values", () => {
   });
 
   it("gathers exact values of one field into in (…) and list fields into intersects (…)", () => {
-    expect(falco(or([m("verb", lit("get", true)), m("verb", lit("list", true)), m("stage", lit("Panic", true))]))).toBe(
-      'ka.verb in ("get", "list") or ka.stage = "Panic"',
+    expect(
+      falco(
+        or([
+          m("verb", lit("get", true)),
+          m("verb", lit("list", true)),
+          m("stage", lit("Panic", true)),
+        ]),
+      ),
+    ).toBe('ka.verb in ("get", "list") or ka.stage = "Panic"');
+    expect(
+      falco(
+        or([m("user.groups", lit("system:masters", true)), m("user.groups", lit("a b", true))]),
+      ),
+    ).toBe('ka.user.groups intersects ("system:masters", "a b")');
+    expect(falco(m("user.groups", lit("system:masters", true)))).toBe(
+      'ka.user.groups intersects ("system:masters")',
     );
-    expect(falco(or([m("user.groups", lit("system:masters", true)), m("user.groups", lit("a b", true))]))).toBe(
-      'ka.user.groups intersects ("system:masters", "a b")',
-    );
-    expect(falco(m("user.groups", lit("system:masters", true)))).toBe('ka.user.groups intersects ("system:masters")');
   });
 });
 
@@ -87,7 +123,9 @@ describe("structure", () => {
     expect(falco(and([or([a, c]), not(and([b, d]))]))).toBe(
       '(ka.verb = "a" or ka.stage = "c") and not (ka.verb = "b" and json.value[/level] = "d")',
     );
-    expect(falco(or([and([a, c]), not(b)]))).toBe('ka.verb = "a" and ka.stage = "c" or not ka.verb = "b"');
+    expect(falco(or([and([a, c]), not(b)]))).toBe(
+      'ka.verb = "a" and ka.stage = "c" or not ka.verb = "b"',
+    );
   });
 
   it("writes constants as a tautology / contradiction on ka.auditid", () => {
@@ -101,9 +139,13 @@ describe("structure", () => {
     expect(lowered.diagnostics.map((d) => [d.severity, d.code, d.fidelity, d.loc])).toEqual([
       ["info", "FIDELITY_NULL_TEXT", true, origin],
     ]);
-    expect(falcoBackend.query(lowered.effective, ctx)).toBe('ka.user.name exists and not ka.user.name = "null"');
+    expect(falcoBackend.query(lowered.effective, ctx)).toBe(
+      'ka.user.name exists and not ka.user.name = "null"',
+    );
     const nul = falcoBackend.lower(m("user.username", { kind: "null" }), ctx);
-    expect(falcoBackend.query(nul.effective, ctx)).toBe('not ka.user.name exists or ka.user.name = "null"');
+    expect(falcoBackend.query(nul.effective, ctx)).toBe(
+      'not ka.user.name exists or ka.user.name = "null"',
+    );
     expect(falco(m("user.groups", EXISTS))).toBe("ka.user.groups exists");
     expect(falco(m("user.groups", { kind: "null" }))).toBe("not ka.user.groups exists");
   });
@@ -119,15 +161,18 @@ describe("declared deviations and unsupported constructs", () => {
   it("widens ? to * with a warning at the origin", () => {
     const ctx = context();
     const l = falcoBackend.lower(m("verb", pat([T("g"), ONE, T("t")], true)), ctx);
-    expect(l.diagnostics.map((d) => [d.code, d.severity, d.target, d.loc?.line, d.loc?.col])).toEqual([
-      ["FIDELITY_ONE_CHAR_WILDCARD", "warning", "falco", 3, 7],
-    ]);
+    expect(
+      l.diagnostics.map((d) => [d.code, d.severity, d.target, d.loc?.line, d.loc?.col]),
+    ).toEqual([["FIDELITY_ONE_CHAR_WILDCARD", "warning", "falco", 3, 7]]);
     expect(falcoBackend.query(l.effective, ctx)).toBe('ka.verb glob "g*t"');
   });
 
   it("matches numbers as text", () => {
     const ctx = context();
-    const l = falcoBackend.lower(m("responseStatus.code", { kind: "number", op: "eq", value: 403 }), ctx);
+    const l = falcoBackend.lower(
+      m("responseStatus.code", { kind: "number", op: "eq", value: 403 }),
+      ctx,
+    );
     expect(l.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_NUMBER_AS_TEXT"]);
     expect(falcoBackend.query(l.effective, ctx)).toBe('ka.response.code = "403"');
   });
@@ -139,27 +184,33 @@ describe("declared deviations and unsupported constructs", () => {
   });
 
   it("refuses what Falco cannot say", () => {
-    expect(codes(m("user.groups", pat([T("system:"), ANY], true)))).toEqual(["error:UNSUPPORTED_LIST_FIELD_WILDCARD"]);
+    expect(codes(m("user.groups", pat([T("system:"), ANY], true)))).toEqual([
+      "error:UNSUPPORTED_LIST_FIELD_WILDCARD",
+    ]);
     expect(codes(m("sourceIPs", lit("10.0.0.1")))).toEqual(["error:UNSUPPORTED_SOURCEIPS"]);
-    expect(codes(m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }))).toEqual([
-      "error:UNSUPPORTED_SOURCEIPS",
-    ]);
-    expect(codes(m("userAgent", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }))).toEqual([
-      "error:UNSUPPORTED_CIDR",
-    ]);
+    expect(
+      codes(m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 })),
+    ).toEqual(["error:UNSUPPORTED_SOURCEIPS"]);
+    expect(
+      codes(m("userAgent", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 })),
+    ).toEqual(["error:UNSUPPORTED_CIDR"]);
     expect(codes(m("responseStatus.code", { kind: "number", op: "gte", value: 400 }))).toEqual([
       "error:UNSUPPORTED_NUMBER_COMPARISON",
     ]);
-    expect(codes(m("verb", { kind: "regex", source: "^get$", flags: { i: false, m: false, s: false } }))).toEqual([
-      "error:UNSUPPORTED_REGEX",
+    expect(
+      codes(m("verb", { kind: "regex", source: "^get$", flags: { i: false, m: false, s: false } })),
+    ).toEqual(["error:UNSUPPORTED_REGEX"]);
+    expect(
+      codes(m("verb", { kind: "fieldref", other: "stage", position: "equal", cased: true })),
+    ).toEqual(["error:UNSUPPORTED_FIELDREF"]);
+    expect(codes(m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }))).toEqual([
+      "error:UNSUPPORTED_TIMEPART",
     ]);
-    expect(codes(m("verb", { kind: "fieldref", other: "stage", position: "equal", cased: true }))).toEqual([
-      "error:UNSUPPORTED_FIELDREF",
-    ]);
-    expect(codes(m("stageTimestamp", { kind: "timepart", part: "hour", value: 3 }))).toEqual(["error:UNSUPPORTED_TIMEPART"]);
     expect(codes(m(null, lit("evil")))).toEqual(["error:UNSUPPORTED_KEYWORDS"]);
     expect(codes(m("verb", lit("a\0b", true)))).toEqual(["error:UNSUPPORTED_NUL_CHARACTER"]);
-    expect(codes(m("user.groups", lit("a b\\", true)))).toEqual(["error:UNSUPPORTED_TRAILING_BACKSLASH"]);
+    expect(codes(m("user.groups", lit("a b\\", true)))).toEqual([
+      "error:UNSUPPORTED_TRAILING_BACKSLASH",
+    ]);
   });
 
   it("names an unmapped field with its position", () => {
@@ -174,7 +225,9 @@ describe("declared deviations and unsupported constructs", () => {
   });
 
   it("checks the falco-version option", () => {
-    expect(codes(TRUE, context({ targetOptions: { "falco-version": "latest" } }))).toEqual(["error:INVALID_TARGET_OPTION"]);
+    expect(codes(TRUE, context({ targetOptions: { "falco-version": "latest" } }))).toEqual([
+      "error:INVALID_TARGET_OPTION",
+    ]);
     expect(codes(TRUE, context({ targetOptions: { "falco-version": "0.35.1" } }))).toEqual([
       "error:UNSUPPORTED_FALCO_VERSION",
     ]);
@@ -210,7 +263,9 @@ describe("the TokenRequest rule", () => {
   const lowered = falcoBackend.lower(tokenRequestIR(), ctx);
 
   it("is exact apart from the info note on exists", () => {
-    expect(lowered.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual(["info:FIDELITY_NULL_TEXT"]);
+    expect(lowered.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual([
+      "info:FIDELITY_NULL_TEXT",
+    ]);
     expect(falcoBackend.query(lowered.effective, ctx)).toBe(EXPECTED_TOKEN_QUERY);
   });
 
@@ -238,9 +293,11 @@ describe("the TokenRequest rule", () => {
         '""',
       ],
     });
-    expect((items[2] as { condition: string }).condition.startsWith(`ka.user.name in (${stem}_excluded_values) or `)).toBe(
-      true,
-    );
+    expect(
+      (items[2] as { condition: string }).condition.startsWith(
+        `ka.user.name in (${stem}_excluded_values) or `,
+      ),
+    ).toBe(true);
     const r = items[3]!;
     expect(r.rule).toBe(TOKEN_RULE.title);
     expect(r.priority).toBe("WARNING");
@@ -248,7 +305,15 @@ describe("the TokenRequest rule", () => {
     expect(r.tags).toEqual(["k8s", "mitre_credential_access", "T1552.007"]);
     expect(String(r.condition).endsWith(`and not ${stem}_excluded`)).toBe(true);
     expect(String(r.output)).toContain("%ka.user.name");
-    expect(Object.keys(r)).toEqual(["rule", "desc", "condition", "output", "priority", "source", "tags"]);
+    expect(Object.keys(r)).toEqual([
+      "rule",
+      "desc",
+      "condition",
+      "output",
+      "priority",
+      "source",
+      "tags",
+    ]);
   });
 
   it("writes a falco.yaml snippet that loads both plugins", async () => {
@@ -256,13 +321,25 @@ describe("the TokenRequest rule", () => {
     expect(await prettier.check(text, { parser: "yaml", printWidth: 100 })).toBe(true);
     expect(load(text)).toEqual({
       plugins: [
-        { name: "k8saudit", library_path: "libk8saudit.so", init_config: "", open_params: "http://:9765/k8s-audit" },
+        {
+          name: "k8saudit",
+          library_path: "libk8saudit.so",
+          init_config: "",
+          open_params: "http://:9765/k8s-audit",
+        },
         { name: "json", library_path: "libjson.so", init_config: "" },
       ],
       load_plugins: ["k8saudit", "json"],
-      rules_file: ["/etc/falco/rules.d/kubernetes_service_account_token_created_via_tokenrequest.yaml"],
+      rules_file: [
+        "/etc/falco/rules.d/kubernetes_service_account_token_created_via_tokenrequest.yaml",
+      ],
     });
-    const newer = falcoBackend.artifact("config", "", lowered.effective, context({ targetOptions: { "falco-version": "0.38.0" } }, TOKEN_RULE));
+    const newer = falcoBackend.artifact(
+      "config",
+      "",
+      lowered.effective,
+      context({ targetOptions: { "falco-version": "0.38.0" } }, TOKEN_RULE),
+    );
     expect(Object.keys(load(newer) as object)).toContain("rules_files");
   });
 
@@ -270,11 +347,19 @@ describe("the TokenRequest rule", () => {
     const stem = "test_rule_user_name_excluded_values";
     const ir = and([
       m("verb", lit("get", true)),
-      not(or([m("user.username", lit("a", true)), m("user.username", pat([T(`x ${stem} `), ANY], true))])),
+      not(
+        or([
+          m("user.username", lit("a", true)),
+          m("user.username", pat([T(`x ${stem} `), ANY], true)),
+        ]),
+      ),
     ]);
     const c = context();
     const l = falcoBackend.lower(ir, c);
-    const items = load(falcoBackend.artifact("rules", "", l.effective, c)) as Record<string, unknown>[];
+    const items = load(falcoBackend.artifact("rules", "", l.effective, c)) as Record<
+      string,
+      unknown
+    >[];
     expect(items.map((i) => Object.keys(i)[0])).toEqual(["required_plugin_versions", "rule"]);
     expect(items[1]!.condition).toBe(
       `ka.verb = "get" and not (ka.user.name = "a" or ka.user.name startswith "x ${stem} ")`,

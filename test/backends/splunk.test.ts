@@ -110,7 +110,8 @@ describe("search part", () => {
 describe("where part", () => {
   it("moves |cased, ?, inner *, literal * and unsafe text to where as anchored PCRE", () => {
     expect(spl(m("user.username", lit("system:kube-scheduler", true)))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('user.username', "^system:kube-scheduler\\\\z"))`,
+      // The case-insensitive twin also goes to search: same result, index-assisted.
+      `${SCOPE} AND user.username="system:kube-scheduler" | where isnotnull(mvfind('user.username', "^system:kube-scheduler\\\\z"))`,
     );
     expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(
       `${SCOPE} | where isnotnull(mvfind('verb', "(?is)^g.t\\\\z"))`,

@@ -41,54 +41,71 @@ interface Mutation {
   readonly to: string;
   /** Quote characters of the language: an operator inside a quoted value is data, not syntax. */
   readonly quotes: string;
-  /** The [start, end) of the artifact that is query text (JS: the body of match()). */
-  region(text: string): readonly [number, number];
+  /** The [start, end) ranges of the artifact that are query text. */
+  regions(text: string): readonly (readonly [number, number])[];
 }
 
-const whole = (text: string): readonly [number, number] => [0, text.length];
+const whole = (text: string): readonly (readonly [number, number])[] => [[0, text.length]];
 
+/** Falco: the value of every `condition:` line (rules and macros), not the prose of `desc:`. */
+function conditionLines(text: string): readonly (readonly [number, number])[] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(/^ *(?:- )?condition: (.*)$/gm)) {
+    const start = m.index + m[0].length - m[1]!.length;
+    out.push([start, start + m[1]!.length]);
+  }
+  return out;
+}
+
+/** JS: the body of match(), not the runtime helpers below it. */
+function matchBody(text: string): readonly (readonly [number, number])[] {
+  const start = text.indexOf("export function match(");
+  return start < 0 ? [] : [[start, text.indexOf("\n}\n", start)]];
+}
+
+/*
+ * The first mutation of each target is the one verifyRules must see as a translation error.
+ * Falco's `in` → `intersects` (the brief's example) is not listed: on a scalar field such as
+ * ka.user.name both mean "the value is in the set", so it is an equivalent mutant, not a bug.
+ * The SPL interpreter rejects `!=` in search as outside its modelled subset: those mutants are
+ * caught as parse errors, which the runner reports too.
+ */
 const MUTATIONS: Readonly<Record<TargetName, readonly Mutation[]>> = {
-  elastic: [{ from: " and ", to: " or ", quotes: '"', region: whole }],
+  elastic: [{ from: " and ", to: " or ", quotes: '"', regions: whole }],
   splunk: [
-    { from: "=", to: "!=", quotes: "\"'", region: whole },
-    { from: " AND ", to: " OR ", quotes: "\"'", region: whole },
+    { from: " AND ", to: " OR ", quotes: "\"'", regions: whole },
+    { from: "=", to: "!=", quotes: "\"'", regions: whole },
   ],
   falco: [
-    { from: " and ", to: " or ", quotes: '"', region: conditionLines },
-    { from: " in (", to: " intersects (", quotes: '"', region: conditionLines },
+    { from: " and ", to: " or ", quotes: '"', regions: conditionLines },
+    { from: " = ", to: " != ", quotes: '"', regions: conditionLines },
   ],
-  js: [{ from: "&&", to: "||", quotes: '"', region: matchBody }],
+  js: [
+    { from: "&&", to: "||", quotes: '"', regions: matchBody },
+    { from: "===", to: "!==", quotes: '"', regions: matchBody },
+  ],
 };
 
-function conditionLines(text: string): readonly [number, number] {
-  const start = text.indexOf("condition:");
-  return start < 0 ? [0, 0] : [start, text.lastIndexOf("\n  output:") + 1 || text.length];
-}
-
-function matchBody(text: string): readonly [number, number] {
-  const start = text.indexOf("export function match(");
-  return start < 0 ? [0, 0] : [start, text.indexOf("\n}\n", start)];
-}
-
-/** Offsets of `token` in text[region] outside quoted strings (backslash escapes skipped). */
+/** Offsets of `from` in the query regions of text, outside quoted strings (escapes skipped). */
 function operatorSites(text: string, m: Mutation): number[] {
-  const [start, end] = m.region(text);
   const sites: number[] = [];
-  let quote: string | undefined;
-  for (let i = start; i < end; i++) {
-    const c = text[i]!;
-    if (quote !== undefined) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (m.quotes.includes(c)) quote = c;
-    else if (text.startsWith(m.from, i)) {
-      // `=` must be the operator itself, not part of `==`, `!=`, `<=`, `>=`.
-      const before = text[i - 1] ?? "";
-      const after = text[i + m.from.length] ?? "";
-      if (m.from === "=" && ("=!<>".includes(before) || after === "=")) continue;
-      sites.push(i);
+  for (const [start, end] of m.regions(text)) {
+    let quote: string | undefined;
+    for (let i = start; i < end; i++) {
+      const c = text[i]!;
+      if (quote !== undefined) {
+        if (c === "\\") i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if (m.quotes.includes(c)) quote = c;
+      else if (text.startsWith(m.from, i)) {
+        // `=` must be the operator itself, not part of `==`, `!=`, `<=`, `>=`.
+        const before = text[i - 1] ?? "";
+        const after = text[i + m.from.length] ?? "";
+        if (m.from === "=" && ("=!<>".includes(before) || after === "=")) continue;
+        sites.push(i);
+      }
     }
   }
   return sites;
@@ -155,7 +172,9 @@ describe.each(TARGETS)("a flipped operator in %s text is caught", (target) => {
     try {
       const report = await verifyRules(token, fixtures, { targets: [target] });
       expect(report.ok).toBe(false);
-      expect(report.disagreements.some((d) => d.kind === "translation")).toBe(true);
+      expect(report.disagreements.filter((d) => d.kind === "translation").length).toBeGreaterThan(
+        0,
+      );
     } finally {
       hook.rewrite = undefined;
     }
@@ -165,6 +184,8 @@ describe.each(TARGETS)("a flipped operator in %s text is caught", (target) => {
     const view = viewFor(target);
     const interpreter = interpreterFor(target);
     let sites = 0;
+    let rejected = 0;
+    let killed = 0;
     const survivors: string[] = [];
     for (const r of rules) {
       const out = await compileForTarget(r, target, { format: parityFormat(target) });
@@ -181,18 +202,23 @@ describe.each(TARGETS)("a flipped operator in %s text is caught", (target) => {
           try {
             predicate = interpreter.compile(mutate(out.artifact, m, at));
           } catch (e) {
-            if (e instanceof ParseError) continue; // a mutant that does not parse is caught too
-            throw e;
+            if (!(e instanceof ParseError)) throw e;
+            rejected++; // a mutant that does not parse is reported by the runner too
+            continue;
           }
-          if (documents.every((d, i) => predicate(d) === expected[i]))
+          if (documents.some((d, i) => predicate(d) !== expected[i])) killed++;
+          else
             survivors.push(
               `${r.rule.id} '${m.from}'→'${m.to}' at ${at}: …${out.artifact.slice(at - 40, at + 40)}…`,
             );
         }
       }
     }
-    console.log(`[mutation ${target}] ${sites} operator sites, ${survivors.length} survivors`);
-    expect(sites).toBeGreaterThan(0);
+    console.log(
+      `[mutation ${target}] ${sites} single-operator mutants: ${killed} change a fixture's answer, ` +
+        `${rejected} do not parse, ${survivors.length} survive`,
+    );
+    expect(killed).toBeGreaterThan(0);
     expect(survivors).toEqual([]);
   });
 });

@@ -15,9 +15,47 @@ import { context, tokenRequestIR } from "../backends/falco-helpers.js";
  * reference evaluator on the effective IR and the event Falco sees.
  */
 const PIECES = [
-  '"', "'", "\\", "(", ")", ":", "|", "*", "?", "[", "]", ",", "=", " ", "\n", "\t",
-  "and", "or", "not", "AND", "OR", "NOT", "IN", "in", "null", "true",
-  "a", "B", "k", "K", "i", "I", "\u212A", "\u0130", "\u0307", "é", "É", "😀", "x", "-", "/",
+  '"',
+  "'",
+  "\\",
+  "(",
+  ")",
+  ":",
+  "|",
+  "*",
+  "?",
+  "[",
+  "]",
+  ",",
+  "=",
+  " ",
+  "\n",
+  "\t",
+  "and",
+  "or",
+  "not",
+  "AND",
+  "OR",
+  "NOT",
+  "IN",
+  "in",
+  "null",
+  "true",
+  "a",
+  "B",
+  "k",
+  "K",
+  "i",
+  "I",
+  "\u212A",
+  "\u0130",
+  "\u0307",
+  "é",
+  "É",
+  "😀",
+  "x",
+  "-",
+  "/",
 ];
 /** A small alphabet too, so that patterns and values collide often (folding, escapes). */
 const SMALL = ["k", "K", "\u212A", "i", "I", "\u0130", "\u0307", "a", "*", "\\", '"', "?"];
@@ -26,7 +64,14 @@ const hostile = fc.oneof(
   fc.array(fc.constantFrom(...SMALL), { maxLength: 3 }).map((a) => a.join("")),
 );
 
-const SCALARS = ["verb", "user.username", "objectRef.name", "responseStatus.code", "objectRef.apiGroup", "requestObject.spec.hostNetwork"];
+const SCALARS = [
+  "verb",
+  "user.username",
+  "objectRef.name",
+  "responseStatus.code",
+  "objectRef.apiGroup",
+  "requestObject.spec.hostNetwork",
+];
 const FIELDS = [...SCALARS, "user.groups"];
 
 const part: fc.Arbitrary<Part> = fc.oneof(
@@ -47,7 +92,12 @@ const test: fc.Arbitrary<Test> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "exists" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "null" as const }) },
   { weight: 1, arbitrary: fc.boolean().map((value) => ({ kind: "bool" as const, value })) },
-  { weight: 1, arbitrary: fc.integer({ min: -2, max: 500 }).map((value) => ({ kind: "number" as const, op: "eq" as const, value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: -2, max: 500 })
+      .map((value) => ({ kind: "number" as const, op: "eq" as const, value })),
+  },
 );
 
 const origin = { offset: 0, length: 1, line: 1, col: 1 };
@@ -65,8 +115,14 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
   ),
 }));
 
-const jsonLeaf = fc.oneof(hostile, fc.constant(null), fc.integer({ min: -2, max: 500 }), fc.boolean());
-const maybe = <T,>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
+const jsonLeaf = fc.oneof(
+  hostile,
+  fc.constant(null),
+  fc.integer({ min: -2, max: 500 }),
+  fc.boolean(),
+);
+const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.option(a, { nil: undefined });
 
 const event = fc
   .record({
@@ -75,11 +131,15 @@ const event = fc
     user: maybe(
       fc.record({
         username: maybe(jsonLeaf),
-        groups: maybe(fc.oneof(fc.array(fc.oneof(hostile, fc.constant(null)), { maxLength: 3 }), jsonLeaf)),
+        groups: maybe(
+          fc.oneof(fc.array(fc.oneof(hostile, fc.constant(null)), { maxLength: 3 }), jsonLeaf),
+        ),
       }),
     ),
     objectRef: maybe(fc.record({ name: maybe(jsonLeaf), apiGroup: maybe(jsonLeaf) })),
-    responseStatus: maybe(fc.record({ code: maybe(fc.oneof(jsonLeaf, fc.constantFrom("201", "201.0", "0201"))) })),
+    responseStatus: maybe(
+      fc.record({ code: maybe(fc.oneof(jsonLeaf, fc.constantFrom("201", "201.0", "0201"))) }),
+    ),
     requestObject: maybe(fc.record({ spec: fc.record({ hostNetwork: maybe(jsonLeaf) }) })),
   })
   .map((e) => {
@@ -97,7 +157,9 @@ describe("Falco parity (property)", () => {
         if (hasErrors(lowered.diagnostics)) {
           // The only refusals these inputs can meet: wildcards or unwritable values on a list field.
           for (const d of lowered.diagnostics.filter((x) => x.severity === "error"))
-            expect(["UNSUPPORTED_LIST_FIELD_WILDCARD", "UNSUPPORTED_TRAILING_BACKSLASH"]).toContain(d.code);
+            expect(["UNSUPPORTED_LIST_FIELD_WILDCARD", "UNSUPPORTED_TRAILING_BACKSLASH"]).toContain(
+              d.code,
+            );
           return;
         }
         const query = falcoBackend.query(lowered.effective, ctx);
@@ -123,17 +185,27 @@ describe("Falco parity (property)", () => {
       { weight: 1, arbitrary: fc.constant({ kind: "any" as const }) },
     );
     fc.assert(
-      fc.property(fc.array(smallPart, { maxLength: 3 }).map(normalizePattern), fc.array(small, { maxLength: 6 }), (p, values) => {
-        const ir: Expr = { kind: "match", field: "verb", test: { kind: "pattern", pattern: p, cased: false }, origin };
-        const lowered = falcoBackend.lower(ir, ctx);
-        const run = falcoInterpreter.compile(falcoBackend.query(lowered.effective, ctx));
-        for (const verb of values) {
-          const e = { kind: "Event", auditID: "1", stageTimestamp: "2024-05-06T07:08:09Z", verb };
-          expect(run(falcoView.document(e))).toBe(evaluate(lowered.effective, falcoView.seen(e)));
-          // Folding is exact whenever no deviation was declared.
-          if (lowered.diagnostics.length === 0) expect(evaluate(lowered.effective, e)).toBe(evaluate(ir, e));
-        }
-      }),
+      fc.property(
+        fc.array(smallPart, { maxLength: 3 }).map(normalizePattern),
+        fc.array(small, { maxLength: 6 }),
+        (p, values) => {
+          const ir: Expr = {
+            kind: "match",
+            field: "verb",
+            test: { kind: "pattern", pattern: p, cased: false },
+            origin,
+          };
+          const lowered = falcoBackend.lower(ir, ctx);
+          const run = falcoInterpreter.compile(falcoBackend.query(lowered.effective, ctx));
+          for (const verb of values) {
+            const e = { kind: "Event", auditID: "1", stageTimestamp: "2024-05-06T07:08:09Z", verb };
+            expect(run(falcoView.document(e))).toBe(evaluate(lowered.effective, falcoView.seen(e)));
+            // Folding is exact whenever no deviation was declared.
+            if (lowered.diagnostics.length === 0)
+              expect(evaluate(lowered.effective, e)).toBe(evaluate(ir, e));
+          }
+        },
+      ),
       { numRuns: 6000, seed: 99 },
     );
   });
@@ -151,18 +223,25 @@ describe("Falco parity (property)", () => {
 
   it("the TokenRequest rule agrees on the reference captures", async () => {
     const { readFileSync, readdirSync } = await import("node:fs");
-    const dirs = ["/work/shared/reference/community-captures", "/work/shared/reference/falco-k8s_audit"];
+    const dirs = [
+      "/work/shared/reference/community-captures",
+      "/work/shared/reference/falco-k8s_audit",
+    ];
     const events: unknown[] = [];
     for (const dir of dirs)
       for (const f of readdirSync(dir)) {
         const text = readFileSync(`${dir}/${f}`, "utf8");
-        if (f.endsWith(".ndjson")) for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line));
-        if (f.endsWith(".json")) for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line));
+        if (f.endsWith(".ndjson"))
+          for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line));
+        if (f.endsWith(".json"))
+          for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line));
       }
     const ctx = context();
     const lowered = falcoBackend.lower(tokenRequestIR(), ctx);
     const query = falcoBackend.query(lowered.effective, ctx);
-    const viaRules = falcoInterpreter.compile(falcoBackend.artifact("rules", query, lowered.effective, ctx));
+    const viaRules = falcoInterpreter.compile(
+      falcoBackend.artifact("rules", query, lowered.effective, ctx),
+    );
     // The captured TokenRequests come from kubelets (system:node:*, excluded); the same requests
     // made by another user must fire.
     const tokenRequests = events.filter(

@@ -19,10 +19,35 @@ function parseError(text: string): { line: number; col: number; message: string 
 }
 
 describe("grammar: every special character reads back as itself", () => {
-  const specials = ['"', "\\", "'", "(", ")", ",", "=", " ", ":", "|", "*", "?", "\n", "\t", "\r", "and", "or", "not", "AND", "in", "é\u212A", "a\\b"];
+  const specials = [
+    '"',
+    "\\",
+    "'",
+    "(",
+    ")",
+    ",",
+    "=",
+    " ",
+    ":",
+    "|",
+    "*",
+    "?",
+    "\n",
+    "\t",
+    "\r",
+    "and",
+    "or",
+    "not",
+    "AND",
+    "in",
+    "é\u212A",
+    "a\\b",
+  ];
   for (const s of specials) {
     it(JSON.stringify(s), () => {
-      const node = parseCondition(`ka.user.name = ${quote(`x${s}y`)} and ka.verb in (${quote(`${s}z`)}, "z")`);
+      const node = parseCondition(
+        `ka.user.name = ${quote(`x${s}y`)} and ka.verb in (${quote(`${s}z`)}, "z")`,
+      );
       expect(node).toMatchObject({
         kind: "and",
         items: [
@@ -42,13 +67,19 @@ describe("grammar: every special character reads back as itself", () => {
       ],
     });
     expect(parseCondition("not not ka.verb exists")).toMatchObject({ kind: "exists" });
-    expect(parseCondition("not(ka.verb exists)")).toMatchObject({ kind: "not", item: { kind: "exists" } });
+    expect(parseCondition("not(ka.verb exists)")).toMatchObject({
+      kind: "not",
+      item: { kind: "exists" },
+    });
   });
 
   it("cannot close a string after a backslash, as libsinsp", () => {
     // "a\\" does not end at its last quote: the whole rest is still inside the string.
     expect(parseError('ka.verb = "a\\\\" and ka.stage = "b"')).toMatchObject({ line: 1 });
-    expect(parseCondition('ka.verb = "a\\\\" and x = "')).toMatchObject({ kind: "str", value: 'a\\" and x = ' });
+    expect(parseCondition('ka.verb = "a\\\\" and x = "')).toMatchObject({
+      kind: "str",
+      value: 'a\\" and x = ',
+    });
   });
 });
 
@@ -154,8 +185,12 @@ describe("semantics on the k8saudit document", () => {
       "annotations.authorization.k8s.io/decision": "allow",
     });
     expect(falcoSeen(EVENT)).not.toHaveProperty("sourceIPs");
-    expect(falcoSeen({ ...EVENT, user: { username: "a\0b", groups: [] } })).toMatchObject({ "user.username": "a" });
-    expect(falcoSeen({ ...EVENT, user: { username: "a", groups: [] } })).not.toHaveProperty("user.groups");
+    expect(falcoSeen({ ...EVENT, user: { username: "a\0b", groups: [] } })).toMatchObject({
+      "user.username": "a",
+    });
+    expect(falcoSeen({ ...EVENT, user: { username: "a", groups: [] } })).not.toHaveProperty(
+      "user.groups",
+    );
   });
 });
 
@@ -182,12 +217,16 @@ describe("rules files", () => {
   });
 
   it("substitutes a list name even inside a quoted value, as Falco does", () => {
-    expect(resolveList('ka.user.name = "x names y"', "names", ["q"])).toBe('ka.user.name = "x q y"');
+    expect(resolveList('ka.user.name = "x names y"', "names", ["q"])).toBe(
+      'ka.user.name = "x q y"',
+    );
     expect(resolveList('ka.user.name = "xnames"', "names", ["q"])).toBe('ka.user.name = "xnames"');
   });
 
   it("requires the rule keys and skips disabled rules and other sources", () => {
-    expect(parseError("- rule: R\n  desc: d\n  condition: ka.verb = get\n  priority: WARNING\n").message).toContain("output");
+    expect(
+      parseError("- rule: R\n  desc: d\n  condition: ka.verb = get\n  priority: WARNING\n").message,
+    ).toContain("output");
     const both = [
       "- rule: off",
       "  desc: d",

@@ -14,7 +14,9 @@ import { dumpYaml } from "./yaml.js";
  */
 
 function settingsRecord(x: unknown): Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+  return typeof x === "object" && x !== null && !Array.isArray(x)
+    ? (x as Record<string, unknown>)
+    : {};
 }
 
 function str(x: unknown, fallback: string): string {
@@ -23,7 +25,10 @@ function str(x: unknown, fallback: string): string {
 
 /** A Falco identifier from free text: letters, digits, underscores, starting with a letter. */
 export function slug(text: string): string {
-  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== "");
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
   // Whole words up to 60 characters, so names stay readable.
   let s = "";
   for (const w of words) {
@@ -51,7 +56,8 @@ function exactOrPrefix(e: Expr, env: PrintEnv): { field: string; exact?: string 
     return quotable(v) ? { field, exact: v } : undefined;
   }
   const [a, b] = t.pattern;
-  if (t.pattern.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text)) return { field };
+  if (t.pattern.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text))
+    return { field };
   return undefined;
 }
 
@@ -87,7 +93,11 @@ function occurrences(text: string, name: string): number {
   return text.split(name).length - 1;
 }
 
-export function rulesFile(effective: Expr, ctx: BackendContext, field: (m: MatchExpr) => string): string {
+export function rulesFile(
+  effective: Expr,
+  ctx: BackendContext,
+  field: (m: MatchExpr) => string,
+): string {
   const rule = ctx.rule;
   const base = slug(rule.name ?? rule.title);
   const env: PrintEnv = { field };

@@ -2,14 +2,26 @@ import type { CapabilityEntry } from "../types.js";
 
 /** One row per construct of constructs.ts. Versions: everything emitted loads on Falco ≥ 0.36.0. */
 export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
-  { construct: "boolean logic", capability: "exact", how: "and / or / not with libsinsp precedence (or < and < not)" },
+  {
+    construct: "boolean logic",
+    capability: "exact",
+    how: "and / or / not with libsinsp precedence (or < and < not)",
+  },
   {
     construct: "equals, case-insensitive",
     capability: "encoded",
     how: "glob with [xX] sets per ASCII letter, plus KELVIN SIGN / İ alternatives; icontains for *x*; non-ASCII letters: FIDELITY_CASE_SENSITIVE (iglob/tolower need ≥ 0.38 and fold ASCII only too)",
   },
-  { construct: "equals |cased", capability: "exact", how: "= / startswith / endswith / contains, in (…) for value lists" },
-  { construct: "wildcard *", capability: "exact", how: "glob (fnmatch, * crosses /); startswith/endswith/contains for simple shapes" },
+  {
+    construct: "equals |cased",
+    capability: "exact",
+    how: "= / startswith / endswith / contains, in (…) for value lists",
+  },
+  {
+    construct: "wildcard *",
+    capability: "exact",
+    how: "glob (fnmatch, * crosses /); startswith/endswith/contains for simple shapes",
+  },
   {
     construct: "wildcard ?",
     capability: "deviation",
@@ -18,33 +30,57 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "literal * ? \\",
     capability: "encoded",
-    how: "\"…\" with \\\\ and \\\"; in glob as [*] [?] [[] [\\\\]; a value ending in \\ is written as a glob (a string cannot end in \\)",
+    how: '"…" with \\\\ and \\"; in glob as [*] [?] [[] [\\\\]; a value ending in \\ is written as a glob (a string cannot end in \\)',
   },
   {
     construct: "list field (any element)",
     capability: "encoded",
     how: "intersects (…) on ka.user.groups and other list fields; exact values only (wildcards: UNSUPPORTED_LIST_FIELD_WILDCARD); ka.sourceips: UNSUPPORTED_SOURCEIPS (plugin bug #236)",
   },
-  { construct: "|re", capability: "unsupported", how: "UNSUPPORTED_REGEX (the regex operator needs a newer Falco and RE2 whole-string syntax)" },
-  { construct: "|cidr", capability: "unsupported", how: "UNSUPPORTED_CIDR: ka.* fields are strings, no CIDR match" },
+  {
+    construct: "|re",
+    capability: "unsupported",
+    how: "UNSUPPORTED_REGEX (the regex operator needs a newer Falco and RE2 whole-string syntax)",
+  },
+  {
+    construct: "|cidr",
+    capability: "unsupported",
+    how: "UNSUPPORTED_CIDR: ka.* fields are strings, no CIDR match",
+  },
   {
     construct: "number equals",
     capability: "deviation",
-    how: "matched as its canonical text, e.g. ka.response.code = \"403\" (FIDELITY_NUMBER_AS_TEXT)",
+    how: 'matched as its canonical text, e.g. ka.response.code = "403" (FIDELITY_NUMBER_AS_TEXT)',
   },
-  { construct: "|lt |lte |gt |gte", capability: "unsupported", how: "UNSUPPORTED_NUMBER_COMPARISON: < > compare strings (\"1000\" < \"400\")" },
-  { construct: "boolean value", capability: "exact", how: "values are text: a case-insensitive glob on true / false" },
+  {
+    construct: "|lt |lte |gt |gte",
+    capability: "unsupported",
+    how: 'UNSUPPORTED_NUMBER_COMPARISON: < > compare strings ("1000" < "400")',
+  },
+  {
+    construct: "boolean value",
+    capability: "exact",
+    how: "values are text: a case-insensitive glob on true / false",
+  },
   {
     construct: "null",
     capability: "encoded",
-    how: "(not f exists or f = \"null\"): JSON null renders as \"null\", so a literal \"null\" string counts as null (info FIDELITY_NULL_TEXT)",
+    how: '(not f exists or f = "null"): JSON null renders as "null", so a literal "null" string counts as null (info FIDELITY_NULL_TEXT)',
   },
   {
     construct: "|exists",
     capability: "encoded",
-    how: "(f exists and not f = \"null\"): a literal \"null\" string counts as missing (info FIDELITY_NULL_TEXT)",
+    how: '(f exists and not f = "null"): a literal "null" string counts as missing (info FIDELITY_NULL_TEXT)',
   },
-  { construct: "|fieldref", capability: "unsupported", how: "UNSUPPORTED_FIELDREF (val() needs Falco ≥ 0.39; not emitted)" },
+  {
+    construct: "|fieldref",
+    capability: "unsupported",
+    how: "UNSUPPORTED_FIELDREF (val() needs Falco ≥ 0.39; not emitted)",
+  },
   { construct: "time parts", capability: "unsupported", how: "UNSUPPORTED_TIMEPART" },
-  { construct: "keywords", capability: "unsupported", how: "UNSUPPORTED_KEYWORDS: no full-text search in conditions" },
+  {
+    construct: "keywords",
+    capability: "unsupported",
+    how: "UNSUPPORTED_KEYWORDS: no full-text search in conditions",
+  },
 ];

@@ -40,7 +40,9 @@ export const FALCO = {
    * `\` as an escape inside brackets (glibc does, musl does not).
    */
   globAny: "*",
-  globLiteral: { "*": "[*]", "?": "[?]", "[": "[[]", "\\": "[\\\\]" } as Readonly<Record<string, string>>,
+  globLiteral: { "*": "[*]", "?": "[?]", "[": "[[]", "\\": "[\\\\]" } as Readonly<
+    Record<string, string>
+  >,
   /** What the plugin renders for a JSON null. */
   nullText: "null",
   source: "k8s_audit",

@@ -29,12 +29,16 @@ export function globChar(c: string): string {
 
 /** Whether case-insensitivity changes anything for this pattern. */
 export function needsFolding(pattern: Pattern): boolean {
-  return pattern.some((p) => p.kind === "text" && [...p.text].some((c) => isCasedChar(c) || c === COMBINING_DOT));
+  return pattern.some(
+    (p) => p.kind === "text" && [...p.text].some((c) => isCasedChar(c) || c === COMBINING_DOT),
+  );
 }
 
 /** Whether Falco can fold it: every cased character is an ASCII letter. */
 export function canFold(pattern: Pattern): boolean {
-  return pattern.every((p) => p.kind !== "text" || [...p.text].every((c) => !isCasedChar(c) || isAsciiLetter(c)));
+  return pattern.every(
+    (p) => p.kind !== "text" || [...p.text].every((c) => !isCasedChar(c) || isAsciiLetter(c)),
+  );
 }
 
 type Slot = readonly string[];
@@ -89,7 +93,10 @@ export function alternativeCount(pattern: Pattern): number {
 
 /** Every glob text of a case-insensitive pattern. */
 export function foldedGlobs(pattern: Pattern): string[] {
-  return foldSlots(pattern).reduce<string[]>((acc, slot) => acc.flatMap((a) => slot.map((s) => a + s)), [""]);
+  return foldSlots(pattern).reduce<string[]>(
+    (acc, slot) => acc.flatMap((a) => slot.map((s) => a + s)),
+    [""],
+  );
 }
 
 /** The glob text of a case-sensitive pattern. */

@@ -63,7 +63,13 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
     p = normalizePattern(p.map((x) => (x.kind === "one" ? { kind: "any" as const } : x)));
   }
   if (p.some((x) => x.kind === "text" && x.text.includes("\0"))) {
-    report(sink, m, "error", "UNSUPPORTED_NUL_CHARACTER", "a NUL character ends a Falco condition; this value cannot be written");
+    report(
+      sink,
+      m,
+      "error",
+      "UNSUPPORTED_NUL_CHARACTER",
+      "a NUL character ends a Falco condition; this value cannot be written",
+    );
     return m;
   }
   const isList = FALCO.listFields.has(f);
@@ -79,10 +85,22 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
     c = true;
   }
   if (isList && p.some((x) => x.kind !== "text")) {
-    report(sink, m, "error", "UNSUPPORTED_LIST_FIELD_WILDCARD", `list field ${f} takes only exact values (in/intersects), no wildcards`);
+    report(
+      sink,
+      m,
+      "error",
+      "UNSUPPORTED_LIST_FIELD_WILDCARD",
+      `list field ${f} takes only exact values (in/intersects), no wildcards`,
+    );
     return m;
   }
-  if (isList && p.length === 1 && p[0]!.kind === "text" && p[0]!.text.endsWith("\\") && /[()"'\s=,]/.test(p[0]!.text)) {
+  if (
+    isList &&
+    p.length === 1 &&
+    p[0]!.kind === "text" &&
+    p[0]!.text.endsWith("\\") &&
+    /[()"'\s=,]/.test(p[0]!.text)
+  ) {
     report(
       sink,
       m,
@@ -97,7 +115,13 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
 
 function lowerMatch(sink: Sink, m: MatchExpr): Expr {
   if (m.field === null) {
-    report(sink, m, "error", "UNSUPPORTED_KEYWORDS", "Falco has no full-text search; keywords need a field");
+    report(
+      sink,
+      m,
+      "error",
+      "UNSUPPORTED_KEYWORDS",
+      "Falco has no full-text search; keywords need a field",
+    );
     return m;
   }
   const f = falcoField(sink, m, m.field);
@@ -148,7 +172,10 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
         "FIDELITY_NULL_TEXT",
         `k8saudit renders JSON null as the text "null": exists is written as (${f} exists and not ${f} = "null"), so a literal "null" string counts as missing`,
       );
-      return and([m, not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true }))]);
+      return and([
+        m,
+        not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true })),
+      ]);
     case "null":
       if (isList) return m;
       report(
@@ -163,16 +190,40 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
         withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true }),
       ]);
     case "regex":
-      report(sink, m, "error", "UNSUPPORTED_REGEX", "regular expressions are not emitted for Falco (the regex operator needs a newer Falco and RE2 full-match syntax)");
+      report(
+        sink,
+        m,
+        "error",
+        "UNSUPPORTED_REGEX",
+        "regular expressions are not emitted for Falco (the regex operator needs a newer Falco and RE2 full-match syntax)",
+      );
       return m;
     case "cidr":
-      report(sink, m, "error", "UNSUPPORTED_CIDR", `${f} is a string: Falco has no CIDR match on strings`);
+      report(
+        sink,
+        m,
+        "error",
+        "UNSUPPORTED_CIDR",
+        `${f} is a string: Falco has no CIDR match on strings`,
+      );
       return m;
     case "fieldref":
-      report(sink, m, "error", "UNSUPPORTED_FIELDREF", "comparing two fields needs val() (Falco ≥ 0.39), which this backend does not emit");
+      report(
+        sink,
+        m,
+        "error",
+        "UNSUPPORTED_FIELDREF",
+        "comparing two fields needs val() (Falco ≥ 0.39), which this backend does not emit",
+      );
       return m;
     case "timepart":
-      report(sink, m, "error", "UNSUPPORTED_TIMEPART", "Falco conditions cannot take parts of a timestamp");
+      report(
+        sink,
+        m,
+        "error",
+        "UNSUPPORTED_TIMEPART",
+        "Falco conditions cannot take parts of a timestamp",
+      );
       return m;
     default:
       return assertNever(t);

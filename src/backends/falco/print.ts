@@ -34,7 +34,8 @@ export function quotable(s: string): boolean {
 
 /** A libsinsp double-quoted string. */
 export function quote(s: string): string {
-  if (!quotable(s)) throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
+  if (!quotable(s))
+    throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
   let out = FALCO.quote;
   for (const c of s) out += FALCO.escapes[c] ?? c;
   return out + FALCO.quote;
@@ -54,7 +55,9 @@ function wrap(p: Printed, min: Prec): string {
 }
 
 function orOf(texts: readonly string[]): Printed {
-  return texts.length === 1 ? atom(texts[0]!) : { text: texts.join(` ${FALCO.or} `), prec: Prec.Or };
+  return texts.length === 1
+    ? atom(texts[0]!)
+    : { text: texts.join(` ${FALCO.or} `), prec: Prec.Or };
 }
 
 function globCheck(f: string, glob: string): string {
@@ -66,12 +69,19 @@ function casedCheck(f: string, p: Pattern): string {
   const [a, b, c] = p;
   const ops = FALCO.ops;
   if (p.length === 0) return `${f} ${ops.equals} ${quote("")}`;
-  if (p.length === 1 && a?.kind === "text" && quotable(a.text)) return `${f} ${ops.equals} ${quote(a.text)}`;
+  if (p.length === 1 && a?.kind === "text" && quotable(a.text))
+    return `${f} ${ops.equals} ${quote(a.text)}`;
   if (p.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text))
     return `${f} ${ops.startswith} ${quote(a.text)}`;
   if (p.length === 2 && a?.kind === "any" && b?.kind === "text" && quotable(b.text))
     return `${f} ${ops.endswith} ${quote(b.text)}`;
-  if (p.length === 3 && a?.kind === "any" && b?.kind === "text" && c?.kind === "any" && quotable(b.text))
+  if (
+    p.length === 3 &&
+    a?.kind === "any" &&
+    b?.kind === "text" &&
+    c?.kind === "any" &&
+    quotable(b.text)
+  )
     return `${f} ${ops.contains} ${quote(b.text)}`;
   return globCheck(f, casedGlob(p));
 }
@@ -80,7 +90,14 @@ function foldedCheck(f: string, p: Pattern): Printed {
   const [a, b, c] = p;
   const single = foldSlots(p).every((s) => s.length === 1);
   // strcasestr folds ASCII only, which is all a single-alternative pattern needs.
-  if (single && p.length === 3 && a?.kind === "any" && b?.kind === "text" && c?.kind === "any" && quotable(b.text))
+  if (
+    single &&
+    p.length === 3 &&
+    a?.kind === "any" &&
+    b?.kind === "text" &&
+    c?.kind === "any" &&
+    quotable(b.text)
+  )
     return atom(`${f} ${FALCO.ops.icontains} ${quote(b.text)}`);
   return orOf(foldedGlobs(p).map((g) => globCheck(f, g)));
 }
@@ -97,7 +114,8 @@ function printMatch(m: MatchExpr, env: PrintEnv): Printed {
     case "pattern": {
       const folded = !t.cased && needsFolding(t.pattern);
       if (list) {
-        if (folded || !isLiteral(t.pattern)) throw new Error("internal: list-field pattern was not lowered");
+        if (folded || !isLiteral(t.pattern))
+          throw new Error("internal: list-field pattern was not lowered");
         return atom(`${f} ${FALCO.ops.intersects} (${listItem(literalText(t.pattern))})`);
       }
       return folded ? foldedCheck(f, t.pattern) : atom(casedCheck(f, t.pattern));
@@ -144,7 +162,8 @@ function printOr(items: readonly Expr[], env: PrintEnv): Printed {
     if (o.kind === "expr") return wrap(printExpr(o.expr, env), Prec.Or);
     const values = groups.get(o.field)!;
     const op = FALCO.listFields.has(o.field) ? FALCO.ops.intersects : FALCO.ops.in;
-    if (values.length === 1 && op === FALCO.ops.in) return `${o.field} ${FALCO.ops.equals} ${quote(values[0]!)}`;
+    if (values.length === 1 && op === FALCO.ops.in)
+      return `${o.field} ${FALCO.ops.equals} ${quote(values[0]!)}`;
     return `${o.field} ${op} (${values.map(quote).join(", ")})`;
   });
   return orOf(texts);
@@ -155,7 +174,10 @@ export function printExpr(e: Expr, env: PrintEnv): Printed {
   if (macro !== undefined) return atom(macro);
   switch (e.kind) {
     case "and":
-      return { text: e.items.map((i) => wrap(printExpr(i, env), Prec.And)).join(` ${FALCO.and} `), prec: Prec.And };
+      return {
+        text: e.items.map((i) => wrap(printExpr(i, env), Prec.And)).join(` ${FALCO.and} `),
+        prec: Prec.And,
+      };
     case "or":
       return printOr(e.items, env);
     case "not":

@@ -33,7 +33,13 @@ export function checkFalcoVersion(ctx: BackendContext): Diagnostic[] {
   const v = parseVersion(text);
   const base = { severity: "error" as const, file: ctx.rule.source.path, target: "falco" };
   if (v === undefined)
-    return [{ ...base, code: "INVALID_TARGET_OPTION", message: `falco-version '${text}' is not a version like 0.36.0` }];
+    return [
+      {
+        ...base,
+        code: "INVALID_TARGET_OPTION",
+        message: `falco-version '${text}' is not a version like 0.36.0`,
+      },
+    ];
   if (compare(v, parseVersion(OLDEST_SUPPORTED)!) < 0)
     return [
       {

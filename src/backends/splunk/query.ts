@@ -11,6 +11,18 @@ import { printWhere } from "./print-where.js";
  * any item that mixes both kinds, go to one `where` clause.
  */
 
+/**
+ * A case-sensitive value that goes to `where` also implies its case-insensitive twin, which search
+ * can say: adding the twin to the search command changes no result (every value equal with its
+ * case is equal without it) but lets Splunk use its index instead of piping every event of the
+ * scope into `where`.
+ */
+function impliedSearchTerm(e: Expr): Expr[] {
+  if (e.kind !== "match" || e.test.kind !== "pattern" || !e.test.cased) return [];
+  const twin: MatchExpr = { ...e, test: { ...e.test, cased: false } };
+  return searchable(twin) ? [twin] : [];
+}
+
 /** The scope clause: ctx.options.targetOptions.scope overrides the logsource's. */
 export function splunkScope(ctx: BackendContext): string | undefined {
   const override = ctx.options.targetOptions?.["scope"];
@@ -28,7 +40,7 @@ export function splunkQuery(effective: Expr, ctx: BackendContext): string {
   const head: string[] = [];
   const scope = splunkScope(ctx);
   if (scope !== undefined) head.push(/\s/.test(scope) ? `(${scope})` : scope);
-  for (const e of inSearch)
+  for (const e of [...inSearch, ...inWhere.flatMap(impliedSearchTerm)])
     head.push(e.kind === "or" ? `(${printSearch(e, field)})` : printSearch(e, field));
   let text = head.length > 0 ? head.join(SPL.search.and) : SPL.search.everything;
   if (inWhere.length > 0) {

@@ -31,9 +31,24 @@ export type FNode =
   | { readonly kind: "not"; readonly item: FNode }
   | { readonly kind: "macro"; readonly name: string; readonly offset: number }
   | { readonly kind: "exists"; readonly field: FieldRef }
-  | { readonly kind: "str"; readonly field: FieldRef; readonly op: StrOpName; readonly value: string }
-  | { readonly kind: "num"; readonly field: FieldRef; readonly op: NumOpName; readonly value: string }
-  | { readonly kind: "list"; readonly field: FieldRef; readonly op: ListOpName; readonly values: readonly string[] };
+  | {
+      readonly kind: "str";
+      readonly field: FieldRef;
+      readonly op: StrOpName;
+      readonly value: string;
+    }
+  | {
+      readonly kind: "num";
+      readonly field: FieldRef;
+      readonly op: NumOpName;
+      readonly value: string;
+    }
+  | {
+      readonly kind: "list";
+      readonly field: FieldRef;
+      readonly op: ListOpName;
+      readonly values: readonly string[];
+    };
 
 function errorAt(text: string, offset: number, message: string): ParseError {
   const before = text.slice(0, offset);
@@ -83,7 +98,8 @@ export function unescapeQuoted(token: string, text: string, offset: number): str
         break;
       case '"':
       case "'":
-        if (e !== delim) throw errorAt(text, offset + i - 1, `invalid \\${e} escape in ${delim}-quoted string`);
+        if (e !== delim)
+          throw errorAt(text, offset + i - 1, `invalid \\${e} escape in ${delim}-quoted string`);
         out += e;
         break;
       default:
@@ -154,7 +170,11 @@ class AstBuilder {
     const image = token.image;
     const open = image.indexOf("[");
     if (open < 0) return { name: image, offset: token.startOffset };
-    return { name: image.slice(0, open), arg: image.slice(open + 1, -1), offset: token.startOffset };
+    return {
+      name: image.slice(0, open),
+      arg: image.slice(open + 1, -1),
+      offset: token.startOffset,
+    };
   }
 
   value(node: CstNode): string {
@@ -189,7 +209,12 @@ export function parseCondition(text: string): FNode {
   const parsed = parseFalcoCondition(text);
   const first = parsed.errors[0];
   if (first !== undefined || parsed.cst === undefined) {
-    throw new ParseError(first?.message ?? "syntax error", first?.offset ?? 0, first?.line ?? 1, first?.col ?? 1);
+    throw new ParseError(
+      first?.message ?? "syntax error",
+      first?.offset ?? 0,
+      first?.line ?? 1,
+      first?.col ?? 1,
+    );
   }
   return new AstBuilder(text).orExpr(nodes(parsed.cst, "orExpr")[0]!);
 }

@@ -31,7 +31,12 @@ function asciiLower(s: string): string {
 
 function fail(text: string, offset: number, message: string): ParseError {
   const before = text.slice(0, offset);
-  return new ParseError(message, offset, before.split("\n").length, offset - before.lastIndexOf("\n"));
+  return new ParseError(
+    message,
+    offset,
+    before.split("\n").length,
+    offset - before.lastIndexOf("\n"),
+  );
 }
 
 interface Resolved {
@@ -41,12 +46,15 @@ interface Resolved {
 
 function resolveField(field: FieldRef, text: string): Resolved {
   if (JSON_VALUE_FIELDS.has(field.name)) {
-    if (field.arg === undefined) throw fail(text, field.offset, `field '${field.name}' requires an argument`);
+    if (field.arg === undefined)
+      throw fail(text, field.offset, `field '${field.name}' requires an argument`);
     return { key: jsonValueKey(field.arg), shape: "scalar" };
   }
   const shape = KA_FIELDS[field.name];
-  if (shape === undefined) throw fail(text, field.offset, `field '${field.name}' is outside the modelled subset`);
-  if (field.arg !== undefined) throw fail(text, field.offset, `argument on '${field.name}' is outside the modelled subset`);
+  if (shape === undefined)
+    throw fail(text, field.offset, `field '${field.name}' is outside the modelled subset`);
+  if (field.arg !== undefined)
+    throw fail(text, field.offset, `argument on '${field.name}' is outside the modelled subset`);
   return { key: field.name, shape };
 }
 
@@ -87,12 +95,18 @@ export function compilePredicate(node: FNode, text: string): Predicate {
       throw fail(text, node.offset, `Undefined macro '${node.name}' used in filter.`);
     case "exists": {
       const f = resolveField(node.field, text);
-      return f.shape === "list" ? (d) => listOf(d, f.key) !== undefined : (d) => scalarOf(d, f.key) !== undefined;
+      return f.shape === "list"
+        ? (d) => listOf(d, f.key) !== undefined
+        : (d) => scalarOf(d, f.key) !== undefined;
     }
     case "str": {
       const f = resolveField(node.field, text);
       if (f.shape === "list")
-        throw fail(text, node.field.offset, `operator '${node.op}' is not supported on list field '${node.field.name}'`);
+        throw fail(
+          text,
+          node.field.offset,
+          `operator '${node.op}' is not supported on list field '${node.field.name}'`,
+        );
       const test = stringTest(node.op, node.value, text, node.field.offset);
       return (d) => {
         const v = scalarOf(d, f.key);
@@ -102,7 +116,11 @@ export function compilePredicate(node: FNode, text: string): Predicate {
     case "num": {
       const f = resolveField(node.field, text);
       if (f.shape === "list")
-        throw fail(text, node.field.offset, `operator '${node.op}' is not supported on list field '${node.field.name}'`);
+        throw fail(
+          text,
+          node.field.offset,
+          `operator '${node.op}' is not supported on list field '${node.field.name}'`,
+        );
       const rhs = node.value;
       const op = node.op;
       return (d) => {
@@ -148,7 +166,12 @@ export function compilePredicate(node: FNode, text: string): Predicate {
   }
 }
 
-function stringTest(op: StrOpName, value: string, text: string, offset: number): (v: string) => boolean {
+function stringTest(
+  op: StrOpName,
+  value: string,
+  text: string,
+  offset: number,
+): (v: string) => boolean {
   switch (op) {
     case "=":
     case "==":

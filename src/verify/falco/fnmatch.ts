@@ -11,7 +11,11 @@ type Token =
   | { readonly kind: "byte"; readonly b: number }
   | { readonly kind: "one" }
   | { readonly kind: "any" }
-  | { readonly kind: "set"; readonly negated: boolean; readonly ranges: readonly (readonly [number, number])[] }
+  | {
+      readonly kind: "set";
+      readonly negated: boolean;
+      readonly ranges: readonly (readonly [number, number])[];
+    }
   | { readonly kind: "never" };
 
 const encoder = new TextEncoder();
@@ -36,7 +40,10 @@ function parseBracket(p: Uint8Array, start: number): { token: Token; next: numbe
     let c = p[i]!;
     if (c === 0x5d && !first) return { token: { kind: "set", negated, ranges }, next: i + 1 };
     first = false;
-    if (c === 0x5b && p[i + 1] === 0x3a) throw new GlobSyntaxError("character classes ([:name:]) are outside the modelled glob subset");
+    if (c === 0x5b && p[i + 1] === 0x3a)
+      throw new GlobSyntaxError(
+        "character classes ([:name:]) are outside the modelled glob subset",
+      );
     if (c === 0x5c) {
       i++;
       if (i >= p.length) return undefined;
@@ -62,7 +69,7 @@ function parseBracket(p: Uint8Array, start: number): { token: Token; next: numbe
 function tokenize(pattern: string): Token[] {
   const p = encoder.encode(pattern);
   const out: Token[] = [];
-  for (let i = 0; i < p.length; ) {
+  for (let i = 0; i < p.length;) {
     const c = p[i]!;
     if (c === 0x2a) {
       out.push({ kind: "any" });

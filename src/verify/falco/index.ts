@@ -24,12 +24,19 @@ export const falcoInterpreter: Interpreter = {
     let predicates: Predicate[];
     if (/^\s*[-#]/.test(text)) {
       const rules = loadRulesFile(text).filter((r) => r.source === K8S_AUDIT_SOURCE);
-      if (rules.length === 0) throw new ParseError(`no enabled rule with source ${K8S_AUDIT_SOURCE}`, 0, 1, 1);
+      if (rules.length === 0)
+        throw new ParseError(`no enabled rule with source ${K8S_AUDIT_SOURCE}`, 0, 1, 1);
       predicates = rules.map((r) => {
         try {
           return compilePredicate(r.condition, r.text);
         } catch (e) {
-          if (e instanceof ParseError) throw new ParseError(`rule '${r.name}': ${e.message.replace(/^\d+:\d+: /, "")}`, e.offset, e.line, e.col);
+          if (e instanceof ParseError)
+            throw new ParseError(
+              `rule '${r.name}': ${e.message.replace(/^\d+:\d+: /, "")}`,
+              e.offset,
+              e.line,
+              e.col,
+            );
           throw e;
         }
       });

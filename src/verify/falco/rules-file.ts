@@ -29,11 +29,22 @@ function structural(message: string): ParseError {
 
 /** Re-throw a condition error with the item's name in front; the position stays in the condition. */
 function inItem(what: string, e: unknown): never {
-  if (e instanceof ParseError) throw new ParseError(`${what}: ${e.message.replace(/^\d+:\d+: /, "")}`, e.offset, e.line, e.col);
+  if (e instanceof ParseError)
+    throw new ParseError(
+      `${what}: ${e.message.replace(/^\d+:\d+: /, "")}`,
+      e.offset,
+      e.line,
+      e.col,
+    );
   throw e;
 }
 
-function expandMacros(node: FNode, macros: ReadonlyMap<string, FNode>, what: string, text: string): FNode {
+function expandMacros(
+  node: FNode,
+  macros: ReadonlyMap<string, FNode>,
+  what: string,
+  text: string,
+): FNode {
   switch (node.kind) {
     case "and":
     case "or":
@@ -73,9 +84,15 @@ export function loadRulesFile(text: string): LoadedRule[] {
     doc = load(text);
   } catch (e) {
     const mark = (e as { mark?: { position?: number; line?: number; column?: number } }).mark;
-    throw new ParseError(`YAML: ${(e as Error).message.split("\n")[0]}`, mark?.position ?? 0, (mark?.line ?? 0) + 1, (mark?.column ?? 0) + 1);
+    throw new ParseError(
+      `YAML: ${(e as Error).message.split("\n")[0]}`,
+      mark?.position ?? 0,
+      (mark?.line ?? 0) + 1,
+      (mark?.column ?? 0) + 1,
+    );
   }
-  if (!Array.isArray(doc)) throw structural("a rules file is a YAML sequence of lists, macros and rules");
+  if (!Array.isArray(doc))
+    throw structural("a rules file is a YAML sequence of lists, macros and rules");
   const lists: { name: string; items: string[] }[] = [];
   for (const item of doc) {
     if (isRecord(item) && typeof item.list === "string") {
@@ -84,14 +101,18 @@ export function loadRulesFile(text: string): LoadedRule[] {
       lists.push({ name: item.list, items });
     }
   }
-  const substitute = (cond: string): string => lists.reduce((c, l) => resolveList(c, l.name, l.items), cond);
+  const substitute = (cond: string): string =>
+    lists.reduce((c, l) => resolveList(c, l.name, l.items), cond);
   const macros = new Map<string, FNode>();
   const rules: LoadedRule[] = [];
   for (const item of doc) {
     if (!isRecord(item)) throw structural("every item of a rules file must be a mapping");
     if ("list" in item) {
       for (const k of Object.keys(item))
-        if (k !== "list" && k !== "items") throw structural(`list '${String(item.list)}': key '${k}' is outside the modelled subset`);
+        if (k !== "list" && k !== "items")
+          throw structural(
+            `list '${String(item.list)}': key '${k}' is outside the modelled subset`,
+          );
       continue;
     }
     if ("required_engine_version" in item || "required_plugin_versions" in item) continue;
@@ -100,7 +121,8 @@ export function loadRulesFile(text: string): LoadedRule[] {
       if (typeof name !== "string" || typeof item.condition !== "string")
         throw structural("a macro needs a name and a condition string");
       for (const k of Object.keys(item))
-        if (k !== "macro" && k !== "condition") throw structural(`macro '${name}': key '${k}' is outside the modelled subset`);
+        if (k !== "macro" && k !== "condition")
+          throw structural(`macro '${name}': key '${k}' is outside the modelled subset`);
       const what = `macro '${name}'`;
       const cond = substitute(item.condition);
       try {
@@ -112,9 +134,15 @@ export function loadRulesFile(text: string): LoadedRule[] {
     }
     if ("rule" in item) {
       for (const k of RULE_KEYS)
-        if (typeof item[k] !== "string") throw structural(`rule '${String(item.rule)}': required key '${k}' missing or not a string`);
+        if (typeof item[k] !== "string")
+          throw structural(
+            `rule '${String(item.rule)}': required key '${k}' missing or not a string`,
+          );
       for (const k of Object.keys(item))
-        if (!KNOWN_RULE_KEYS.has(k)) throw structural(`rule '${String(item.rule)}': key '${k}' is outside the modelled subset`);
+        if (!KNOWN_RULE_KEYS.has(k))
+          throw structural(
+            `rule '${String(item.rule)}': key '${k}' is outside the modelled subset`,
+          );
       if (item.enabled === false) continue;
       const name = item.rule as string;
       const what = `rule '${name}'`;

@@ -41,7 +41,15 @@ function isRfc3339(s: string): boolean {
   const zh = m[7] === undefined ? 0 : Number(m[7]);
   const zm = m[8] === undefined ? 0 : Number(m[8]);
   return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysIn && hour < 24 && minute < 60 && second < 60 && zh < 24 && zm < 60
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    zh < 24 &&
+    zm < 60
   );
 }
 
@@ -83,7 +91,10 @@ const SCALARS: Readonly<Record<string, readonly string[]>> = {
   "ka.auth.reason": ["annotations", "authorization.k8s.io/reason"],
   "ka.auth.openshift.decision": ["annotations", "authentication.openshift.io/decision"],
   "ka.auth.openshift.username": ["annotations", "authentication.openshift.io/username"],
-  "ka.validations.admission.policy.failure": ["annotations", "validation.policy.admission.k8s.io/validation_failure"],
+  "ka.validations.admission.policy.failure": [
+    "annotations",
+    "validation.policy.admission.k8s.io/validation_failure",
+  ],
   "ka.security.pod.violations": ["annotations", "pod-security.kubernetes.io/audit-violations"],
   "ka.user.name": ["user", "username"],
   "ka.impuser.name": ["impersonatedUser", "username"],
@@ -150,10 +161,12 @@ const LISTS: Readonly<Record<string, (raw: unknown) => readonly unknown[] | unde
   "ka.req.binding.subjects.serviceaccount_names": (r) => subjectNames(r, "ServiceAccount", false),
   "ka.req.binding.subjects.serviceaccount_ns_names": (r) => subjectNames(r, "ServiceAccount", true),
   "ka.req.binding.subjects.group_names": (r) => subjectNames(r, "Group", false),
-  "ka.req.pod.supplemental_groups": (r) => arrayAt(r, ["requestObject", "spec", "securityContext", "supplementalGroups"]),
+  "ka.req.pod.supplemental_groups": (r) =>
+    arrayAt(r, ["requestObject", "spec", "securityContext", "supplementalGroups"]),
   "ka.req.role.rules": (r) => arrayAt(r, ["requestObject", "rules"]),
   "ka.req.role.rules.apiGroups": (r) => nested(r, ["requestObject", "rules"], "apiGroups"),
-  "ka.req.role.rules.nonResourceURLs": (r) => nested(r, ["requestObject", "rules"], "nonResourceURLs"),
+  "ka.req.role.rules.nonResourceURLs": (r) =>
+    nested(r, ["requestObject", "rules"], "nonResourceURLs"),
   "ka.req.role.rules.verbs": (r) => nested(r, ["requestObject", "rules"], "verbs"),
   "ka.req.role.rules.resources": (r) => nested(r, ["requestObject", "rules"], "resources"),
 };
@@ -166,7 +179,9 @@ function pointerSegment(key: string): string {
 function addJsonValues(node: unknown, pointer: string, doc: Doc): void {
   doc[`json.value[${pointer === "" ? "/" : pointer}]`] = render(node);
   if (Array.isArray(node)) node.forEach((v, i) => addJsonValues(v, `${pointer}/${i}`, doc));
-  else if (isObject(node)) for (const [k, v] of Object.entries(node)) addJsonValues(v, `${pointer}/${pointerSegment(k)}`, doc);
+  else if (isObject(node))
+    for (const [k, v] of Object.entries(node))
+      addJsonValues(v, `${pointer}/${pointerSegment(k)}`, doc);
 }
 
 export function falcoDocument(raw: unknown): Doc | null {
@@ -201,9 +216,12 @@ function canonicalField(name: string): string {
 function auditFields(): readonly (readonly [string, string])[] {
   const config = loadTarget("falco");
   const mapping = config.logsources.find(
-    (m) => m.match.product?.toLowerCase() === "kubernetes" && m.match.service?.toLowerCase() === "audit",
+    (m) =>
+      m.match.product?.toLowerCase() === "kubernetes" && m.match.service?.toLowerCase() === "audit",
   );
-  return Object.entries(mapping?.fields ?? {}).map(([sigma, falco]) => [sigma, canonicalField(falco)] as const);
+  return Object.entries(mapping?.fields ?? {}).map(
+    ([sigma, falco]) => [sigma, canonicalField(falco)] as const,
+  );
 }
 
 export function falcoSeen(raw: unknown): Record<string, FalcoValue> | null {

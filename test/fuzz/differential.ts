@@ -1,0 +1,123 @@
+import { compileForTarget, type RuleIR } from "../../src/compile.js";
+import { hasErrors } from "../../src/diagnostics.js";
+import type { Expr } from "../../src/ir.js";
+import { compilePredicate } from "../../src/sigma/evaluate.js";
+import { loadSigmaFile } from "../../src/sigma/load.js";
+import type { SigmaRule } from "../../src/sigma/rule.js";
+import type { TargetName } from "../../src/targets/types.js";
+import { interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
+import { ParseError } from "../../src/verify/types.js";
+
+/**
+ * The differential check for one random IR tree and a few random raw events, for every target:
+ *  - exact translation: interpret(text, document(e)) === evaluate(effective, seen(e)) whenever
+ *    the compile has no errors (no exception);
+ *  - fidelity: === evaluate(ir, e) whenever the target declared no deviation for this tree.
+ * The tree is compiled for a tiny kubernetes/audit rule whose detection is replaced by the tree
+ * (rule metadata is only read by artifacts).
+ */
+
+const RULE_TEXT = `title: Differential Fuzz Rule
+id: 00000000-0000-4000-8000-00000000f022
+status: test
+logsource:
+  product: kubernetes
+  service: audit
+detection:
+  selection:
+    verb: create
+  condition: selection
+level: low
+`;
+
+let cachedRule: SigmaRule | undefined;
+
+/** The host rule, loaded once through the real front end. */
+export function hostRule(): SigmaRule {
+  if (cachedRule) return cachedRule;
+  const loaded = loadSigmaFile({ path: "fuzz.yml", text: RULE_TEXT });
+  const doc = loaded.documents[0];
+  if (doc === undefined || doc.kind !== "rule")
+    throw new Error(`fuzz host rule did not load: ${JSON.stringify(loaded.diagnostics)}`);
+  cachedRule = doc;
+  return doc;
+}
+
+export type Finding =
+  | {
+      readonly kind: "translation" | "fidelity";
+      readonly target: TargetName;
+      readonly event: unknown;
+      readonly expected: boolean;
+      readonly got: boolean;
+      readonly text: string;
+    }
+  | {
+      readonly kind: "parse";
+      readonly target: TargetName;
+      readonly text: string;
+      readonly detail: string;
+    };
+
+export interface CaseResult {
+  readonly findings: readonly Finding[];
+  /** Targets that compiled the tree (no error diagnostic). */
+  readonly compiled: readonly TargetName[];
+  /** (event, target) pairs compared. */
+  readonly comparisons: number;
+}
+
+export async function checkCase(
+  ir: Expr,
+  events: readonly unknown[],
+  targets: readonly TargetName[],
+): Promise<CaseResult> {
+  const ruleIR: RuleIR = { rule: hostRule(), ir, diagnostics: [], filters: [] };
+  const reference = compilePredicate(ir);
+  const findings: Finding[] = [];
+  const compiled: TargetName[] = [];
+  let comparisons = 0;
+  for (const target of targets) {
+    const out = await compileForTarget(ruleIR, target, { format: parityFormat(target) });
+    if (hasErrors(out.diagnostics)) continue;
+    compiled.push(target);
+    let predicate: (doc: unknown) => boolean;
+    try {
+      predicate = interpreterFor(target).compile(out.artifact);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      findings.push({ kind: "parse", target, text: out.query, detail: e.message });
+      continue;
+    }
+    const view = viewFor(target);
+    const exact = compilePredicate(out.effective);
+    const declared = out.diagnostics.some((d) => d.fidelity);
+    for (const event of events) {
+      comparisons++;
+      const got = predicate(view.document(event));
+      const expected = exact(view.seen(event));
+      if (got !== expected) {
+        findings.push({ kind: "translation", target, event, expected, got, text: out.query });
+      } else if (!declared && got !== reference(event)) {
+        findings.push({
+          kind: "fidelity",
+          target,
+          event,
+          expected: reference(event),
+          got,
+          text: out.query,
+        });
+      }
+    }
+  }
+  return { findings, compiled, comparisons };
+}
+
+/** A finding as one readable block (for the assertion message and the long-run log). */
+export function describeFinding(f: Finding): string {
+  if (f.kind === "parse") return `parse ${f.target}: ${f.detail}\n  text: ${f.text}`;
+  return (
+    `${f.kind} ${f.target}: expected ${f.expected}, got ${f.got}\n` +
+    `  text:  ${f.text}\n  event: ${JSON.stringify(f.event)}`
+  );
+}
