@@ -6,7 +6,7 @@ import {
   type CustomPatternMatcherFunc,
   type IToken,
   type TokenType,
-} from "chevrotain";
+} from "./chevrotain.js";
 
 /**
  * The libsinsp filter-condition language (falcosecurity/libs userspace/libsinsp/filter/parser.cpp),

@@ -5,7 +5,7 @@ import {
   type CstNode,
   type IToken,
   type TokenType,
-} from "chevrotain";
+} from "./chevrotain.js";
 
 /**
  * Kibana Query Language (KQL), the subset of Kibana's `kuery` grammar (kbn-es-query

@@ -5,7 +5,7 @@ import {
   type CstNode,
   type IToken,
   type TokenType,
-} from "chevrotain";
+} from "./chevrotain.js";
 
 /**
  * The subset of Splunk SPL that sigprism emits (and a little more): a leading search expression,

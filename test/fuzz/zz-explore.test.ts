@@ -17,11 +17,13 @@ const KNOWN: Known[] = [
   // splunk: a scalar-mapped field holding an array (verb: ["0"]) is stored as verb{}
   (f) => f.kind !== "parse" && (f.target === "splunk" || f.target === "falco") && typeConfused(f.event),
   // splunk: an empty array gives no field; Sigma says present. (null/exists undeclared)
-  (f) => f.kind === "fidelity" && f.target === "splunk" && /\[(null,?)*\]/.test(JSON.stringify(f.event)),
+  (f) => f.kind === "fidelity" && (f.target === "splunk" || f.target === "falco") && /\[(null,?)*\]/.test(JSON.stringify(f.event)),
   // falco: null renders as "null", value patterns that match the text null are undeclared
   (f) => f.kind === "fidelity" && f.target === "falco" && JSON.stringify(f.event).includes(":null"),
   // elastic: non-numeric code in an integer field
   (f) => f.kind !== "parse" && f.target === "elastic" && JSON.stringify((f.event as any).responseStatus?.code ?? 0).match(/^[^0-9-]/) !== null,
+  // elastic: fractional code in an integer field
+  (f) => f.kind !== "parse" && f.target === "elastic" && /"code":-?\d+\./.test(JSON.stringify(f.event)),
 ];
 const skip = (process.env.SKIP ?? "").split(",").filter(Boolean).map(Number);
 

@@ -1,4 +1,3 @@
-import { format } from "prettier";
 import type { SigmaRule } from "../../sigma/rule.js";
 import type { PrintedJs } from "./print.js";
 import { runtimeSource } from "./runtime.js";
@@ -66,6 +65,8 @@ export function moduleSource(
   return sections.join("\n");
 }
 
-export function formatModule(text: string): Promise<string> {
+export async function formatModule(text: string): Promise<string> {
+  // Loaded on first use: prettier costs ~80 ms to import, which every other command would pay.
+  const { format } = await import("prettier");
   return format(text, MODULE_FORMAT_OPTIONS);
 }
