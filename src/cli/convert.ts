@@ -49,7 +49,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
   const diagFormat = (args["diagnostics-format"] as DiagnosticFormat) ?? "text";
   const { targets, error: targetError } = parseTargets(String(args.target));
-  const { options: targetOptions, error: optionError } = parseOptions(args.option as string[] | undefined);
+  const { options: targetOptions, error: optionError } = parseOptions(
+    args.option as string[] | undefined,
+  );
   const usageError = targetError ?? optionError;
   if (usageError) {
     process.stderr.write(`sigprism: error USAGE: ${usageError}\n`);
@@ -62,7 +64,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const sources = new Map([...set.sources, ...filterSet.sources]);
   const filters = [...set.filters, ...filterSet.filters];
   if (set.rules.length === 0 && !hasErrors(diagnostics)) {
-    diagnostics.push({ severity: "error", code: "NO_RULES", message: `no Sigma rules found in ${paths.join(", ")}`, file: "" });
+    diagnostics.push({
+      severity: "error",
+      code: "NO_RULES",
+      message: `no Sigma rules found in ${paths.join(", ")}`,
+      file: "",
+    });
   }
 
   const outputs: { rule: SigmaRule; output: TargetOutput }[] = [];
@@ -87,12 +94,14 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       JSON.stringify(
         {
           ok: !failed,
-          outputs: failed ? [] : outputs.map(({ rule, output }) => ({
-            rule: { id: rule.id ?? null, title: rule.title, file: rule.source.path },
-            target: output.target,
-            format: output.format,
-            artifact: output.artifact,
-          })),
+          outputs: failed
+            ? []
+            : outputs.map(({ rule, output }) => ({
+                rule: { id: rule.id ?? null, title: rule.title, file: rule.source.path },
+                target: output.target,
+                format: output.format,
+                artifact: output.artifact,
+              })),
           diagnostics: diagnosticsJson(diagnostics),
         },
         null,

@@ -7,7 +7,13 @@ export interface FormatOptions {
   readonly sources: ReadonlyMap<string, SourceFile>;
 }
 
-const COLORS = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m", bold: "\x1b[1m", reset: "\x1b[0m" };
+const COLORS = {
+  error: "\x1b[31m",
+  warning: "\x1b[33m",
+  info: "\x1b[36m",
+  bold: "\x1b[1m",
+  reset: "\x1b[0m",
+};
 
 /** `file:line:col: severity CODE: message`, then the source line with a caret, then the notes. */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
@@ -25,7 +31,11 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
       // Tabs are kept so that the caret lines up with what the terminal shows.
       const lead = text.slice(0, d.loc.col - 1).replace(/[^\t]/g, " ");
       const width = Math.max(1, Math.min(d.loc.length || 1, text.length - d.loc.col + 1));
-      lines.push(`${pad} |`, `${gutter} | ${text}`, `${pad} | ${lead}${paint(COLORS[d.severity], "^".repeat(width))}`);
+      lines.push(
+        `${pad} |`,
+        `${gutter} | ${text}`,
+        `${pad} | ${lead}${paint(COLORS[d.severity], "^".repeat(width))}`,
+      );
     }
   }
   for (const note of d.notes ?? []) lines.push(`  = note: ${note}`);
@@ -47,7 +57,8 @@ export function diagnosticToJson(d: Diagnostic): Record<string, unknown> {
 }
 
 export function summarize(diagnostics: readonly Diagnostic[]): string {
-  const count = (s: Diagnostic["severity"]): number => diagnostics.filter((d) => d.severity === s).length;
+  const count = (s: Diagnostic["severity"]): number =>
+    diagnostics.filter((d) => d.severity === s).length;
   const e = count("error");
   const w = count("warning");
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -34,7 +34,8 @@ export function reportDiagnostics(
   if (format === "json") return;
   const color = useColor(process.stderr);
   for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, { color, sources }) + "\n");
-  if (options.summary && diagnostics.length > 0) process.stderr.write(summarize(diagnostics) + "\n");
+  if (options.summary && diagnostics.length > 0)
+    process.stderr.write(summarize(diagnostics) + "\n");
 }
 
 export function diagnosticsJson(diagnostics: readonly Diagnostic[]): unknown[] {

@@ -2,7 +2,15 @@ import { compileRuleIR } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { compileDetection } from "../sigma/normalize.js";
 import { loadRuleSet } from "../rule-set.js";
-import { diagnosticsJson, EXIT_FAILURE, EXIT_OK, readStdin, reportDiagnostics, writeStdout, type DiagnosticFormat } from "./io.js";
+import {
+  diagnosticsJson,
+  EXIT_FAILURE,
+  EXIT_OK,
+  readStdin,
+  reportDiagnostics,
+  writeStdout,
+  type DiagnosticFormat,
+} from "./io.js";
 
 export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
@@ -12,7 +20,11 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   for (const rule of set.rules) diagnostics.push(...compileRuleIR(rule).diagnostics);
   for (const filter of set.filters) {
     diagnostics.push(
-      ...compileDetection({ source: filter.source, detection: filter.detection, conditions: filter.conditions }).diagnostics,
+      ...compileDetection({
+        source: filter.source,
+        detection: filter.detection,
+        conditions: filter.conditions,
+      }).diagnostics,
     );
   }
   const documents = set.rules.length + set.filters.length;

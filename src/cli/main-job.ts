@@ -14,7 +14,11 @@ import { renderTable } from "./table.js";
 type Status = "exact" | "deviation" | "unsupported";
 
 /** Compile one rule for every format of one target into out/; the worst status wins. */
-async function emitAll(r: RuleIR, target: TargetName, problems: Diagnostic[]): Promise<{ status: Status; files: number }> {
+async function emitAll(
+  r: RuleIR,
+  target: TargetName,
+  problems: Diagnostic[],
+): Promise<{ status: Status; files: number }> {
   let status: Status = "exact";
   let files = 0;
   for (const format of loadTarget(target).formats) {
@@ -23,7 +27,8 @@ async function emitAll(r: RuleIR, target: TargetName, problems: Diagnostic[]): P
       problems.push(...output.diagnostics.filter((d) => d.severity === "error"));
       return { status: "unsupported", files };
     }
-    if (output.diagnostics.some((d) => d.fidelity && d.severity === "warning")) status = "deviation";
+    if (output.diagnostics.some((d) => d.fidelity && d.severity === "warning"))
+      status = "deviation";
     writeFileSync(join("out", outputName(r.rule, output)), output.artifact);
     files++;
   }
@@ -62,7 +67,9 @@ export async function run(): Promise<number> {
     const title = r.rule.title.length > 58 ? r.rule.title.slice(0, 55) + "..." : r.rule.title;
     rows.push([r.filters.length ? `${title} (+${r.filters.length} site filter)` : title, ...cells]);
   }
-  writeStdout(`wrote ${written} files to out/ (${deployed.length} rules, ${TARGET_NAMES.length} targets, every format)\n`);
+  writeStdout(
+    `wrote ${written} files to out/ (${deployed.length} rules, ${TARGET_NAMES.length} targets, every format)\n`,
+  );
   writeStdout(renderTable(["rule", ...TARGET_NAMES], rows));
   if (problems.length) {
     writeStdout("\nnot expressible (coded errors; convert refuses these rule/target pairs):");
@@ -78,30 +85,55 @@ export async function run(): Promise<number> {
   // the site filters applied.
   const plain = deployed.map((r) => compileRuleIR(r.rule));
   const reports: [string, VerifyReport][] = [
-    ["test/fixtures, rules alone", await verifyRules(plain, loadFixtures(["test/fixtures"]).fixtures, { targets: TARGET_NAMES })],
+    [
+      "test/fixtures, rules alone",
+      await verifyRules(plain, loadFixtures(["test/fixtures"]).fixtures, { targets: TARGET_NAMES }),
+    ],
   ];
   if (existsSync("test/fixtures/filters")) {
     const filtered = loadFixtures(["test/fixtures/filters"]).fixtures;
-    reports.push(["test/fixtures/filters, rules + site filters", await verifyRules(deployed, filtered, { targets: TARGET_NAMES })]);
+    reports.push([
+      "test/fixtures/filters, rules + site filters",
+      await verifyRules(deployed, filtered, { targets: TARGET_NAMES }),
+    ]);
   }
   let ok = true;
   writeStdout("\nparity (interpreted emitted text vs the rule's meaning):");
   const table: string[][] = [];
   for (const [name, report] of reports) {
     for (const [target, s] of Object.entries(report.perTarget)) {
-      const failures = report.disagreements.filter((d) => d.target === target && d.kind !== "declared-deviation").length;
-      table.push([name, target, String(s.cases), String(s.agree), String(s.declaredDeviations), String(failures)]);
+      const failures = report.disagreements.filter(
+        (d) => d.target === target && d.kind !== "declared-deviation",
+      ).length;
+      table.push([
+        name,
+        target,
+        String(s.cases),
+        String(s.agree),
+        String(s.declaredDeviations),
+        String(failures),
+      ]);
     }
     const labels = report.disagreements.filter((d) => d.kind === "label").length;
     if (labels) table.push([name, "labels", "", "", "", String(labels)]);
     ok &&= report.ok;
   }
-  writeStdout(renderTable(["fixtures", "target", "cases", "agree", "declared deviations", "failures"], table));
+  writeStdout(
+    renderTable(["fixtures", "target", "cases", "agree", "declared deviations", "failures"], table),
+  );
   for (const [, report] of reports) {
-    for (const d of report.disagreements.filter((x) => x.kind !== "declared-deviation").slice(0, 20)) {
-      writeStdout(`  ${d.kind} ${d.target} ${d.rule.title} / ${d.fixture}: expected ${d.expected}, got ${d.got}`);
+    for (const d of report.disagreements
+      .filter((x) => x.kind !== "declared-deviation")
+      .slice(0, 20)) {
+      writeStdout(
+        `  ${d.kind} ${d.target} ${d.rule.title} / ${d.fixture}: expected ${d.expected}, got ${d.got}`,
+      );
     }
   }
-  writeStdout(ok ? "\nall targets agree with every rule on every fixture (declared deviations aside)" : "\nPARITY FAILED");
+  writeStdout(
+    ok
+      ? "\nall targets agree with every rule on every fixture (declared deviations aside)"
+      : "\nPARITY FAILED",
+  );
   return ok ? EXIT_OK : EXIT_FAILURE;
 }

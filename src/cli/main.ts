@@ -11,14 +11,17 @@ export async function main(rawArgv: string[]): Promise<number> {
   let exitCode = 0;
   // yargs swallows a lone "-" (standard input): carry it through as a token it leaves alone.
   const argv = rawArgv.map((a) => (a === "-" ? STDIN_TOKEN : a));
-  const run = (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
+  const run =
+    (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
     async (args: Record<string, unknown>): Promise<void> => {
       exitCode = await (await load()).run(restoreStdin(args));
     };
 
   const parser = yargs(argv)
     .scriptName("sigprism")
-    .usage("$0 <command> [options]\n\nCompile Sigma rules to Elastic KQL, Splunk SPL, Falco and JavaScript, and prove they agree.")
+    .usage(
+      "$0 <command> [options]\n\nCompile Sigma rules to Elastic KQL, Splunk SPL, Falco and JavaScript, and prove they agree.",
+    )
     .version(VERSION)
     .strict()
     .recommendCommands()
@@ -28,15 +31,52 @@ export async function main(rawArgv: string[]): Promise<number> {
       "compile rules for one or more targets",
       (y) =>
         y
-          .positional("paths", { type: "string", array: true, describe: "rule files or directories; - reads standard input" })
-          .option("target", { alias: "t", type: "string", demandOption: true, describe: "elastic, splunk, falco, js, a comma list, or all" })
-          .option("format", { alias: "f", type: "string", describe: "artifact format (default per target: query, query, rules, module)" })
-          .option("strict", { type: "boolean", default: false, describe: "turn every declared fidelity deviation into an error" })
-          .option("output", { alias: "o", type: "string", describe: "a file (one rule, one target) or a directory (one file per rule and target)" })
-          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply (default: none)" })
-          .option("option", { type: "string", array: true, describe: "target option key=value (e.g. scope=..., falco-version=0.39.0)" })
-          .option("diagnostics-format", { type: "string", choices: ["text", "json"], default: "text", describe: "how diagnostics are printed" })
-          .example("$0 convert -t elastic rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml", "KQL on stdout")
+          .positional("paths", {
+            type: "string",
+            array: true,
+            describe: "rule files or directories; - reads standard input",
+          })
+          .option("target", {
+            alias: "t",
+            type: "string",
+            demandOption: true,
+            describe: "elastic, splunk, falco, js, a comma list, or all",
+          })
+          .option("format", {
+            alias: "f",
+            type: "string",
+            describe: "artifact format (default per target: query, query, rules, module)",
+          })
+          .option("strict", {
+            type: "boolean",
+            default: false,
+            describe: "turn every declared fidelity deviation into an error",
+          })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            describe: "a file (one rule, one target) or a directory (one file per rule and target)",
+          })
+          .option("filter", {
+            type: "string",
+            array: true,
+            describe: "Sigma filter files or directories to apply (default: none)",
+          })
+          .option("option", {
+            type: "string",
+            array: true,
+            describe: "target option key=value (e.g. scope=..., falco-version=0.39.0)",
+          })
+          .option("diagnostics-format", {
+            type: "string",
+            choices: ["text", "json"],
+            default: "text",
+            describe: "how diagnostics are printed",
+          })
+          .example(
+            "$0 convert -t elastic rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml",
+            "KQL on stdout",
+          )
           .example("$0 convert -t all rules -o out", "every rule for every target into out/")
           .example("cat rule.yml | $0 convert -t falco -", "read the rule from standard input"),
       run(() => import("./convert.js")),
@@ -46,7 +86,11 @@ export async function main(rawArgv: string[]): Promise<number> {
       "validate rules and print every diagnostic",
       (y) =>
         y
-          .positional("paths", { type: "string", array: true, describe: "rule files or directories; - reads standard input" })
+          .positional("paths", {
+            type: "string",
+            array: true,
+            describe: "rule files or directories; - reads standard input",
+          })
           .option("format", { type: "string", choices: ["text", "json"], default: "text" })
           .example("$0 lint rules", "check the project's rules")
           .example("$0 lint --format json rules > lint.json", "for machines"),
@@ -57,10 +101,23 @@ export async function main(rawArgv: string[]): Promise<number> {
       "prove that every target agrees with the rule on labelled events",
       (y) =>
         y
-          .positional("paths", { type: "string", array: true, describe: "rule files or directories" })
-          .option("fixtures", { type: "string", array: true, demandOption: true, describe: "NDJSON fixture files or directories" })
+          .positional("paths", {
+            type: "string",
+            array: true,
+            describe: "rule files or directories",
+          })
+          .option("fixtures", {
+            type: "string",
+            array: true,
+            demandOption: true,
+            describe: "NDJSON fixture files or directories",
+          })
           .option("targets", { type: "string", default: "all", describe: "comma list of targets" })
-          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply" })
+          .option("filter", {
+            type: "string",
+            array: true,
+            describe: "Sigma filter files or directories to apply",
+          })
           .option("junit", { type: "string", describe: "write a JUnit XML report to this file" })
           .option("json", { type: "boolean", default: false, describe: "print the report as JSON" })
           .example("$0 verify rules --fixtures test/fixtures", "the project's own parity proof")
@@ -72,17 +129,47 @@ export async function main(rawArgv: string[]): Promise<number> {
       "run rules over NDJSON audit logs (plain or gzip, - for stdin)",
       (y) =>
         y
-          .positional("logs", { type: "string", array: true, describe: "log files; - reads standard input" })
-          .option("rules", { alias: "r", type: "string", array: true, demandOption: true, describe: "rule files or directories" })
-          .option("filter", { type: "string", array: true, describe: "Sigma filter files or directories to apply" })
-          .option("validate-json", { type: "boolean", default: false, describe: "parse every line (exact malformed-line counts; slower)" })
-          .example("$0 scan -r rules audit.log.gz > matches.ndjson", "matches as NDJSON, summary on stderr"),
+          .positional("logs", {
+            type: "string",
+            array: true,
+            describe: "log files; - reads standard input",
+          })
+          .option("rules", {
+            alias: "r",
+            type: "string",
+            array: true,
+            demandOption: true,
+            describe: "rule files or directories",
+          })
+          .option("filter", {
+            type: "string",
+            array: true,
+            describe: "Sigma filter files or directories to apply",
+          })
+          .option("validate-json", {
+            type: "boolean",
+            default: false,
+            describe: "parse every line (exact malformed-line counts; slower)",
+          })
+          .example(
+            "$0 scan -r rules audit.log.gz > matches.ndjson",
+            "matches as NDJSON, summary on stderr",
+          ),
       run(() => import("./scan.js")),
     )
     .command(
       "targets",
       "list targets, their formats and the capability matrix",
-      (y) => y.option("json", { type: "boolean", default: false }).example("$0 targets", "the matrix as a table"),
+      (y) =>
+        y
+          .option("json", { type: "boolean", default: false })
+          .option("target", {
+            alias: "t",
+            type: "string",
+            describe: "explain how one target says each construct",
+          })
+          .example("$0 targets", "the matrix as a table")
+          .example("$0 targets -t falco", "how Falco encodes each construct, and its deviations"),
       run(() => import("./targets.js")),
     )
     .command(

@@ -26,13 +26,26 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     const r = compileRuleIR(rule, { filters });
     diagnostics.push(...r.diagnostics);
     const meta = { id: rule.id ?? null, title: rule.title, level: rule.level ?? null };
-    rules.push({ id: rule.id ?? rule.title, title: rule.title, level: rule.level ?? "", ir: r.ir, ruleJson: JSON.stringify(meta) });
+    rules.push({
+      id: rule.id ?? rule.title,
+      title: rule.title,
+      level: rule.level ?? "",
+      ir: r.ir,
+      ruleJson: JSON.stringify(meta),
+    });
   }
   if (set.rules.length === 0 && !hasErrors(diagnostics)) {
-    diagnostics.push({ severity: "error", code: "NO_RULES", message: "no Sigma rules found in --rules", file: "" });
+    diagnostics.push({
+      severity: "error",
+      code: "NO_RULES",
+      message: "no Sigma rules found in --rules",
+      file: "",
+    });
   }
   if (hasErrors(diagnostics)) {
-    reportDiagnostics(diagnostics, new Map([...set.sources, ...filterSet.sources]), "text", { summary: true });
+    reportDiagnostics(diagnostics, new Map([...set.sources, ...filterSet.sources]), "text", {
+      summary: true,
+    });
     return EXIT_FAILURE;
   }
   const inputs = (args.logs as string[]) ?? [];
@@ -76,7 +89,10 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     `scanned ${summary.lines} lines (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.elapsedMs / 1000).toFixed(2)} s: ${summary.mbPerSec.toFixed(0)} MB/s`,
     ...summary.matches.map((m) => `  ${String(m.matches).padStart(8)}  ${m.title}`),
   ];
-  if (summary.malformedCount) lines.push(`malformed lines: ${summary.malformedCount}${args["validate-json"] ? "" : " (among lines that could match; --validate-json checks every line)"}`);
+  if (summary.malformedCount)
+    lines.push(
+      `malformed lines: ${summary.malformedCount}${args["validate-json"] ? "" : " (among lines that could match; --validate-json checks every line)"}`,
+    );
   for (const f of summary.files) if (f.error) lines.push(`error: ${f.file}: ${f.error}`);
   process.stderr.write(lines.join("\n") + "\n");
   const incomplete = summary.files.some((f) => f.error !== undefined);

@@ -7,14 +7,20 @@ export function parseTargets(value: string): { targets: TargetName[]; error?: st
   for (const raw of value.split(",")) {
     const name = raw.trim();
     if (!(TARGET_NAMES as readonly string[]).includes(name)) {
-      return { targets: [], error: `unknown target '${name}' (targets: ${TARGET_NAMES.join(", ")}, all)` };
+      return {
+        targets: [],
+        error: `unknown target '${name}' (targets: ${TARGET_NAMES.join(", ")}, all)`,
+      };
     }
     if (!targets.includes(name as TargetName)) targets.push(name as TargetName);
   }
   return { targets };
 }
 
-export function parseOptions(values: readonly string[] | undefined): { options: Record<string, string>; error?: string } {
+export function parseOptions(values: readonly string[] | undefined): {
+  options: Record<string, string>;
+  error?: string;
+} {
   const options: Record<string, string> = {};
   for (const v of values ?? []) {
     const eq = v.indexOf("=");

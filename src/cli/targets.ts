@@ -1,7 +1,7 @@
 import { capabilityMatrix, CAPABILITY_LABEL } from "../capabilities.js";
 import { loadTarget } from "../targets/load.js";
 import { TARGET_NAMES } from "../targets/types.js";
-import { EXIT_OK, writeStdout } from "./io.js";
+import { EXIT_OK, EXIT_USAGE, writeStdout } from "./io.js";
 import { renderTable } from "./table.js";
 
 export async function run(args: Record<string, unknown>): Promise<number> {
@@ -18,10 +18,31 @@ export async function run(args: Record<string, unknown>): Promise<number> {
             defaultFormat: c.defaultFormat,
             logsources: c.logsources.map((l) => l.match),
           })),
-          capabilities: matrix.map((m) => ({ construct: m.construct, ...Object.fromEntries(Object.entries(m.cells).map(([t, e]) => [t, e ?? null])) })),
+          capabilities: matrix.map((m) => ({
+            construct: m.construct,
+            ...Object.fromEntries(Object.entries(m.cells).map(([t, e]) => [t, e ?? null])),
+          })),
         },
         null,
         2,
+      ),
+    );
+    return EXIT_OK;
+  }
+  const only = args.target as string | undefined;
+  if (only !== undefined) {
+    const t = TARGET_NAMES.find((n) => n === only);
+    if (!t) {
+      process.stderr.write(
+        `sigprism: error USAGE: unknown target '${only}' (targets: ${TARGET_NAMES.join(", ")})\n`,
+      );
+      return EXIT_USAGE;
+    }
+    writeStdout(`${t}: how each construct is said\n`);
+    writeStdout(
+      renderTable(
+        ["construct", "rating", "how"],
+        matrix.map((m) => [m.construct, m.cells[t]?.capability ?? "?", m.cells[t]?.how ?? ""]),
       ),
     );
     return EXIT_OK;
@@ -37,11 +58,16 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       ]),
     ),
   );
-  writeStdout("\ncapability matrix (exact: said as is; encoded: exact by another encoding; deviation: declared fidelity diagnostic; unsupported: error):\n");
+  writeStdout(
+    "\ncapability matrix (exact: said as is; encoded: exact by another encoding; deviation: declared fidelity diagnostic; unsupported: error):\n",
+  );
   writeStdout(
     renderTable(
       ["construct", ...TARGET_NAMES],
-      matrix.map((m) => [m.construct, ...TARGET_NAMES.map((t) => (m.cells[t] ? CAPABILITY_LABEL[m.cells[t]!.capability] : "?"))]),
+      matrix.map((m) => [
+        m.construct,
+        ...TARGET_NAMES.map((t) => (m.cells[t] ? CAPABILITY_LABEL[m.cells[t]!.capability] : "?")),
+      ]),
     ),
   );
   return EXIT_OK;

@@ -23,8 +23,28 @@ export interface RegexSafetyOptions {
   readonly ignoreCase?: boolean;
 }
 
+/** Sigma regexes are a few hundred characters; the analysis is quadratic, so it has a budget. */
+export const MAX_ANALYZED_LENGTH = 20_000;
+/** Groups and stacked quantifiers nested deeper than this are refused, not recursed into. */
+export const MAX_NESTING = 200;
+
 export function checkRegexSafety(source: string, options: RegexSafetyOptions = {}): RegexSafety {
-  const ast = new Parser(source, options.ignoreCase ?? false).parse();
+  if (source.length > MAX_ANALYZED_LENGTH) {
+    return {
+      safe: false,
+      reason: `the pattern is longer than ${MAX_ANALYZED_LENGTH} characters, too long to check for catastrophic backtracking`,
+      offset: MAX_ANALYZED_LENGTH,
+    };
+  }
+  const parser = new Parser(source, options.ignoreCase ?? false);
+  const ast = parser.parse();
+  if (parser.tooDeepAt !== undefined) {
+    return {
+      safe: false,
+      reason: `groups or quantifiers are nested more than ${MAX_NESTING} deep`,
+      offset: parser.tooDeepAt,
+    };
+  }
   const found = findProblem(ast);
   return found === undefined ? { safe: true } : { safe: false, ...found };
 }
@@ -129,6 +149,9 @@ type Node =
  */
 class Parser {
   private pos = 0;
+  private depth = 0;
+  /** Where nesting first went past MAX_NESTING; the rest of the pattern is then skipped. */
+  tooDeepAt: number | undefined;
 
   constructor(
     private readonly src: string,
@@ -167,7 +190,12 @@ class Parser {
 
   private quantified(atom: Node, offset: number): Node {
     let node = atom;
-    for (;;) {
+    for (let stacked = 0; ; stacked++) {
+      if (this.depth + stacked >= MAX_NESTING) {
+        this.tooDeepAt ??= this.pos;
+        this.pos = this.src.length;
+        return node;
+      }
       const c = this.src[this.pos];
       let min: number;
       let max: number;
@@ -215,6 +243,11 @@ class Parser {
   }
 
   private group(): Node {
+    if (this.depth >= MAX_NESTING) {
+      this.tooDeepAt ??= this.pos - 1;
+      this.pos = this.src.length;
+      return { kind: "assert" };
+    }
     let zeroWidth = false;
     if (this.src[this.pos] === "?") {
       const rest = this.src.slice(this.pos, this.pos + 4);
@@ -227,7 +260,9 @@ class Parser {
       // An inline flag group `(?i)` has no body.
       if (this.src[this.pos - 1] === ")") return { kind: "assert" };
     }
+    this.depth++;
     const body = this.alternation();
+    this.depth--;
     if (this.src[this.pos] === ")") this.pos++;
     return { kind: "group", body, zeroWidth };
   }

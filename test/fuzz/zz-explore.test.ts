@@ -24,6 +24,8 @@ const KNOWN: Known[] = [
   (f) => f.kind !== "parse" && f.target === "elastic" && JSON.stringify((f.event as any).responseStatus?.code ?? 0).match(/^[^0-9-]/) !== null,
   // elastic: fractional code in an integer field
   (f) => f.kind !== "parse" && f.target === "elastic" && /"code":-?\d+\./.test(JSON.stringify(f.event)),
+  // elastic: sourceIPs dropped when any element is not an IP
+  (f) => f.kind === "fidelity" && f.target === "elastic" && Array.isArray((f.event as any).sourceIPs),
 ];
 const skip = (process.env.SKIP ?? "").split(",").filter(Boolean).map(Number);
 
