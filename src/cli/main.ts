@@ -59,12 +59,10 @@ export async function main(rawArgv: string[]): Promise<number> {
           })
           .option("filter", {
             type: "string",
-            array: true,
             describe: "Sigma filter files or directories to apply (default: none)",
           })
           .option("option", {
             type: "string",
-            array: true,
             describe: "target option key=value (e.g. scope=..., falco-version=0.39.0)",
           })
           .option("diagnostics-format", {
@@ -108,14 +106,12 @@ export async function main(rawArgv: string[]): Promise<number> {
           })
           .option("fixtures", {
             type: "string",
-            array: true,
             demandOption: true,
             describe: "NDJSON fixture files or directories",
           })
           .option("targets", { type: "string", default: "all", describe: "comma list of targets" })
           .option("filter", {
             type: "string",
-            array: true,
             describe: "Sigma filter files or directories to apply",
           })
           .option("junit", { type: "string", describe: "write a JUnit XML report to this file" })
@@ -137,13 +133,11 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("rules", {
             alias: "r",
             type: "string",
-            array: true,
             demandOption: true,
             describe: "rule files or directories",
           })
           .option("filter", {
             type: "string",
-            array: true,
             describe: "Sigma filter files or directories to apply",
           })
           .option("validate-json", {
@@ -182,21 +176,34 @@ export async function main(rawArgv: string[]): Promise<number> {
     .help()
     .alias("h", "help")
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`sigprism: error USAGE: ${msg}\nrun 'sigprism --help' for usage\n`);
-      exitCode = EXIT_USAGE;
+      throw err ?? new UsageError(msg);
     });
 
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`sigprism: error USAGE: ${e.message}\nrun 'sigprism --help' for usage\n`);
+    return EXIT_USAGE;
+  }
   return exitCode;
 }
+
+class UsageError extends Error {}
 
 const STDIN_TOKEN = "\u0000stdin";
 
 function restoreStdin(args: Record<string, unknown>): Record<string, unknown> {
   const fix = (v: unknown): unknown =>
     v === STDIN_TOKEN ? "-" : Array.isArray(v) ? v.map(fix) : v;
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fix(v)]));
+  // Repeatable options (`--filter a --filter b`) arrive as a string or a list: always a list.
+  const lists = new Set(["filter", "option", "fixtures", "rules", "paths", "logs"]);
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [
+      k,
+      lists.has(k) && typeof v === "string" ? [fix(v)] : fix(v),
+    ]),
+  );
 }
 
 export function runCli(): void {

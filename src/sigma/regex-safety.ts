@@ -191,7 +191,9 @@ class Parser {
   private quantified(atom: Node, offset: number): Node {
     let node = atom;
     for (let stacked = 0; ; stacked++) {
-      if (this.depth + stacked >= MAX_NESTING) {
+      // JavaScript allows one quantifier per atom; a stack of them is refused before it can make
+      // the tree deep (groups are limited separately).
+      if (stacked >= 3) {
         this.tooDeepAt ??= this.pos;
         this.pos = this.src.length;
         return node;

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { kqlInterpreter } from "../../src/verify/kql/index.js";
 import { viewFor } from "../../src/verify/registry.js";
@@ -123,6 +124,33 @@ describe("sigprism as a user runs it", () => {
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { disagreements: { kind: string; rule: { id: string } }[] };
     expect(report.disagreements.some((d) => d.kind === "label" && d.rule.id === ruleId)).toBe(true);
+  });
+
+  it("scans NDJSON (plain, gzip, stdin): matches on stdout, summary and malformed lines on stderr", () => {
+    const lines = [
+      JSON.stringify(tokenRequestEvent("alice@corp.example")),
+      JSON.stringify(tokenRequestEvent("system:node:ip-10-0-0-1")),
+      "{not json",
+      JSON.stringify(tokenRequestEvent("bob")),
+    ].join("\n");
+    const dir = mkdtempSync(join(tmpdir(), "sigprism-scan-"));
+    const gz = join(dir, "audit.log.gz");
+    writeFileSync(gz, gzipSync(lines));
+    for (const [args, input] of [
+      [[gz], ""],
+      [["-"], lines],
+    ] as const) {
+      const r = runCli(["scan", "-r", TOKEN_RULE, "--validate-json", ...args], { input });
+      const matches = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { rule: { title: string; level: string }; event: { user: { username: string } } });
+      expect(matches.map((m) => m.event.user.username)).toEqual(["alice@corp.example", "bob"]);
+      expect(matches[0]!.rule).toMatchObject({ level: "medium" });
+      expect(r.stderr).toMatch(/:3: malformed line/);
+      expect(r.stderr).toMatch(/scanned 4 lines/);
+      expect(r.status).toBe(1);
+    }
+    const clean = runCli(["scan", "-r", TOKEN_RULE, "-"], { input: JSON.stringify(tokenRequestEvent("carol")) + "\n" });
+    expect(clean.status).toBe(0);
+    expect(clean.stdout.trim().split("\n")).toHaveLength(1);
   });
 
   it("prints the targets and the capability matrix", () => {
