@@ -15,10 +15,4 @@ const bundle = join(dirname(entry), "..", "chevrotain.min.mjs");
 const chevrotain = (await import(pathToFileURL(bundle).href)) as typeof Chevrotain;
 
 export const { CstParser, EmbeddedActionsParser, Lexer, createToken } = chevrotain;
-export type {
-  CstElement,
-  CstNode,
-  CustomPatternMatcherFunc,
-  IToken,
-  TokenType,
-} from "chevrotain";
+export type { CstElement, CstNode, CustomPatternMatcherFunc, IToken, TokenType } from "chevrotain";

@@ -1,4 +1,10 @@
-import { EmbeddedActionsParser, Lexer, createToken, type IToken, type TokenType } from "./chevrotain.js";
+import {
+  EmbeddedActionsParser,
+  Lexer,
+  createToken,
+  type IToken,
+  type TokenType,
+} from "./chevrotain.js";
 
 /**
  * The Sigma condition language: `and`, `or`, `not`, parentheses, `1 of X`, `any of X`, `all of X`

@@ -32,16 +32,28 @@ import { sourceFromText } from "./sigma/read-input.js";
  * One Sigma rule's YAML text → an in-process predicate over raw JSON events. Throws with the
  * formatted diagnostics when the rule has errors.
  */
-export function predicateFromYaml(yamlText: string, path = "<memory>"): (event: unknown) => boolean {
+export function predicateFromYaml(
+  yamlText: string,
+  path = "<memory>",
+): (event: unknown) => boolean {
   const loaded = loadSigmaFile(sourceFromText(path, yamlText));
   const rule = loaded.documents.find((d) => d.kind === "rule");
   const problems = loaded.diagnostics.filter((d) => d.severity === "error");
   if (!rule || rule.kind !== "rule" || problems.length) {
-    throw new Error(problems.map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`).join("\n") || "no rule found");
+    throw new Error(
+      problems
+        .map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`)
+        .join("\n") || "no rule found",
+    );
   }
   const compiled = compileRuleIR(rule);
   if (hasErrors(compiled.diagnostics)) {
-    throw new Error(compiled.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`).join("\n"));
+    throw new Error(
+      compiled.diagnostics
+        .filter((d) => d.severity === "error")
+        .map((d) => `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: ${d.code}: ${d.message}`)
+        .join("\n"),
+    );
   }
   return compilePredicate(compiled.ir);
 }

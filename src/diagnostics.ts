@@ -30,7 +30,9 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  * text "null"); no query can do better, so they stay notes.
  */
 export function strictify(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.map((d) => (d.fidelity && d.severity === "warning" ? { ...d, severity: "error" } : d));
+  return diagnostics.map((d) =>
+    d.fidelity && d.severity === "warning" ? { ...d, severity: "error" } : d,
+  );
 }
 
 /** A thrown Diagnostic is how deep code aborts one rule; callers catch it and collect it. */

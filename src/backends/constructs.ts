@@ -15,7 +15,7 @@ export const CONSTRUCTS = {
   "number equals": "numeric value",
   "|lt |lte |gt |gte": "numeric comparison",
   "boolean value": "true / false",
-  "null": "field missing or null",
+  null: "field missing or null",
   "|exists": "field present (true) or absent (false)",
   "|fieldref": "compare with another field",
   "time parts": "|minute |hour |day |week |month |year",

@@ -1,4 +1,11 @@
-import { EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event, type ScalarEvent } from "js-yaml";
+import {
+  EVENT_ID,
+  SCALAR_STYLE,
+  getScalarValue,
+  parseEvents,
+  type Event,
+  type ScalarEvent,
+} from "js-yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { locate, type SourceFile } from "../source.js";
 
@@ -105,8 +112,19 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
         const name = text.slice(ev.anchorStart, ev.anchorEnd);
         const target = anchors.get(name);
         if (target === undefined) {
-          error("YAML_UNKNOWN_ANCHOR", ev.anchorStart - 1, `alias *${name} refers to no complete anchor`);
-          return { kind: "scalar", value: null, text: "", quoted: false, start: ev.anchorStart, end: ev.anchorEnd };
+          error(
+            "YAML_UNKNOWN_ANCHOR",
+            ev.anchorStart - 1,
+            `alias *${name} refers to no complete anchor`,
+          );
+          return {
+            kind: "scalar",
+            value: null,
+            text: "",
+            quoted: false,
+            start: ev.anchorStart,
+            end: ev.anchorEnd,
+          };
         }
         return target;
       }

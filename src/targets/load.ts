@@ -4,7 +4,12 @@ import { load } from "js-yaml";
 import { DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import type { SigmaRule } from "../sigma/rule.js";
 import type { Loc } from "../source.js";
-import { TARGET_NAMES, type LogsourceMapping, type TargetConfig, type TargetName } from "./types.js";
+import {
+  TARGET_NAMES,
+  type LogsourceMapping,
+  type TargetConfig,
+  type TargetName,
+} from "./types.js";
 
 /** targets/ at the package root, wherever the code runs from (src via vitest, dist when built). */
 export function targetsDir(): string {
@@ -50,21 +55,30 @@ export function parseTargetConfig(name: TargetName, text: string, path: string):
   if (raw.name !== name) fail(path, `name must be '${name}'`);
   if (!TARGET_NAMES.includes(name)) fail(path, `unknown target ${name}`);
   const formats = raw.formats;
-  if (!Array.isArray(formats) || formats.length === 0 || !formats.every((f) => typeof f === "string"))
+  if (
+    !Array.isArray(formats) ||
+    formats.length === 0 ||
+    !formats.every((f) => typeof f === "string")
+  )
     fail(path, "formats must be a non-empty list of strings");
   if (typeof raw.defaultFormat !== "string" || !formats.includes(raw.defaultFormat))
     fail(path, "defaultFormat must be one of formats");
-  if (raw.settings !== undefined && !isRecord(raw.settings)) fail(path, "settings must be a mapping");
+  if (raw.settings !== undefined && !isRecord(raw.settings))
+    fail(path, "settings must be a mapping");
   if (!Array.isArray(raw.logsources)) fail(path, "logsources must be a list");
   const logsources: LogsourceMapping[] = raw.logsources.map((ls: unknown, i: number) => {
     const where = `logsources[${i}]`;
     if (!isRecord(ls)) fail(path, `${where} must be a mapping`);
     const match = stringRecord(ls.match, path, `${where}.match`);
-    if (Object.keys(match).length === 0) fail(path, `${where}.match must name a product, category or service`);
+    if (Object.keys(match).length === 0)
+      fail(path, `${where}.match must name a product, category or service`);
     for (const k of Object.keys(match))
-      if (!["product", "category", "service"].includes(k)) fail(path, `${where}.match.${k} is not a logsource key`);
-    if (ls.scope !== undefined && typeof ls.scope !== "string") fail(path, `${where}.scope must be a string`);
-    if (ls.settings !== undefined && !isRecord(ls.settings)) fail(path, `${where}.settings must be a mapping`);
+      if (!["product", "category", "service"].includes(k))
+        fail(path, `${where}.match.${k} is not a logsource key`);
+    if (ls.scope !== undefined && typeof ls.scope !== "string")
+      fail(path, `${where}.scope must be a string`);
+    if (ls.settings !== undefined && !isRecord(ls.settings))
+      fail(path, `${where}.settings must be a mapping`);
     return {
       match,
       ...(typeof ls.scope === "string" ? { scope: ls.scope } : {}),

@@ -20,7 +20,12 @@ function fixtureFiles(path: string, diagnostics: Diagnostic[]): string[] {
   try {
     st = statSync(path);
   } catch {
-    diagnostics.push({ severity: "error", code: "FIXTURE_NOT_FOUND", message: `no such file or directory: ${path}`, file: path });
+    diagnostics.push({
+      severity: "error",
+      code: "FIXTURE_NOT_FOUND",
+      message: `no such file or directory: ${path}`,
+      file: path,
+    });
     return [];
   }
   if (!st.isDirectory()) return [path];
@@ -35,7 +40,10 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-export function loadFixtures(paths: readonly string[]): { fixtures: Fixture[]; diagnostics: Diagnostic[] } {
+export function loadFixtures(paths: readonly string[]): {
+  fixtures: Fixture[];
+  diagnostics: Diagnostic[];
+} {
   const diagnostics: Diagnostic[] = [];
   const fixtures: Fixture[] = [];
   const seen = new Map<string, string>();
@@ -46,7 +54,13 @@ export function loadFixtures(paths: readonly string[]): { fixtures: Fixture[]; d
         const line = i + 1;
         if (text.trim() === "") return;
         const bad = (message: string): void => {
-          diagnostics.push({ severity: "error", code: "FIXTURE_INVALID", message, file, loc: { offset: 0, length: 0, line, col: 1 } });
+          diagnostics.push({
+            severity: "error",
+            code: "FIXTURE_INVALID",
+            message,
+            file,
+            loc: { offset: 0, length: 0, line, col: 1 },
+          });
         };
         let value: unknown;
         try {
@@ -64,7 +78,14 @@ export function loadFixtures(paths: readonly string[]): { fixtures: Fixture[]; d
         const previous = seen.get(id);
         if (previous) return bad(`duplicate fixture id '${id}' (also in ${previous})`);
         seen.set(id, `${file}:${line}`);
-        fixtures.push({ id, why: typeof why === "string" ? why : "", matches: matches as string[], event, file, line });
+        fixtures.push({
+          id,
+          why: typeof why === "string" ? why : "",
+          matches: matches as string[],
+          event,
+          file,
+          line,
+        });
       });
     }
   }

@@ -14,7 +14,8 @@ import { ParseError } from "./types.js";
  *  - fidelity: the target's answer must equal the label, unless the target declared a deviation
  *    for this rule (a fidelity diagnostic); an undeclared difference fails.
  */
-export type DisagreementKind = "translation" | "label" | "undeclared-deviation" | "declared-deviation" | "parse";
+export type DisagreementKind =
+  "translation" | "label" | "undeclared-deviation" | "declared-deviation" | "parse";
 
 export interface Disagreement {
   readonly kind: DisagreementKind;
@@ -66,16 +67,33 @@ export async function verifyRules(
   const perTarget: Record<string, TargetStats> = {};
   let cases = 0;
   for (const r of rules) {
-    const ruleRef = { id: r.rule.id ?? r.rule.title, title: r.rule.title, file: r.rule.source.path };
+    const ruleRef = {
+      id: r.rule.id ?? r.rule.title,
+      title: r.rule.title,
+      file: r.rule.source.path,
+    };
     const labels = fixtures.map((f) => f.matches.includes(ruleRef.id));
     const reference = fixtures.map((f) => evaluate(r.ir, f.event));
     fixtures.forEach((f, i) => {
       if (reference[i] !== labels[i]) {
-        disagreements.push({ kind: "label", rule: ruleRef, fixture: f.id, target: "sigma", expected: labels[i]!, got: reference[i]!, text: "" });
+        disagreements.push({
+          kind: "label",
+          rule: ruleRef,
+          fixture: f.id,
+          target: "sigma",
+          expected: labels[i]!,
+          got: reference[i]!,
+          text: "",
+        });
       }
     });
     for (const target of options.targets) {
-      const stats = (perTarget[target] ??= { cases: 0, agree: 0, declaredDeviations: 0, unsupported: 0 });
+      const stats = (perTarget[target] ??= {
+        cases: 0,
+        agree: 0,
+        declaredDeviations: 0,
+        unsupported: 0,
+      });
       const output: TargetOutput = await compileForTarget(r, target, {
         format: parityFormat(target),
         ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
@@ -90,7 +108,16 @@ export async function verifyRules(
         predicate = interpreterFor(target).compile(output.artifact);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
-        disagreements.push({ kind: "parse", rule: ruleRef, fixture: "", target, expected: true, got: false, text: output.artifact, detail: e.message });
+        disagreements.push({
+          kind: "parse",
+          rule: ruleRef,
+          fixture: "",
+          target,
+          expected: true,
+          got: false,
+          text: output.artifact,
+          detail: e.message,
+        });
         continue;
       }
       const view = viewFor(target);
@@ -105,11 +132,27 @@ export async function verifyRules(
         const exact = seen === null ? false : evaluate(output.effective, seen);
         const label = labels[i]!;
         if (got !== exact) {
-          disagreements.push({ kind: "translation", rule: ruleRef, fixture: f.id, target, expected: exact, got, text: output.query });
+          disagreements.push({
+            kind: "translation",
+            rule: ruleRef,
+            fixture: f.id,
+            target,
+            expected: exact,
+            got,
+            text: output.query,
+          });
         } else if (got !== label) {
           const kind = declared ? "declared-deviation" : "undeclared-deviation";
           if (declared) stats.declaredDeviations++;
-          disagreements.push({ kind, rule: ruleRef, fixture: f.id, target, expected: label, got, text: output.query });
+          disagreements.push({
+            kind,
+            rule: ruleRef,
+            fixture: f.id,
+            target,
+            expected: label,
+            got,
+            text: output.query,
+          });
         } else {
           stats.agree++;
         }

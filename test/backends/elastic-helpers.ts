@@ -31,7 +31,10 @@ export function rule(overrides: Partial<SigmaRule> = {}): SigmaRule {
   };
 }
 
-export function context(r: SigmaRule = rule(), settings: Record<string, unknown> = {}): BackendContext {
+export function context(
+  r: SigmaRule = rule(),
+  settings: Record<string, unknown> = {},
+): BackendContext {
   const config = loadTarget("elastic");
   const mapping = findLogsource(config, r);
   return {

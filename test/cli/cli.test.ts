@@ -18,7 +18,13 @@ const tokenRequestEvent = (username: string | null) => ({
   user: { username, groups: ["system:authenticated"] },
   sourceIPs: ["203.0.113.7"],
   userAgent: "kubectl/v1.30.0 (linux/amd64) kubernetes/abcdef",
-  objectRef: { resource: "serviceaccounts", namespace: "prod", name: "deployer", apiVersion: "v1", subresource: "token" },
+  objectRef: {
+    resource: "serviceaccounts",
+    namespace: "prod",
+    name: "deployer",
+    apiVersion: "v1",
+    subresource: "token",
+  },
   responseStatus: { code: 201 },
   requestReceivedTimestamp: "2026-11-28T10:00:00.000000Z",
   stageTimestamp: "2026-11-28T10:00:00.010000Z",
@@ -38,7 +44,9 @@ describe("sigprism as a user runs it", () => {
   it("prints its version and help with examples for every command", () => {
     const version = runCli(["--version"]);
     expect(version.status).toBe(0);
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
+    );
     for (const cmd of ["convert", "lint", "verify", "scan", "targets"]) {
       const help = runCli([cmd, "--help"]);
       expect(help.status, cmd).toBe(0);
@@ -66,7 +74,9 @@ describe("sigprism as a user runs it", () => {
   });
 
   it("reads a rule from standard input", () => {
-    const r = runCli(["convert", "-t", "splunk", "-"], { input: readFileSync(join(ROOT, TOKEN_RULE)) });
+    const r = runCli(["convert", "-t", "splunk", "-"], {
+      input: readFileSync(join(ROOT, TOKEN_RULE)),
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("serviceaccounts");
   });
@@ -79,7 +89,12 @@ describe("sigprism as a user runs it", () => {
     const r = runCli(["convert", "-t", "all", file, "-o", out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:10: error DETECTION_UNKNOWN_MODIFIER: .*contains`, "m"));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:10: error DETECTION_UNKNOWN_MODIFIER: .*contains`,
+        "m",
+      ),
+    );
     expect(r.stderr).toContain("^");
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(out)).toBe(false);
@@ -101,13 +116,27 @@ describe("sigprism as a user runs it", () => {
     expect(ok.stderr).toMatch(/11 documents checked in 11 files: 0 errors/);
     const bad = runCli(["lint", "--format", "json", "-"], { input: BAD_RULE });
     expect(bad.status).toBe(1);
-    const report = JSON.parse(bad.stdout) as { diagnostics: { code: string; line: number; col: number; file: string }[] };
-    expect(report.diagnostics[0]).toMatchObject({ code: "DETECTION_UNKNOWN_MODIFIER", line: 7, col: 10, file: "<stdin>" });
+    const report = JSON.parse(bad.stdout) as {
+      diagnostics: { code: string; line: number; col: number; file: string }[];
+    };
+    expect(report.diagnostics[0]).toMatchObject({
+      code: "DETECTION_UNKNOWN_MODIFIER",
+      line: 7,
+      col: 10,
+      file: "<stdin>",
+    });
   });
 
   it("verifies the rules over the fixtures and writes JUnit", () => {
     const junit = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "verify.xml");
-    const r = runCli(["verify", "rules/kubernetes", "--fixtures", "test/fixtures", "--junit", junit]);
+    const r = runCli([
+      "verify",
+      "rules/kubernetes",
+      "--fixtures",
+      "test/fixtures",
+      "--junit",
+      junit,
+    ]);
     expect(r.stdout).toContain("target");
     expect(r.status, r.stdout.slice(-3000)).toBe(0);
     expect(readFileSync(junit, "utf8")).toContain("<testsuites");
@@ -118,11 +147,18 @@ describe("sigprism as a user runs it", () => {
     const ruleId = /^id:\s*(\S+)/m.exec(readFileSync(join(ROOT, TOKEN_RULE), "utf8"))![1]!;
     writeFileSync(
       join(dir, "flipped.ndjson"),
-      JSON.stringify({ id: "flipped", why: "a human mints a token, labelled as no match on purpose", matches: [], event: tokenRequestEvent("alice") }) + "\n",
+      JSON.stringify({
+        id: "flipped",
+        why: "a human mints a token, labelled as no match on purpose",
+        matches: [],
+        event: tokenRequestEvent("alice"),
+      }) + "\n",
     );
     const r = runCli(["verify", TOKEN_RULE, "--fixtures", dir, "--json"]);
     expect(r.status).toBe(1);
-    const report = JSON.parse(r.stdout) as { disagreements: { kind: string; rule: { id: string } }[] };
+    const report = JSON.parse(r.stdout) as {
+      disagreements: { kind: string; rule: { id: string } }[];
+    };
     expect(report.disagreements.some((d) => d.kind === "label" && d.rule.id === ruleId)).toBe(true);
   });
 
@@ -141,14 +177,25 @@ describe("sigprism as a user runs it", () => {
       [["-"], lines],
     ] as const) {
       const r = runCli(["scan", "-r", TOKEN_RULE, "--validate-json", ...args], { input });
-      const matches = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { rule: { title: string; level: string }; event: { user: { username: string } } });
+      const matches = r.stdout
+        .trim()
+        .split("\n")
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              rule: { title: string; level: string };
+              event: { user: { username: string } };
+            },
+        );
       expect(matches.map((m) => m.event.user.username)).toEqual(["alice@corp.example", "bob"]);
       expect(matches[0]!.rule).toMatchObject({ level: "medium" });
       expect(r.stderr).toMatch(/:3: malformed line/);
       expect(r.stderr).toMatch(/scanned 4 lines/);
       expect(r.status).toBe(1);
     }
-    const clean = runCli(["scan", "-r", TOKEN_RULE, "-"], { input: JSON.stringify(tokenRequestEvent("carol")) + "\n" });
+    const clean = runCli(["scan", "-r", TOKEN_RULE, "-"], {
+      input: JSON.stringify(tokenRequestEvent("carol")) + "\n",
+    });
     expect(clean.status).toBe(0);
     expect(clean.stdout.trim().split("\n")).toHaveLength(1);
   });
@@ -156,7 +203,8 @@ describe("sigprism as a user runs it", () => {
   it("prints the targets and the capability matrix", () => {
     const r = runCli(["targets"]);
     expect(r.status).toBe(0);
-    for (const t of ["elastic", "splunk", "falco", "js", "|cidr", "wildcard ?"]) expect(r.stdout).toContain(t);
+    for (const t of ["elastic", "splunk", "falco", "js", "|cidr", "wildcard ?"])
+      expect(r.stdout).toContain(t);
     const j = JSON.parse(runCli(["targets", "--json"]).stdout) as { capabilities: unknown[] };
     expect(j.capabilities.length).toBeGreaterThan(10);
   });

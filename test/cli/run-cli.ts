@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const TOKEN_RULE = "rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml";
+export const TOKEN_RULE =
+  "rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml";
 
 export interface CliResult {
   readonly status: number | null;
@@ -11,7 +12,10 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a user would: a separate process, its own stdout, stderr and exit code. */
-export function runCli(args: readonly string[], options: { input?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  options: { input?: string | Buffer; cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [`${ROOT}bin/sigprism.js`, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? "",

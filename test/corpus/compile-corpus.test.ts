@@ -16,7 +16,8 @@ describe.skipIf(!HAVE_CORPUS)("the SigmaHQ corpus through every backend", () => 
   if (!HAVE_CORPUS) console.warn(SKIP_REASON);
   it("gives every rule × target an output or a coded error", () => {
     const set = loadRuleSet([CORPUS]);
-    const counts: Record<string, { output: number; error: number; codes: Record<string, number> }> = {};
+    const counts: Record<string, { output: number; error: number; codes: Record<string, number> }> =
+      {};
     let frontEndErrors = 0;
     for (const rule of set.rules) {
       const r = compileRuleIR(rule);
@@ -41,7 +42,8 @@ describe.skipIf(!HAVE_CORPUS)("the SigmaHQ corpus through every backend", () => 
           if (error) errorCode = error.code;
           else expect(backend.query(lowered.effective, ctx).length).toBeGreaterThan(0);
         } catch (e) {
-          if (!(e instanceof DiagnosticError)) throw new Error(`${rule.source.path} [${target}]: ${String(e)}`);
+          if (!(e instanceof DiagnosticError))
+            throw new Error(`${rule.source.path} [${target}]: ${String(e)}`);
           errorCode = e.diagnostic.code;
         }
         if (errorCode) {
@@ -52,10 +54,15 @@ describe.skipIf(!HAVE_CORPUS)("the SigmaHQ corpus through every backend", () => 
     }
     console.log(`[corpus] ${set.rules.length} rules, ${frontEndErrors} stopped by the front end`);
     for (const [t, c] of Object.entries(counts)) {
-      const top = Object.entries(c.codes).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(", ");
+      const top = Object.entries(c.codes)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
       console.log(`[corpus] ${t}: ${c.output} outputs, ${c.error} coded errors (${top})`);
     }
     expect(set.rules.length).toBeGreaterThan(3700);
-    for (const c of Object.values(counts)) expect(c.output + c.error).toBe(set.rules.length - frontEndErrors);
+    for (const c of Object.values(counts))
+      expect(c.output + c.error).toBe(set.rules.length - frontEndErrors);
   });
 });

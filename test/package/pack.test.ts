@@ -15,7 +15,11 @@ describe("the npm package", () => {
   it("installs from its tarball into an empty folder; npx sigprism and the library API work", () => {
     const work = mkdtempSync(join(tmpdir(), "sigprism-pack-"));
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
     ) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain("bin/sigprism.js");
@@ -26,11 +30,22 @@ describe("the npm package", () => {
 
     const app = join(work, "app");
     execFileSync("mkdir", ["-p", app]);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", type: "module", private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(work, packed[0]!.filename)], { cwd: app, stdio: "ignore" });
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "app", version: "1.0.0", type: "module", private: true }),
+    );
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", join(work, packed[0]!.filename)],
+      { cwd: app, stdio: "ignore" },
+    );
     writeFileSync(join(app, "rule.yml"), readFileSync(join(ROOT, TOKEN_RULE)));
 
-    const npx = spawnSync("npx", ["--no-install", "sigprism", "convert", "-t", "elastic", "rule.yml"], { cwd: app, encoding: "utf8" });
+    const npx = spawnSync(
+      "npx",
+      ["--no-install", "sigprism", "convert", "-t", "elastic", "rule.yml"],
+      { cwd: app, encoding: "utf8" },
+    );
     expect(npx.stderr).toBe("");
     expect(npx.status).toBe(0);
     expect(npx.stdout).toContain('data_stream.dataset:"kubernetes.audit_logs"');
@@ -55,7 +70,21 @@ console.log(JSON.stringify({ alice: match(event("alice")), kubelet: match(event(
       join(app, "types.ts"),
       `import { compileForTarget, type TargetOutput, type Diagnostic } from "sigprism";\nexport type T = [TargetOutput, Diagnostic, typeof compileForTarget];\n`,
     );
-    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "types.ts"], { cwd: app, encoding: "utf8" });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, "node_modules/typescript/bin/tsc"),
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--skipLibCheck",
+        "types.ts",
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
     expect(tsc.stdout + tsc.stderr).toBe("");
   }, 180_000);
 });
