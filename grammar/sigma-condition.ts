@@ -39,7 +39,7 @@ export type CondNode =
     } & Span);
 
 export type ConditionErrorKind =
-  "invalid-character" | "unbalanced-parenthesis" | "unexpected-token" | "aggregation";
+  "invalid-character" | "unbalanced-parenthesis" | "unexpected-token" | "aggregation" | "too-deep";
 
 export interface ConditionError extends Span {
   readonly kind: ConditionErrorKind;
@@ -235,6 +235,32 @@ function describe(token: IToken): string {
   return token.tokenType === Aggregation ? "'|'" : `'${token.image}'`;
 }
 
+/** Deeper than this, the recursive-descent parser could exhaust the stack: refuse with a position. */
+export const MAX_CONDITION_NESTING = 128;
+
+/** Nesting = open parentheses + the run of `not`s in front of the current operand. */
+function nestingError(tokens: readonly IToken[]): ConditionError | undefined {
+  let parens = 0;
+  let nots = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LParen) parens++;
+    else if (t.tokenType === Not) nots++;
+    else {
+      if (t.tokenType === RParen) parens--;
+      nots = 0;
+    }
+    if (parens + nots > MAX_CONDITION_NESTING) {
+      return {
+        kind: "too-deep",
+        message: `the condition nests more than ${MAX_CONDITION_NESTING} levels deep (parentheses and not)`,
+        start: t.startOffset,
+        end: t.startOffset + t.image.length,
+      };
+    }
+  }
+  return undefined;
+}
+
 export function parseCondition(text: string): ConditionParse {
   const lexed = conditionLexer.tokenize(text);
   if (lexed.errors.length > 0) {
@@ -249,6 +275,8 @@ export function parseCondition(text: string): ConditionParse {
   const aggregationToken = lexed.tokens.find((t) => t.tokenType === Aggregation);
   const parens = parenthesisErrors(lexed.tokens.filter((t) => t.tokenType !== Aggregation));
   if (parens.length > 0) return { ast: undefined, errors: parens };
+  const deep = nestingError(lexed.tokens);
+  if (deep) return { ast: undefined, errors: [deep] };
   if (lexed.tokens.length === 0 || lexed.tokens[0]!.tokenType === Aggregation) {
     return {
       ast: undefined,

@@ -136,3 +136,52 @@ function toBuffer(chunk: unknown): Buffer {
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Bytes [start, end) of a plain file, read with positional reads (so several sources can share
+ * one file). The caller owns the handle.
+ */
+export function rangeSource(handle: FileHandle, start: number, end: number): ByteSource {
+  let error: string | undefined;
+  let position = start;
+  return {
+    gzip: false,
+    get error() {
+      return error;
+    },
+    async read(into, offset, length) {
+      const n = Math.min(length, end - position);
+      if (n <= 0) return 0;
+      try {
+        const { bytesRead } = await handle.read(into, offset, n, position);
+        position += bytesRead;
+        return bytesRead;
+      } catch (e) {
+        error = messageOf(e);
+        return 0;
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/** The size of a plain (not gzip) regular file, or null for anything else (gzip, missing, a pipe). */
+export async function plainFileSize(input: string): Promise<number | null> {
+  if (input === "-") return null;
+  let handle: FileHandle;
+  try {
+    handle = await open(input, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return null;
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    const gzip = bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+    return gzip ? null : stat.size;
+  } finally {
+    await handle.close();
+  }
+}

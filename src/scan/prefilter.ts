@@ -1,8 +1,9 @@
 import type { Expr } from "../ir.js";
-import { markOccurrences, type Block } from "./block.js";
+import type { Block } from "./block.js";
 import { foldBytes, hasHazard } from "./fold.js";
 import type { Literal } from "./literals.js";
-import { bestClause, requirementOf, type Clause, type Requirement } from "./requirement.js";
+import { chooseAnchor, type Anchor } from "./needle.js";
+import { requirementOf, type Clause, type Requirement } from "./requirement.js";
 
 /**
  * A sound prefilter: `false` only for lines on which the expression cannot hold, decided on raw
@@ -37,8 +38,9 @@ export function compilePrefilter(expr: Expr): Prefilter {
 
   const needsFold = clauses.some((c) => c.some((l) => l.folded));
   // The anchor clause is searched over the whole block; the others only inside candidate lines.
-  const anchor = bestClause(clauses)!;
-  const rest = clauses.filter((c) => c !== anchor);
+  // It is chosen on the first block, from the byte statistics of the data (needle.ts).
+  let anchor: Anchor | null = null;
+  let rest: readonly Clause[] = [];
 
   const clauseHolds = (clause: Clause, raw: Buffer, folded: Buffer | null): boolean =>
     clause.some((l) => (l.folded ? folded! : raw).indexOf(l.bytes) !== -1);
@@ -54,10 +56,15 @@ export function compilePrefilter(expr: Expr): Prefilter {
       return clauses.every((c) => clauseHolds(c, line, folded));
     },
     markCandidates(block, out) {
+      if (anchor === null) {
+        const chosen = chooseAnchor(clauses, block.raw, block.folded, block.length);
+        rest = clauses.filter((c) => c !== chosen.clause);
+        anchor = chosen;
+      }
       const hits = new Uint8Array(block.count);
-      for (const literal of anchor) {
-        const hay = literal.folded ? block.folded! : block.raw;
-        markOccurrences(hay, block.length, literal.bytes, block.starts, hits);
+      for (const needle of anchor.needles) {
+        const hay = needle.folded ? block.folded! : block.raw;
+        needle.markLines(hay, block.length, block.starts, hits);
       }
       for (let i = 0; i < block.count; i++) {
         if (block.escaped[i] === 1 || (needsFold && block.hazard[i] === 1)) {

@@ -1,18 +1,18 @@
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type { Expr } from "../ir.js";
-import { compilePredicate } from "../sigma/evaluate.js";
-import { BlockBuilder, type Block } from "./block.js";
-import { frames } from "./frame.js";
-import { openSource } from "./input.js";
-import { compilePrefilter, type Prefilter } from "./prefilter.js";
+import { Engine, messageOf, type EngineOptions, type Sink, type SourceCounts } from "./engine.js";
+import { openSource, plainFileSize } from "./input.js";
+import { CHUNK_BYTES, WorkerPool } from "./pool.js";
 
 /**
  * The streaming scanner: NDJSON (plain or gzip, files or stdin) in, matches out. Per block of
  * lines, each rule's sound prefilter marks the lines that may match; only those are decoded and
- * JSON.parse'd, and the reference predicate decides. Lines the prefilter rejects are checked only
- * for their shape (`{`…`}` after whitespace), so a rejected line that is `{`-shaped but invalid
- * JSON is not counted as malformed; `prefilter: false` parses every line and counts exactly.
+ * JSON.parse'd, and the reference predicate decides (engine.ts). Lines the prefilter rejects are
+ * checked only for their shape (`{`…`}` after whitespace), so a rejected line that is `{`-shaped
+ * but invalid JSON is not counted as malformed; `prefilter: false` parses every line and counts
+ * exactly. With `workers` > 1, large plain files are scanned by worker threads (pool.ts); the
+ * callbacks still see every file in turn and its lines in order.
  */
 
 export interface ScanRule {
@@ -36,6 +36,14 @@ export interface ScanOptions<R extends ScanRule = ScanRule> {
   readonly stdin?: Readable;
   /** Called after each block with the bytes read so far over all inputs (for a progress line). */
   onProgress?(bytes: number, file: string): void;
+  /**
+   * Threads that scan a plain file of at least two chunks (2 × `workerChunkBytes`); gzip and standard input
+   * are always scanned on the calling thread. Default 1: no worker threads (they cost ~40 ms to
+   * start, and the caller knows best how many cores it may take).
+   */
+  readonly workers?: number;
+  /** Size of the byte ranges handed to worker threads. Default 32 MiB. */
+  readonly workerChunkBytes?: number;
 }
 
 export interface MalformedLine {
@@ -79,73 +87,67 @@ export const STDIN_NAME = "<stdin>";
 const MAX_LISTED_MALFORMED = 1000;
 const DEFAULT_MAX_LINE = 256 << 20;
 
-interface CompiledRule<R> {
-  readonly rule: R;
-  readonly prefilter: Prefilter;
-  readonly predicate: (event: unknown) => boolean;
-  readonly marks: { flags: Uint8Array };
-  matches: number;
-}
-
 export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise<ScanSummary> {
   const started = performance.now();
-  const usePrefilter = options.prefilter ?? true;
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE;
-  const compiled: CompiledRule<R>[] = options.rules.map((rule) => ({
-    rule,
-    prefilter: compilePrefilter(rule.ir),
-    predicate: compilePredicate(rule.ir),
-    marks: { flags: new Uint8Array(0) },
-    matches: 0,
-  }));
-  const builder = new BlockBuilder(usePrefilter && compiled.some((c) => c.prefilter.needsFold));
+  const engineOptions: EngineOptions = {
+    usePrefilter: options.prefilter ?? true,
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE,
+  };
+  const irs = options.rules.map((r) => r.ir);
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const chunkBytes = Math.max(1, Math.floor(options.workerChunkBytes ?? CHUNK_BYTES));
+  let engine: Engine | null = null;
+  let pool: WorkerPool | null = null;
+  const matches = options.rules.map(() => 0);
   const totals = { lines: 0, bytes: 0, parsed: 0, malformed: 0 };
   const listed: MalformedLine[] = [];
   const files: FileSummary[] = [];
 
-  for (const input of options.inputs) {
-    const file = input === "-" ? STDIN_NAME : input;
-    const state = { line: 0, malformed: 0 };
-    const malformed = (line: number, reason: string): void => {
-      state.malformed++;
-      totals.malformed++;
-      if (listed.length < MAX_LISTED_MALFORMED) listed.push({ file, line, reason });
-      options.onMalformed(file, line, reason);
-    };
-    let source;
-    try {
-      source = await openSource(input, options.stdin ?? process.stdin);
-    } catch (e) {
-      files.push({ file, gzip: false, lines: 0, bytes: 0, malformed: 0, error: messageOf(e) });
-      continue;
-    }
-    const stats = { bytes: 0 };
-    try {
-      for await (const frame of frames(source, maxLineBytes, stats)) {
-        if (frame.kind === "overlong") {
-          state.line++;
-          malformed(state.line, overlong(frame.bytes));
-          continue;
-        }
-        const block = builder.build(frame.raw, frame.length);
-        const context = { file, lineBase: state.line, usePrefilter, maxLineBytes, malformed };
-        totals.parsed += scanBlock(block, compiled, context, options);
-        state.line += block.count;
-        options.onProgress?.(totals.bytes + stats.bytes, file);
+  try {
+    for (const input of options.inputs) {
+      const file = input === "-" ? STDIN_NAME : input;
+      let fileMalformed = 0;
+      const sink: Sink = {
+        match(rule, text, line) {
+          matches[rule]!++;
+          options.onMatch(options.rules[rule]!, text, line, file);
+        },
+        malformed(line, reason) {
+          fileMalformed++;
+          totals.malformed++;
+          if (listed.length < MAX_LISTED_MALFORMED) listed.push({ file, line, reason });
+          options.onMalformed(file, line, reason);
+        },
+      };
+      const progress = (bytes: number): void => options.onProgress?.(totals.bytes + bytes, file);
+      let result: (SourceCounts & { gzip: boolean; error?: string }) | { error: string };
+      const size = workers > 1 ? await plainFileSize(input) : null;
+      if (size !== null && size >= 2 * chunkBytes) {
+        pool ??= new WorkerPool(workers, irs, engineOptions);
+        const { error, ...counts } = await pool.scanFile(input, size, chunkBytes, sink, progress);
+        result = { ...counts, gzip: false, ...(error === null ? {} : { error }) };
+      } else {
+        engine ??= new Engine(irs, engineOptions);
+        result = await scanSerial(engine, input, options.stdin ?? process.stdin, sink, progress);
       }
-    } finally {
-      await source.close();
+      if (!("lines" in result)) {
+        files.push({ file, gzip: false, lines: 0, bytes: 0, malformed: 0, error: result.error });
+        continue;
+      }
+      totals.lines += result.lines;
+      totals.bytes += result.bytes;
+      totals.parsed += result.parsed;
+      files.push({
+        file,
+        gzip: result.gzip,
+        lines: result.lines,
+        bytes: result.bytes,
+        malformed: fileMalformed,
+        ...(result.error === undefined ? {} : { error: result.error }),
+      });
     }
-    totals.lines += state.line;
-    totals.bytes += stats.bytes;
-    files.push({
-      file,
-      gzip: source.gzip,
-      lines: state.line,
-      bytes: stats.bytes,
-      malformed: state.malformed,
-      ...(source.error === undefined ? {} : { error: source.error }),
-    });
+  } finally {
+    await pool?.close();
   }
 
   const elapsedMs = performance.now() - started;
@@ -154,7 +156,7 @@ export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise
     lines: totals.lines,
     bytes: totals.bytes,
     parsed: totals.parsed,
-    matches: compiled.map((c) => ({ id: c.rule.id, title: c.rule.title, matches: c.matches })),
+    matches: options.rules.map((r, i) => ({ id: r.id, title: r.title, matches: matches[i]! })),
     malformedCount: totals.malformed,
     malformed: listed,
     elapsedMs,
@@ -162,92 +164,28 @@ export async function scan<R extends ScanRule>(options: ScanOptions<R>): Promise
   };
 }
 
-interface BlockContext {
-  readonly file: string;
-  /** Lines of this input before the block. */
-  readonly lineBase: number;
-  readonly usePrefilter: boolean;
-  readonly maxLineBytes: number;
-  readonly malformed: (line: number, reason: string) => void;
-}
-
-function overlong(bytes: number): string {
-  return `line of ${bytes} bytes exceeds the line limit`;
-}
-
-/** Returns how many lines were parsed. */
-function scanBlock<R extends ScanRule>(
-  block: Block,
-  compiled: readonly CompiledRule<R>[],
-  context: BlockContext,
-  options: ScanOptions<R>,
-): number {
-  const { file, lineBase, usePrefilter, maxLineBytes, malformed } = context;
-  for (const c of compiled) {
-    if (c.marks.flags.length < block.count) c.marks.flags = new Uint8Array(block.count * 2);
-    const flags = c.marks.flags;
-    if (usePrefilter) {
-      flags.fill(0, 0, block.count);
-      c.prefilter.markCandidates(block, flags);
-    } else {
-      flags.fill(1, 0, block.count);
-    }
+/** One input on the calling thread; `{ error }` when it cannot be opened at all. */
+async function scanSerial(
+  engine: Engine,
+  input: string,
+  stdin: Readable,
+  sink: Sink,
+  progress: (bytes: number) => void,
+): Promise<(SourceCounts & { gzip: boolean; error?: string }) | { error: string }> {
+  let source;
+  try {
+    source = await openSource(input, stdin);
+  } catch (e) {
+    return { error: messageOf(e) };
   }
-  let parsed = 0;
-  const raw = block.raw;
-  for (let i = 0; i < block.count; i++) {
-    let wanted = !usePrefilter;
-    for (const c of compiled) if (c.marks.flags[i] === 1) wanted = true;
-    const s = block.starts[i]!;
-    const e = block.ends[i]!;
-    const lineNo = lineBase + i + 1;
-    if (e - s > maxLineBytes) {
-      malformed(lineNo, overlong(e - s));
-      continue;
-    }
-    if (!wanted) {
-      const shape = objectShape(raw, s, e);
-      if (shape === "bad") malformed(lineNo, "not a JSON object");
-      continue;
-    }
-    if (objectShape(raw, s, e) === "blank") continue;
-    parsed++;
-    const text = raw.toString("utf8", s, e);
-    let event: unknown;
-    try {
-      event = JSON.parse(text);
-    } catch (err) {
-      malformed(lineNo, `invalid JSON: ${messageOf(err)}`);
-      continue;
-    }
-    if (typeof event !== "object" || event === null || Array.isArray(event)) {
-      malformed(lineNo, "not a JSON object");
-      continue;
-    }
-    for (const c of compiled) {
-      if (c.marks.flags[i] !== 1 && usePrefilter) continue;
-      if (c.predicate(event)) {
-        c.matches++;
-        options.onMatch(c.rule, text, lineNo, file);
-      }
-    }
+  try {
+    const counts = await engine.run(source, sink, progress);
+    return {
+      ...counts,
+      gzip: source.gzip,
+      ...(source.error === undefined ? {} : { error: source.error }),
+    };
+  } finally {
+    await source.close();
   }
-  return parsed;
-}
-
-/** JSON whitespace: space, tab, LF, CR. */
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
-}
-
-/** A cheap necessary condition for a JSON object line: first and last non-space bytes are { }. */
-function objectShape(raw: Buffer, s: number, e: number): "blank" | "object" | "bad" {
-  while (s < e && isSpace(raw[s]!)) s++;
-  if (s === e) return "blank";
-  while (isSpace(raw[e - 1]!)) e--;
-  return raw[s] === 0x7b && raw[e - 1] === 0x7d ? "object" : "bad";
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

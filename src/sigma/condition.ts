@@ -86,6 +86,7 @@ const ERROR_CODES: Record<ConditionErrorKind, string> = {
   "unbalanced-parenthesis": "CONDITION_UNBALANCED_PARENTHESIS",
   "unexpected-token": "CONDITION_UNEXPECTED_TOKEN",
   aggregation: "CONDITION_AGGREGATION_UNSUPPORTED",
+  "too-deep": "CONDITION_TOO_DEEP",
 };
 
 export interface ParsedCondition {

@@ -7,6 +7,7 @@ import {
   type TimePart,
 } from "../ir.js";
 import { parseCidr } from "./cidr.js";
+import { checkRegexSafety } from "./regex-safety.js";
 import { checkRegex, liftInlineFlags } from "./regex-check.js";
 import {
   containsPattern,
@@ -523,6 +524,14 @@ export const MODIFIERS: Readonly<Record<ModifierName, ModifierSpec>> = {
         return fail(
           "DETECTION_INVALID_REGEX",
           `invalid regular expression: ${check.reason}`,
+          "value",
+        );
+      // Case-insensitive analysis is the cautious one: a later |i is not known yet.
+      const safety = checkRegexSafety(source, { ignoreCase: true });
+      if (!safety.safe)
+        return fail(
+          "DETECTION_REGEX_REDOS",
+          `regular expression can take exponential time (${safety.reason}, at character ${safety.offset + 1}); rewrite it without nested or overlapping repetition`,
           "value",
         );
       return ok({ kind: "regex", source, flags });

@@ -187,14 +187,16 @@ describe("declared deviations and unsupported constructs", () => {
     expect(codes(m("user.groups", pat([T("system:"), ANY], true)))).toEqual([
       "error:UNSUPPORTED_LIST_FIELD_WILDCARD",
     ]);
-    expect(codes(m("sourceIPs", lit("10.0.0.1")))).toEqual(["error:UNSUPPORTED_SOURCEIPS"]);
     expect(
-      codes(m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 })),
-    ).toEqual(["error:UNSUPPORTED_SOURCEIPS"]);
-    expect(
-      codes(m("userAgent", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 })),
+      codes(m("user.groups", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 })),
     ).toEqual(["error:UNSUPPORTED_CIDR"]);
-    expect(codes(m("responseStatus.code", { kind: "number", op: "gte", value: 400 }))).toEqual([
+    expect(
+      codes(m("userAgent", { kind: "cidr", network: "fd00::", prefix: 8, version: 6 })),
+    ).toEqual(["error:UNSUPPORTED_CIDR_IPV6"]);
+    expect(codes(m("user.groups", { kind: "number", op: "gte", value: 400 }))).toEqual([
+      "error:UNSUPPORTED_NUMBER_COMPARISON",
+    ]);
+    expect(codes(m("responseStatus.code", { kind: "number", op: "gte", value: 2 ** 60 }))).toEqual([
       "error:UNSUPPORTED_NUMBER_COMPARISON",
     ]);
     expect(

@@ -243,45 +243,106 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
   if (value !== undefined) target[key] = value;
 }
 
+/** A string field as kube-apiserver writes it: a string, "", null or missing. */
+const stringField: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constant("") },
+  { weight: 6, arbitrary: hostileString },
+);
+
+/** A list field (groups, sourceIPs): a list of strings (maybe empty), null or missing. */
+const listField: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 6, arbitrary: fc.array(hostileString, { maxLength: 3 }) },
+);
+
+const codeField: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 6, arbitrary: fc.constantFrom(0, 200, 201, 399, 400, 403, 404, 500) },
+);
+
+interface EventParts {
+  readonly verb: unknown;
+  readonly resource: unknown;
+  readonly objectRefShape: "object" | "null" | "missing";
+  readonly username: unknown;
+  readonly groups: unknown;
+  readonly sourceIPs: unknown;
+  readonly code: unknown;
+  readonly requestURI: unknown;
+}
+
 /**
  * A raw audit event with the envelope Falco's event source needs (kind, auditID, a valid
  * stageTimestamp): dropping whole events is a target-wide deviation the fixtures cover, and it
  * would hide every other difference here.
  */
-export const event: fc.Arbitrary<Record<string, unknown>> = fc
+function assemble(r: EventParts): Record<string, unknown> {
+  const e: Record<string, unknown> = {
+    kind: "Event",
+    apiVersion: "audit.k8s.io/v1",
+    auditID: "6f1c1c9e-2b1c-4a5e-9a60-000000000000",
+    stage: "ResponseComplete",
+    stageTimestamp: "2026-11-20T09:03:00.972904Z",
+  };
+  put(e, "verb", r.verb);
+  put(e, "requestURI", r.requestURI);
+  put(e, "sourceIPs", r.sourceIPs);
+  if (r.objectRefShape === "null") e.objectRef = null;
+  else if (r.objectRefShape === "object") {
+    const o: Record<string, unknown> = {};
+    put(o, "resource", r.resource);
+    e.objectRef = o;
+  }
+  const user: Record<string, unknown> = {};
+  put(user, "username", r.username);
+  put(user, "groups", r.groups);
+  e.user = user;
+  const status: Record<string, unknown> = {};
+  put(status, "code", r.code);
+  e.responseStatus = status;
+  return e;
+}
+
+const objectRefShape = fc.constantFrom<EventParts["objectRefShape"]>(
+  "object",
+  "object",
+  "null",
+  "missing",
+);
+
+/** Events with the types kube-apiserver writes (strings, string lists, an integer code). */
+export const typedEvent: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    verb: stringField,
+    resource: stringField,
+    objectRefShape,
+    username: stringField,
+    groups: listField,
+    sourceIPs: listField,
+    code: codeField,
+    requestURI: stringField,
+  })
+  .map(assemble);
+
+/** Events where any field may hold any JSON type (a scalar list field, an array verb, …). */
+export const untypedEvent: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
     verb: fieldValue,
     resource: fieldValue,
-    objectRefShape: fc.constantFrom("object", "null", "missing"),
+    objectRefShape,
     username: fieldValue,
     groups: fieldValue,
     sourceIPs: fieldValue,
     code: fieldValue,
     requestURI: fieldValue,
   })
-  .map((r) => {
-    const e: Record<string, unknown> = {
-      kind: "Event",
-      apiVersion: "audit.k8s.io/v1",
-      auditID: "6f1c1c9e-2b1c-4a5e-9a60-000000000000",
-      stage: "ResponseComplete",
-      stageTimestamp: "2026-11-20T09:03:00.972904Z",
-    };
-    put(e, "verb", r.verb);
-    put(e, "requestURI", r.requestURI);
-    put(e, "sourceIPs", r.sourceIPs);
-    if (r.objectRefShape === "null") e.objectRef = null;
-    else if (r.objectRefShape === "object") {
-      const o: Record<string, unknown> = {};
-      put(o, "resource", r.resource);
-      e.objectRef = o;
-    }
-    const user: Record<string, unknown> = {};
-    put(user, "username", r.username);
-    put(user, "groups", r.groups);
-    e.user = user;
-    const status: Record<string, unknown> = {};
-    put(status, "code", r.code);
-    e.responseStatus = status;
-    return e;
-  });
+  .map(assemble);
+
+export const event: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  { weight: 3, arbitrary: typedEvent },
+  { weight: 1, arbitrary: untypedEvent },
+);

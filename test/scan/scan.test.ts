@@ -197,3 +197,63 @@ describe("bad lines", () => {
     expect(summary.lines).toBe(3);
   });
 });
+
+describe("worker threads (plain files cut into ranges at line boundaries)", () => {
+  // Small ranges so that a 27 MB file becomes ~27 ranges, and lines straddle nominal cuts.
+  const parallel = { workers: 2, workerChunkBytes: 1 << 20 } as const;
+
+  it("report the same lines, in the same order, as one thread", async () => {
+    const order: [string, number][] = [];
+    const summary = await scan({
+      rules: RULES,
+      inputs: [logPath, logPath],
+      onMatch: (rule, eventText, line, file) => {
+        order.push([rule.id, line]);
+        expect(eventText).toBe(lines[line - 1]);
+        expect(file).toBe(logPath);
+      },
+      onMalformed: () => undefined,
+      ...parallel,
+    });
+    const serial: [string, number][] = [];
+    await scan({
+      rules: RULES,
+      inputs: [logPath, logPath],
+      onMatch: (rule, _text, line) => serial.push([rule.id, line]),
+      onMalformed: () => undefined,
+    });
+    expect(order).toEqual(serial);
+    expect(summary.lines).toBe(40_000);
+    expect(summary.bytes).toBe(2 * Buffer.byteLength(text));
+    expect(summary.matches.map((m) => m.matches)).toEqual(
+      RULES.map((r) => 2 * want.get(r.id)!.length),
+    );
+  });
+
+  it("number malformed and overlong lines across ranges like one thread", async () => {
+    const body: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      body.push(lines[i]!);
+      if (i % 500 === 7) body.push("[1, 2]");
+      if (i === 1200) body.push("z".repeat(3 << 20));
+    }
+    const path = join(dir, "mixed-ranges.ndjson");
+    writeFileSync(path, body.join("\n"));
+    const one = await run([path], { maxLineBytes: 2 << 20 });
+    const two = await run([path], { maxLineBytes: 2 << 20, ...parallel });
+    expect(two.malformed).toEqual(one.malformed);
+    expect(two.matches).toEqual(one.matches);
+    expect(two.summary.lines).toBe(body.length);
+    // Junk after original lines 8, 508, 1008, 1508, 2008, 2508 and the long line after 1201,
+    // each shifting the later ones by one.
+    expect(one.malformed.map(([, n]) => n)).toEqual([9, 510, 1011, 1205, 1513, 2014, 2515]);
+  });
+
+  it("leave gzip and standard input to the calling thread", async () => {
+    const path = join(dir, "audit-parallel.gz");
+    writeFileSync(path, gzipSync(text));
+    const { matches, summary } = await run([path], parallel);
+    expect(matches).toEqual(want);
+    expect(summary.files[0]!.gzip).toBe(true);
+  });
+});

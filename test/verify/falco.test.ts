@@ -184,7 +184,16 @@ describe("semantics on the k8saudit document", () => {
       "objectRef.apiGroup": "",
       "annotations.authorization.k8s.io/decision": "allow",
     });
-    expect(falcoSeen(EVENT)).not.toHaveProperty("sourceIPs");
+    // sourceIPs is read through the json plugin: the whole array as its JSON text, and each
+    // element under F.N (ka.sourceips, plugin bug #236, is never used).
+    expect(falcoSeen(EVENT)).toMatchObject({
+      sourceIPs: '["10.0.0.1"]',
+      "sourceIPs.0": "10.0.0.1",
+    });
+    expect(Object.keys(falcoSeen(EVENT) ?? {}).filter((k) => k.startsWith("sourceIPs"))).toEqual([
+      "sourceIPs",
+      "sourceIPs.0",
+    ]);
     expect(falcoSeen({ ...EVENT, user: { username: "a\0b", groups: [] } })).toMatchObject({
       "user.username": "a",
     });

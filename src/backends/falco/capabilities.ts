@@ -1,6 +1,10 @@
 import type { CapabilityEntry } from "../types.js";
 
-/** One row per construct of constructs.ts. Versions: everything emitted loads on Falco ≥ 0.36.0. */
+/**
+ * One row per construct of constructs.ts. Versions: everything emitted loads on Falco ≥ 0.36.0
+ * with k8saudit ≥ 0.7.0 and json ≥ 0.7.0 (json.value[<JSON pointer>] and fnmatch bracket sets
+ * in glob predate both).
+ */
 export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "boolean logic",
@@ -35,7 +39,7 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "list field (any element)",
     capability: "encoded",
-    how: "intersects (…) on ka.user.groups and other list fields; exact values only (wildcards: UNSUPPORTED_LIST_FIELD_WILDCARD); ka.sourceips: UNSUPPORTED_SOURCEIPS (plugin bug #236)",
+    how: "intersects (…) on ka.user.groups and other list fields (exact values only: UNSUPPORTED_LIST_FIELD_WILDCARD); sourceIPs and impersonatedUser.groups element by element, json.value[/sourceIPs/0] … /K-1, any test (FIDELITY_ELEMENTS_BOUNDED: elements past K = array-elements, default 4, are not read; ka.sourceips is broken, plugin bug #236)",
   },
   {
     construct: "|re",
@@ -44,8 +48,8 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "|cidr",
-    capability: "unsupported",
-    how: "UNSUPPORTED_CIDR: ka.* fields are strings, no CIDR match",
+    capability: "deviation",
+    how: "IPv4: globs over dotted-quad text, e.g. 172.1[6-9].*, plus a glob check that the text is a canonical dotted quad (FIDELITY_CIDR_DOTTED_QUAD: IPv4-mapped IPv6 text such as ::ffff:10.0.0.1 does not match); IPv6: UNSUPPORTED_CIDR_IPV6",
   },
   {
     construct: "number equals",
@@ -54,8 +58,8 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "|lt |lte |gt |gte",
-    capability: "unsupported",
-    how: 'UNSUPPORTED_NUMBER_COMPARISON: < > compare strings ("1000" < "400")',
+    capability: "deviation",
+    how: "globs over canonical integer text, e.g. >= 400 is [1-9]* with digits only and (????* or [5-9]?? or 4[1-9]? or 40[1-9] or 400); Falco's < > compare strings and are not used (FIDELITY_NUMBER_TEXT: 400.0, 4e2, 0400, -0 never match)",
   },
   {
     construct: "boolean value",

@@ -76,7 +76,7 @@ export const FALCO = {
   defaultPriority: "WARNING",
   output:
     "user=%ka.user.name verb=%ka.verb target=%ka.target.namespace/%ka.target.resource/%ka.target.name" +
-    " uri=%ka.uri sourceips=%ka.sourceips useragent=%ka.useragent code=%ka.response.code",
+    " uri=%ka.uri sourceips=%json.value[/sourceIPs] useragent=%ka.useragent code=%ka.response.code",
 } as const;
 
 /** The minimum Falco version, from --option falco-version, else targets/falco.yml, else 0.36.0. */

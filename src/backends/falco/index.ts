@@ -1,15 +1,15 @@
 import type { MatchExpr } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
 import type { Backend, BackendContext } from "../types.js";
 import { configFile, rulesFile, unknownFormat } from "./artifact.js";
 import { FALCO_CAPABILITIES } from "./capabilities.js";
+import { falcoFieldName } from "./elements.js";
 import { lowerFalco } from "./lower.js";
 import { printCondition } from "./print.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => string {
   return (m) => {
     if (m.field === null) throw new Error("internal: keyword match reached the Falco printer");
-    return mapField(ctx.mapping, m.field, "falco", ctx.rule.source.path, m.origin);
+    return falcoFieldName(ctx, m.field, m.origin);
   };
 }
 

@@ -8,47 +8,20 @@ import {
   type Expr,
   type MatchExpr,
   type Pattern,
-  type Test,
 } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { FALCO } from "./dialect.js";
+import { arrayElements, elementFields, elementName } from "./elements.js";
 import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glob.js";
+import { lowerCidr, lowerComparison, shareCidrGuards } from "./lower-values.js";
+import { falcoField, report, withTest, type Sink } from "./sink.js";
 import { checkFalcoVersion } from "./version.js";
 
 /**
  * IR → the IR Falco says exactly. Each change is a fidelity diagnostic at the predicate's origin;
- * what Falco cannot say at all is an UNSUPPORTED_* error. Field names stay Sigma names.
+ * what Falco cannot say at all is an UNSUPPORTED_* error. Field names stay Sigma names (element N
+ * of an element-wise array field F is the field `F.N`, see elements.ts).
  */
-interface Sink {
-  readonly ctx: BackendContext;
-  readonly out: Diagnostic[];
-}
-
-function report(
-  sink: Sink,
-  m: MatchExpr,
-  severity: Diagnostic["severity"],
-  code: string,
-  message: string,
-): void {
-  const fidelity = severity !== "error";
-  sink.out.push({
-    severity,
-    code,
-    message,
-    file: sink.ctx.rule.source.path,
-    loc: m.origin,
-    target: "falco",
-    ...(fidelity ? { fidelity: true } : {}),
-  });
-}
-
-function falcoField(sink: Sink, m: MatchExpr, field: string): string {
-  return mapField(sink.ctx.mapping, field, "falco", sink.ctx.rule.source.path, m.origin);
-}
-
-const withTest = (m: MatchExpr, test: Test): MatchExpr => ({ ...m, test });
 
 function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cased: boolean): Expr {
   let p = pattern;
@@ -124,6 +97,8 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
     );
     return m;
   }
+  if (elementFields(sink.ctx).has(m.field) && m.test.kind !== "exists" && m.test.kind !== "null")
+    return lowerElements(sink, m, m.field);
   const f = falcoField(sink, m, m.field);
   if (FALCO.brokenFields.has(f)) {
     report(
@@ -146,14 +121,17 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
       return lowerPattern(sink, m, f, literal(t.value ? "true" : "false"), false);
     case "number":
       if (t.op !== "eq") {
-        report(
-          sink,
-          m,
-          "error",
-          "UNSUPPORTED_NUMBER_COMPARISON",
-          `${f} is a string: Falco's ${t.op} compares text ("1000" < "400"), not numbers`,
-        );
-        return m;
+        if (isList) {
+          report(
+            sink,
+            m,
+            "error",
+            "UNSUPPORTED_NUMBER_COMPARISON",
+            `list field ${f} takes only exact values (in/intersects), no comparison`,
+          );
+          return m;
+        }
+        return lowerComparison(sink, m, f, { ...t, op: t.op });
       }
       report(
         sink,
@@ -199,14 +177,17 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
       );
       return m;
     case "cidr":
-      report(
-        sink,
-        m,
-        "error",
-        "UNSUPPORTED_CIDR",
-        `${f} is a string: Falco has no CIDR match on strings`,
-      );
-      return m;
+      if (isList) {
+        report(
+          sink,
+          m,
+          "error",
+          "UNSUPPORTED_CIDR",
+          `list field ${f} takes only exact values (in/intersects), no CIDR match`,
+        );
+        return m;
+      }
+      return lowerCidr(sink, m, f, t);
     case "fieldref":
       report(
         sink,
@@ -230,12 +211,30 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
   }
 }
 
+/** A value test on an element-wise array field: an OR over its first K elements. */
+function lowerElements(sink: Sink, m: MatchExpr, field: string): Expr {
+  const bound = arrayElements(sink.ctx);
+  if (!bound.ok) return m;
+  const first = falcoField(sink, m, elementName(field, 0));
+  report(
+    sink,
+    m,
+    "warning",
+    "FIDELITY_ELEMENTS_BOUNDED",
+    `${field} is read element by element (${first} and the next ${bound.k - 1}): elements past the first ${bound.k} are not compared (--option array-elements=K), each element is read as text (null as "null", objects and arrays as JSON), and a ${field} that is not an array has no elements`,
+  );
+  const items: Expr[] = [];
+  for (let i = 0; i < bound.k; i++)
+    items.push(lowerMatch(sink, { ...m, field: elementName(field, i) }));
+  return or(shareCidrGuards(items));
+}
+
 function lowerExpr(sink: Sink, e: Expr): Expr {
   switch (e.kind) {
     case "and":
       return and(e.items.map((i) => lowerExpr(sink, i)));
     case "or":
-      return or(e.items.map((i) => lowerExpr(sink, i)));
+      return or(shareCidrGuards(e.items.map((i) => lowerExpr(sink, i))));
     case "not":
       return not(lowerExpr(sink, e.item));
     case "const":
@@ -247,8 +246,24 @@ function lowerExpr(sink: Sink, e: Expr): Expr {
   }
 }
 
+/**
+ * One diagnostic per code and place: an element field lowers the same predicate K times, once per
+ * element, and the first element's message stands for all of them.
+ */
+function unique(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = JSON.stringify([d.code, d.severity, d.loc?.offset, d.loc?.line, d.loc?.col]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function lowerFalco(ir: Expr, ctx: BackendContext): Lowered {
   const out: Diagnostic[] = [...checkFalcoVersion(ctx)];
+  const bound = arrayElements(ctx);
+  if (!bound.ok) out.push(bound.error);
   const effective = lowerExpr({ ctx, out }, ir);
-  return { effective, diagnostics: out };
+  return { effective, diagnostics: unique(out) };
 }

@@ -1,7 +1,10 @@
 import { assertNever } from "../../diagnostics.js";
 import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
 import { FALCO } from "./dialect.js";
+import { ipv4NetworksCond } from "./cidr-glob.js";
 import { casedGlob, foldSlots, foldedGlobs, needsFolding } from "./glob.js";
+import type { GlobCond } from "./glob-cond.js";
+import { numberCond } from "./number-glob.js";
 
 /**
  * Effective IR → Falco condition text. libsinsp precedence is or < and < not < check, so a
@@ -102,6 +105,37 @@ function foldedCheck(f: string, p: Pattern): Printed {
   return orOf(foldedGlobs(p).map((g) => globCheck(f, g)));
 }
 
+/** A glob condition on field f (number and network tests). */
+function printGlobCond(f: string, c: GlobCond): Printed {
+  switch (c.kind) {
+    case "glob":
+      return atom(globCheck(f, c.glob));
+    case "equals":
+      return atom(`${f} ${FALCO.ops.equals} ${quote(c.value)}`);
+    case "all":
+      return {
+        text: c.items.map((i) => wrap(printGlobCond(f, i), Prec.And)).join(` ${FALCO.and} `),
+        prec: Prec.And,
+      };
+    case "any":
+      return orOf(c.items.map((i) => wrap(printGlobCond(f, i), Prec.Or)));
+    case "none": {
+      const inner = orOf(c.items.map((i) => wrap(printGlobCond(f, i), Prec.Or)));
+      return { text: `${FALCO.not} ${wrap(inner, Prec.Not)}`, prec: Prec.Not };
+    }
+    default:
+      return assertNever(c);
+  }
+}
+
+type CidrTest = Extract<MatchExpr["test"], { kind: "cidr" }>;
+
+function printCidrs(f: string, tests: readonly CidrTest[]): Printed {
+  if (tests.some((t) => t.version !== 4))
+    throw new Error("internal: an IPv6 network reached the Falco printer");
+  return printGlobCond(f, ipv4NetworksCond(tests));
+}
+
 function printMatch(m: MatchExpr, env: PrintEnv): Printed {
   const f = env.field(m);
   const list = FALCO.listFields.has(f);
@@ -120,9 +154,13 @@ function printMatch(m: MatchExpr, env: PrintEnv): Printed {
       }
       return folded ? foldedCheck(f, t.pattern) : atom(casedCheck(f, t.pattern));
     }
-    case "regex":
     case "cidr":
+      if (list) throw new Error("internal: a CIDR test on a list field was not lowered");
+      return printCidrs(f, [t]);
     case "number":
+      if (list || t.op === "eq") throw new Error("internal: a number test was not lowered to text");
+      return printGlobCond(f, numberCond(t.op, t.value));
+    case "regex":
     case "bool":
     case "fieldref":
     case "timepart":
@@ -144,8 +182,26 @@ function exactValue(e: Expr, env: PrintEnv): { field: string; value: string } | 
 
 function printOr(items: readonly Expr[], env: PrintEnv): Printed {
   const groups = new Map<string, string[]>();
-  const order: ({ kind: "group"; field: string } | { kind: "expr"; expr: Expr })[] = [];
+  const networks = new Map<string, CidrTest[]>();
+  const order: (
+    | { kind: "group"; field: string }
+    | { kind: "cidr"; field: string }
+    | { kind: "expr"; expr: Expr }
+  )[] = [];
   for (const item of items) {
+    // IPv4 networks on one scalar field share one dotted-quad check.
+    if (item.kind === "match" && item.test.kind === "cidr" && item.test.version === 4) {
+      const field = env.field(item);
+      if (!FALCO.listFields.has(field)) {
+        const n = networks.get(field);
+        if (n) n.push(item.test);
+        else {
+          networks.set(field, [item.test]);
+          order.push({ kind: "cidr", field });
+        }
+        continue;
+      }
+    }
     const ev = exactValue(item, env);
     if (ev === undefined) {
       order.push({ kind: "expr", expr: item });
@@ -160,6 +216,7 @@ function printOr(items: readonly Expr[], env: PrintEnv): Printed {
   }
   const texts = order.map((o) => {
     if (o.kind === "expr") return wrap(printExpr(o.expr, env), Prec.Or);
+    if (o.kind === "cidr") return wrap(printCidrs(o.field, networks.get(o.field)!), Prec.Or);
     const values = groups.get(o.field)!;
     const op = FALCO.listFields.has(o.field) ? FALCO.ops.intersects : FALCO.ops.in;
     if (values.length === 1 && op === FALCO.ops.in)

@@ -4,7 +4,8 @@ import { DEFAULT_FALCO_VERSION } from "./dialect.js";
 
 /**
  * The oldest Falco the output must load on. Everything this backend emits (=, in, startswith,
- * endswith, contains, icontains, glob, intersects, exists, k8saudit ≥ 0.7.0) works from 0.36.0;
+ * endswith, contains, icontains, glob with bracket sets, intersects, exists, k8saudit ≥ 0.7.0,
+ * json.value[<JSON pointer>] of the json plugin ≥ 0.7.0) works from 0.36.0;
  * iglob / tolower() need ≥ 0.38, val() ≥ 0.39, and none of them is emitted.
  */
 export const OLDEST_SUPPORTED = "0.36.0";

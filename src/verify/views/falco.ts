@@ -10,8 +10,10 @@ import type { TargetView } from "../types.js";
  *
  * seen(raw): the same values under the Sigma field names of targets/falco.yml, so that the
  * reference evaluator reads exactly what Falco reads: JSON null becomes the text "null", numbers
- * and booleans become text, objects become compact JSON, `sourceIPs` is unavailable (plugin bug
- * #236), an empty list is unavailable, and without a top-level auditID no ka.* field exists.
+ * and booleans become text, objects become compact JSON, an empty list is unavailable, and
+ * without a top-level auditID no ka.* field exists (json.value fields need no auditID).
+ * `sourceIPs` is read through the json plugin (ka.sourceips is broken, plugin bug #236): as a
+ * whole it is its JSON text, and element N is the field `sourceIPs.N`.
  */
 
 type FalcoValue = string | readonly string[];
@@ -213,25 +215,52 @@ function canonicalField(name: string): string {
   return `json.value[/${pointer.startsWith("/") ? pointer.slice(1) : pointer}]`;
 }
 
-function auditFields(): readonly (readonly [string, string])[] {
+interface AuditMapping {
+  /** Sigma field → canonical Falco field. */
+  readonly fields: readonly (readonly [string, string])[];
+  /** Element-wise array fields: Sigma field → the document key prefix of its elements. */
+  readonly elements: readonly (readonly [string, string])[];
+}
+
+function auditMapping(): AuditMapping {
   const config = loadTarget("falco");
   const mapping = config.logsources.find(
     (m) =>
       m.match.product?.toLowerCase() === "kubernetes" && m.match.service?.toLowerCase() === "audit",
   );
-  return Object.entries(mapping?.fields ?? {}).map(
+  const fields = Object.entries(mapping?.fields ?? {}).map(
     ([sigma, falco]) => [sigma, canonicalField(falco)] as const,
   );
+  const declared = mapping?.settings.elementFields;
+  const names = Array.isArray(declared) ? declared.filter((x) => typeof x === "string") : [];
+  const elements = fields
+    .filter(([sigma, falco]) => names.includes(sigma) && falco.startsWith("json.value["))
+    .map(([sigma, falco]) => [sigma, `${falco.slice(0, -1).replace(/\/$/, "")}/`] as const);
+  return { fields, elements };
 }
 
+const INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * seen(raw). Element N of an element-wise array field F (targets/falco.yml `elementFields`) is
+ * the field `F.N`, with exactly the value of json.value[<pointer>/N]: the backend's effective IR
+ * reads elements under those names (src/backends/falco/elements.ts).
+ */
 export function falcoSeen(raw: unknown): Record<string, FalcoValue> | null {
   const doc = falcoDocument(raw);
   if (doc === null) return null;
+  const { fields, elements } = auditMapping();
   const out: Record<string, FalcoValue> = {};
-  for (const [sigma, falco] of auditFields()) {
+  for (const [sigma, falco] of fields) {
     const v = doc[falco];
     if (v !== undefined) out[sigma] = v;
   }
+  for (const [sigma, prefix] of elements)
+    for (const [key, v] of Object.entries(doc)) {
+      if (!key.startsWith(prefix) || !key.endsWith("]")) continue;
+      const index = key.slice(prefix.length, -1);
+      if (INDEX.test(index)) out[`${sigma}.${index}`] = v;
+    }
   return out;
 }
 

@@ -1,0 +1,82 @@
+import type { Diagnostic } from "../../diagnostics.js";
+import type { Loc } from "../../source.js";
+import { mapField } from "../../targets/load.js";
+import type { BackendContext } from "../types.js";
+
+/**
+ * Array fields read element by element through the json plugin. k8saudit's ka.sourceips never
+ * reads the top-level `sourceIPs` (falcosecurity/plugins#236), but `json.value[/sourceIPs/N]`
+ * reads element N (not available past the end). Sigma's "any element" becomes an OR over the
+ * first K elements, K = the `array-elements` target option (targets/falco.yml `arrayElements`).
+ *
+ * In the effective IR element N of array field F is the Sigma field `F.N`; the Falco view
+ * (src/verify/views/falco.ts) shows every element of the event under that name, so the reference
+ * evaluator reads exactly what `json.value[<pointer>/N]` reads.
+ */
+export const DEFAULT_ARRAY_ELEMENTS = 4;
+export const MAX_ARRAY_ELEMENTS = 64;
+
+/** Sigma fields the logsource declares as element-wise (`settings.elementFields`). */
+export function elementFields(ctx: BackendContext): ReadonlySet<string> {
+  const raw = ctx.mapping?.settings.elementFields;
+  return new Set(Array.isArray(raw) ? raw.filter((x): x is string => typeof x === "string") : []);
+}
+
+const JSON_POINTER = /^json\.value\[(\/[^\][\s"']*)\]$/;
+
+/** The json.value pointer of a declared element field, e.g. `/sourceIPs`. */
+function pointerOf(ctx: BackendContext, field: string, origin: Loc | undefined): string {
+  const mapped = mapField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
+  const m = JSON_POINTER.exec(mapped);
+  if (!m) throw new Error(`targets/falco.yml: element field ${field} must map to json.value[/…]`);
+  return m[1]!;
+}
+
+/** `F.N` for a declared element field F, else undefined. */
+function elementOf(
+  ctx: BackendContext,
+  field: string,
+): { base: string; index: string } | undefined {
+  const m = /^(.+)\.(0|[1-9][0-9]*)$/.exec(field);
+  if (!m || !elementFields(ctx).has(m[1]!)) return undefined;
+  return { base: m[1]!, index: m[2]! };
+}
+
+/** Sigma field → Falco field, with element fields `F.N` read as `json.value[<pointer>/N]`. */
+export function falcoFieldName(
+  ctx: BackendContext,
+  field: string,
+  origin: Loc | undefined,
+): string {
+  const el = elementOf(ctx, field);
+  if (el !== undefined) return `json.value[${pointerOf(ctx, el.base, origin)}/${el.index}]`;
+  return mapField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
+}
+
+export function elementName(field: string, index: number): string {
+  return `${field}.${index}`;
+}
+
+type Bound =
+  { readonly ok: true; readonly k: number } | { readonly ok: false; readonly error: Diagnostic };
+
+/** K: `--option array-elements=K`, else targets/falco.yml `arrayElements`, else 4. */
+export function arrayElements(ctx: BackendContext): Bound {
+  const option = ctx.options.targetOptions?.["array-elements"];
+  const fromConfig = ctx.config.settings.arrayElements;
+  const text =
+    option ??
+    (typeof fromConfig === "number" ? String(fromConfig) : String(DEFAULT_ARRAY_ELEMENTS));
+  const k = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (k >= 1 && k <= MAX_ARRAY_ELEMENTS) return { ok: true, k };
+  return {
+    ok: false,
+    error: {
+      severity: "error",
+      code: "INVALID_TARGET_OPTION",
+      message: `array-elements '${text}' is not a whole number from 1 to ${MAX_ARRAY_ELEMENTS}`,
+      file: ctx.rule.source.path,
+      target: "falco",
+    },
+  };
+}
