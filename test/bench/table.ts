@@ -19,6 +19,7 @@ const COLUMNS = [
   "benchmark",
   "median",
   "spread (min–max)",
+  "cpu",
   "rate",
   "events/s",
   "vs baselines",
@@ -33,6 +34,7 @@ function ms(x: number): string {
 
 function cells(r: Row): string[] {
   const times = r.samples.map((s) => s.ms);
+  const cpu = r.samples.map((s) => s.cpuMs).filter((x): x is number => x !== null);
   const rss = r.samples.map((s) => s.rssKiB).filter((x): x is number => x !== null);
   const count = r.samples[r.samples.length - 1]?.count ?? 0;
   return [
@@ -40,6 +42,7 @@ function cells(r: Row): string[] {
     r.name,
     ms(median(times)),
     `${ms(Math.min(...times))}–${ms(Math.max(...times))}`,
+    cpu.length === 0 ? "" : ms(median(cpu)),
     r.rate === undefined ? "" : `${r.rate.value.toFixed(0)} ${r.rate.unit}`,
     r.eventsPerSec === undefined ? "" : `${(r.eventsPerSec / 1000).toFixed(0)}k`,
     r.ratios ?? "",
@@ -55,7 +58,7 @@ function cells(r: Row): string[] {
 export function renderTable(rows: readonly Row[]): string {
   const body = rows.map(cells);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const left = new Set([0, 1, 6, 9]);
+  const left = new Set([0, 1, 7, 10]);
   const line = (row: readonly string[]): string =>
     row
       .map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))

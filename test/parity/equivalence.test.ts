@@ -80,6 +80,11 @@ function describeAll(ds: readonly Disagreement[]): string[] {
 const of = (report: VerifyReport, kind: Disagreement["kind"]): Disagreement[] =>
   report.disagreements.filter((d) => d.kind === kind);
 
+/** 1-based numbers of the lines whose trimmed text is exactly `text`. */
+function linesHolding(source: string, text: string): number[] {
+  return source.split("\n").flatMap((line, i) => (line.trim() === text ? [i + 1] : []));
+}
+
 const hasFidelity = (out: TargetOutput | undefined): boolean =>
   (out?.diagnostics ?? []).some((d) => d.fidelity);
 
@@ -149,21 +154,37 @@ describe.each([
     expect(describeAll(of(suite.report, "label"))).toEqual([]);
   });
 
+  const exactInEveryTarget = (r: RuleIR): boolean =>
+    TARGET_NAMES.every((t) => {
+      const out = suite.outputs.get(outputKey(ruleId(r), t));
+      return out !== undefined && !hasErrors(out.diagnostics) && !hasFidelity(out);
+    });
+
   it("(b) a rule exact in every target agrees with every label in every target", () => {
-    const exact = suite.rules.filter((r) =>
-      TARGET_NAMES.every((t) => {
-        const out = suite.outputs.get(outputKey(ruleId(r), t));
-        return out !== undefined && !hasErrors(out.diagnostics) && !hasFidelity(out);
-      }),
-    );
-    const exactIds = new Set(exact.map(ruleId));
-    // The TokenRequest rule is written (|cased exclusions, explicit empty name) to be exact.
-    expect([...exactIds]).toContain(TOKEN_REQUEST_RULE);
+    const exactIds = new Set(suite.rules.filter(exactInEveryTarget).map(ruleId));
+    console.log(`[parity ${name}] exact in every target: ${[...exactIds].join(", ") || "none"}`);
+    expect(exactIds.size).toBeGreaterThan(0);
     const wrong = suite.report.disagreements.filter(
       (d) => exactIds.has(d.rule.id) && d.target !== "sigma",
     );
     expect(describeAll(wrong)).toEqual([]);
   });
+
+  // As written (the site filter's CIDR makes it inexact in Splunk and Falco, by design).
+  it.runIf(name === "rules")(
+    "(b) the TokenRequest rule is exact in every target (no fidelity diagnostic, no error)",
+    () => {
+      // The rule is written to be exact: |cased API identifiers and exclusions, an explicit empty name.
+      const token = suite.rules.find((r) => ruleId(r) === TOKEN_REQUEST_RULE);
+      const declared = TARGET_NAMES.flatMap((t) =>
+        (suite.outputs.get(outputKey(TOKEN_REQUEST_RULE, t))?.diagnostics ?? [])
+          .filter((d) => d.fidelity || d.severity === "error")
+          .map((d) => `${t} ${d.code} at ${d.loc?.line ?? "?"}:${d.loc?.col ?? "?"}`),
+      );
+      expect(token).toBeDefined();
+      expect(declared).toEqual([]);
+    },
+  );
 
   it("(c) declares every deviation from a label (a fidelity diagnostic of the backend)", () => {
     expect(describeAll(of(suite.report, "undeclared-deviation"))).toEqual([]);
@@ -187,11 +208,18 @@ describe.each([
       const by = e.by;
       switch (by.kind) {
         case "diagnostic": {
+          const rule = suite.rules.find((r) => ruleId(r) === e.rule);
+          const lines = linesHolding(rule?.rule.source.text ?? "", by.at);
           const out = suite.outputs.get(outputKey(e.rule, e.target));
           const declared = (out?.diagnostics ?? []).some(
-            (d) => d.fidelity && d.code === by.code && d.loc?.line === by.line,
+            (d) => d.fidelity && d.code === by.code && lines.includes(d.loc?.line ?? 0),
           );
-          if (!declared) unexplained.push(`${deviationKey(e)}: no ${by.code} at line ${by.line}`);
+          if (lines.length === 0)
+            unexplained.push(`${deviationKey(e)}: no rule line is '${by.at}'`);
+          else if (!declared)
+            unexplained.push(
+              `${deviationKey(e)}: no ${by.code} at '${by.at}' (line ${lines.join(", ")})`,
+            );
           break;
         }
         case "view": {
