@@ -172,17 +172,21 @@ describe.each([
 
   // As written (the site filter's CIDR makes it inexact in Splunk and Falco, by design).
   it.runIf(name === "rules")(
-    "(b) the TokenRequest rule is exact in every target (no fidelity diagnostic, no error)",
+    "(b) the TokenRequest rule is exact in every target: no fidelity warning, no error, one Falco data note",
     () => {
       // The rule is written to be exact: |cased API identifiers and exclusions, an explicit empty name.
       const token = suite.rules.find((r) => ruleId(r) === TOKEN_REQUEST_RULE);
-      const declared = TARGET_NAMES.flatMap((t) =>
-        (suite.outputs.get(outputKey(TOKEN_REQUEST_RULE, t))?.diagnostics ?? [])
-          .filter((d) => d.fidelity || d.severity === "error")
-          .map((d) => `${t} ${d.code} at ${d.loc?.line ?? "?"}:${d.loc?.col ?? "?"}`),
-      );
+      const found = (severity: (s: string) => boolean): string[] =>
+        TARGET_NAMES.flatMap((t) =>
+          (suite.outputs.get(outputKey(TOKEN_REQUEST_RULE, t))?.diagnostics ?? [])
+            .filter((d) => (d.fidelity || d.severity === "error") && severity(d.severity))
+            .map((d) => `${t} ${d.code} at ${d.loc?.line ?? "?"}:${d.loc?.col ?? "?"}`),
+        );
       expect(token).toBeDefined();
-      expect(declared).toEqual([]);
+      expect(found((s) => s !== "info")).toEqual([]);
+      // What no Falco query can do better: k8saudit renders a JSON null username as the text
+      // "null", so a user literally named "null" looks missing (fixture tr-hostile-014, tabled).
+      expect(found((s) => s === "info")).toEqual(["falco FIDELITY_NULL_TEXT at 35:27"]);
     },
   );
 
