@@ -140,6 +140,11 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "string",
             describe: "Sigma filter files or directories to apply",
           })
+          .option("workers", {
+            type: "number",
+            describe:
+              "worker threads for plain files (default: one per core for inputs of 256 MB or more)",
+          })
           .option("validate-json", {
             type: "boolean",
             default: false,

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { elasticBackend } from "../../src/backends/elastic/index.js";
 import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
-import type { Expr } from "../../src/ir.js";
+import type { Expr, Test } from "../../src/ir.js";
 import { parseKql } from "../../src/verify/kql/parse.js";
 import { kqlInterpreter } from "../../src/verify/kql/interpret.js";
+import { elasticView } from "../../src/verify/views/elastic.js";
+import { compilePredicate } from "../../src/sigma/evaluate.js";
 import {
   any,
   context,
@@ -132,7 +134,12 @@ describe("elastic lower + query: exact text", () => {
     expect(r.query).toBe(
       `${SCOPE} and kubernetes.audit.responseStatus.code >= 400 and kubernetes.audit.responseStatus.code < 500 and source.ip:"10.0.0.0/8" and not kubernetes.audit.objectRef.name:*`,
     );
-    expect(r.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_EMPTY_DROPPED"]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["FIDELITY_NUMBER_COERCED", "info"],
+      ["FIDELITY_NUMBER_COERCED", "info"],
+      ["FIDELITY_IP_ARRAY_DROPPED", "info"],
+      ["FIDELITY_EMPTY_DROPPED", "warning"],
+    ]);
     expect(compile(m("responseStatus.code", { kind: "number", op: "eq", value: 403 })).query).toBe(
       `${SCOPE} and kubernetes.audit.responseStatus.code:403`,
     );
@@ -145,6 +152,100 @@ describe("elastic lower + query: exact text", () => {
 
   it("text fields are declared", () => {
     expect(codes(eq("user.groups", "system:masters"))).toEqual(["FIDELITY_TEXT_FIELD"]);
+  });
+});
+
+describe("elastic lower: typed fields index what their type parses", () => {
+  const code = (test: Test) => m("responseStatus.code", test);
+
+  it("exists on the integer code is declared at its origin: a malformed value is not indexed", () => {
+    const match = code({ kind: "exists" });
+    const r = compile(match);
+    expect(r.query).toBe(`${SCOPE} and kubernetes.audit.responseStatus.code:*`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.loc])).toEqual([
+      ["FIDELITY_MALFORMED_IGNORED", "warning", match.origin],
+      ["FIDELITY_EMPTY_DROPPED", "warning", match.origin],
+    ]);
+  });
+
+  it("the empty-value guard does not make exists exact on a typed field", () => {
+    const ir: Expr = {
+      kind: "and",
+      items: [exists("sourceIPs"), { kind: "not", item: eq("verb", "") }],
+    };
+    expect(codes(ir)).toContain("FIDELITY_MALFORMED_IGNORED");
+  });
+
+  it("null on the integer code is declared as malformed too", () => {
+    expect(codes(code({ kind: "null" }))).toEqual([
+      "FIDELITY_EMPTY_DROPPED",
+      "FIDELITY_MALFORMED_IGNORED",
+    ]);
+  });
+
+  it("a number on the integer code is a note: Elasticsearch truncates 0.5 to 0", () => {
+    const match = code({ kind: "number", op: "eq", value: 0 });
+    const r = compile(match);
+    expect(r.query).toBe(`${SCOPE} and kubernetes.audit.responseStatus.code:0`);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: "FIDELITY_NUMBER_COERCED",
+      severity: "info",
+      fidelity: true,
+      loc: match.origin,
+    });
+  });
+
+  it("a whole-number text on the integer code is compared as a number, declared", () => {
+    const r = compile(eq("responseStatus.code", "403"));
+    expect(r.query).toBe(`${SCOPE} and kubernetes.audit.responseStatus.code:403`);
+    expect(r.diagnostics.map((d) => d.code)).toEqual([
+      "FIDELITY_NUMERIC_FIELD",
+      "FIDELITY_NUMBER_COERCED",
+    ]);
+  });
+
+  it("cidr on source.ip is a note: the pipeline drops the whole array for one non-address", () => {
+    const match = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
+    const r = compile(match);
+    expect(r.query).toBe(`${SCOPE} and source.ip:"10.0.0.0/8"`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.loc])).toEqual([
+      ["FIDELITY_IP_ARRAY_DROPPED", "info", match.origin],
+    ]);
+  });
+
+  it("an address on source.ip carries the array note beside the ip-field warning", () => {
+    expect(codes(eq("sourceIPs", "10.0.0.1"))).toEqual([
+      "FIDELITY_IP_FIELD",
+      "FIDELITY_IP_ARRAY_DROPPED",
+    ]);
+  });
+
+  it("an ip field that is not filled from a whole array needs no array note", () => {
+    const ctx = context(rule(), { wholeArrays: [] });
+    const match = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
+    expect(elasticBackend.lower(match, ctx).diagnostics).toEqual([]);
+  });
+
+  it("the three fuzz counterexamples: translation exact, and each deviation declared", () => {
+    const cases: [Expr, unknown, boolean][] = [
+      [code({ kind: "exists" }), { responseStatus: { code: "a" } }, false],
+      [code({ kind: "number", op: "eq", value: 0 }), { responseStatus: { code: 0.5 } }, true],
+      [
+        m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 }),
+        { sourceIPs: ["a", "10.0.0.1"] },
+        false,
+      ],
+    ];
+    for (const [ir, raw, elasticAnswer] of cases) {
+      const r = compile(ir);
+      const got = kqlInterpreter.compile(r.query)(elasticView.document(raw));
+      expect(got).toBe(elasticAnswer);
+      expect(compilePredicate(r.effective)(elasticView.seen(raw))).toBe(elasticAnswer);
+      // Sigma says the opposite on the raw event, so a fidelity diagnostic must be there.
+      expect(compilePredicate(ir)(raw)).toBe(!elasticAnswer);
+      expect(r.diagnostics.some((d) => d.fidelity)).toBe(true);
+    }
   });
 });
 

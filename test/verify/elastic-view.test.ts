@@ -132,4 +132,23 @@ describe("elastic view: ingest rules", () => {
     expect(seen.user.username).toBeUndefined();
     expect(seen.user.groups).toEqual([long, "g"]);
   });
+
+  it("the integer code is seen as Elasticsearch indexes it: coerced, or gone when malformed", () => {
+    const seenCode = (code: unknown) =>
+      (elasticView.seen({ responseStatus: { code } }) as { responseStatus?: { code?: unknown } })
+        .responseStatus?.code;
+    expect(seenCode(0.5)).toBe(0);
+    expect(seenCode("403")).toBe(403);
+    expect(seenCode(" 1e3")).toBe(1000);
+    expect(seenCode("a")).toBeUndefined();
+    expect(seenCode(true)).toBeUndefined();
+    expect(seenCode(["a", 404.2, "NaN"])).toEqual([404, 0]);
+    // The stored document keeps the raw value (_source); only the index differs.
+    expect(
+      valuesAt(
+        elasticView.document({ responseStatus: { code: "a" } }),
+        "kubernetes.audit.responseStatus.code",
+      ),
+    ).toEqual(["a"]);
+  });
 });

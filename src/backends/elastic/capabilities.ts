@@ -45,32 +45,32 @@ export const ELASTIC_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "|cidr",
     capability: "exact",
-    how: 'ip fields: f:"10.0.0.0/8" (UNSUPPORTED_CIDR on other types)',
+    how: 'ip fields: f:"10.0.0.0/8"; the pipeline drops all of source.ip when one sourceIPs element is not an address (info FIDELITY_IP_ARRAY_DROPPED); UNSUPPORTED_CIDR on other types',
   },
   {
     construct: "number equals",
     capability: "exact",
-    how: "numeric fields: f:200; keyword fields: the exact text (FIDELITY_NUMBER_AS_TEXT)",
+    how: "numeric fields: f:200 on the integer Elasticsearch indexes (0.5 as 0, ' 403' as 403: info FIDELITY_NUMBER_COERCED); keyword fields: the exact text (FIDELITY_NUMBER_AS_TEXT)",
   },
   {
     construct: "|lt |lte |gt |gte",
     capability: "exact",
-    how: "numeric fields: f >= 400 (unsupported on other types)",
+    how: "numeric fields: f >= 400 on the indexed integer (info FIDELITY_NUMBER_COERCED); unsupported on other types",
   },
   {
     construct: "boolean value",
     capability: "exact",
-    how: "boolean fields: f:true (keyword fields: FIDELITY_BOOLEAN_AS_TEXT)",
+    how: 'boolean fields: f:true, where only true/false/"true"/"false" are indexed (info FIDELITY_MALFORMED_IGNORED); keyword fields: FIDELITY_BOOLEAN_AS_TEXT',
   },
   {
     construct: "null",
     capability: "deviation",
-    how: 'not f:* (Elastic drops "", [] and {} at ingest: FIDELITY_EMPTY_DROPPED)',
+    how: 'not f:* (Elastic drops "", [] and {} at ingest: FIDELITY_EMPTY_DROPPED; typed fields do not index a malformed value: FIDELITY_MALFORMED_IGNORED)',
   },
   {
     construct: "|exists",
     capability: "exact",
-    how: "f:* (exact beside not f: ''; else FIDELITY_EMPTY_DROPPED); keyword values over 1024 characters are not indexed",
+    how: "f:* (exact beside not f: ''; else FIDELITY_EMPTY_DROPPED); keyword values over 1024 characters are not indexed; numeric, ip and boolean fields do not index a malformed value (FIDELITY_MALFORMED_IGNORED)",
   },
   {
     construct: "|fieldref",

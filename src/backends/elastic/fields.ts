@@ -36,6 +36,12 @@ export function lowercaseFields(ctx: BackendContext): ReadonlySet<string> {
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
 }
 
+/** Target fields the pipeline converts as a whole array (targets/elastic.yml `wholeArrays`). */
+export function wholeArrayFields(ctx: BackendContext): ReadonlySet<string> {
+  const list = ctx.mapping?.settings.wholeArrays;
+  return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
+}
+
 export function isStringType(t: FieldType): boolean {
   return t === "keyword" || t === "text";
 }

@@ -17,7 +17,13 @@ import {
 } from "../../ir.js";
 import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
-import { fieldType, isStringType, lowercaseFields, type FieldType } from "./fields.js";
+import {
+  fieldType,
+  isStringType,
+  lowercaseFields,
+  wholeArrayFields,
+  type FieldType,
+} from "./fields.js";
 
 /**
  * Rewrites the IR into what KQL says exactly on Elastic's documents, declaring each change:
@@ -31,6 +37,11 @@ import { fieldType, isStringType, lowercaseFields, type FieldType } from "./fiel
  *   and exists / null / match-anything tests see a dropped value as missing
  *   (FIDELITY_EMPTY_DROPPED), except under the guard `exists f and not (… f: '' …)`, which makes
  *   the rule mean the same on both sides.
+ * - Numeric, ip and boolean fields index what their type parses (logs-*-* data streams set
+ *   ignore_malformed): a malformed value is not indexed (exists / null: FIDELITY_MALFORMED_IGNORED),
+ *   numbers are coerced (FIDELITY_NUMBER_COERCED), and the pipeline drops the whole sourceIPs
+ *   array when one element is not an address (FIDELITY_IP_ARRAY_DROPPED). The last two are notes
+ *   (severity info): the index cannot tell those raw values apart, so no query can do better.
  */
 
 const TARGET = "elastic";
@@ -38,12 +49,19 @@ const TARGET = "elastic";
 class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lowercase: ReadonlySet<string>;
+  private readonly wholeArrays: ReadonlySet<string>;
 
   constructor(private readonly ctx: BackendContext) {
     this.lowercase = lowercaseFields(ctx);
+    this.wholeArrays = wholeArrayFields(ctx);
   }
 
-  private report(m: MatchExpr, severity: "warning" | "error", code: string, message: string): void {
+  private report(
+    m: MatchExpr,
+    severity: "warning" | "error" | "info",
+    code: string,
+    message: string,
+  ): void {
     this.diagnostics.push({
       severity,
       code,
@@ -51,12 +69,49 @@ class Lowerer {
       file: this.ctx.rule.source.path,
       loc: m.origin,
       target: TARGET,
-      ...(severity === "warning" ? { fidelity: true } : {}),
+      ...(severity === "error" ? {} : { fidelity: true }),
     });
   }
 
   private deviation(m: MatchExpr, code: string, message: string): void {
     this.report(m, "warning", code, message);
+  }
+
+  /** A deviation no query can avoid: the index holds the same thing for both raw values. */
+  private note(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "info", code, message);
+  }
+
+  /** exists / null on a typed field: a value its type cannot parse is not indexed. */
+  private malformed(m: MatchExpr, field: string, target: string, type: FieldType): void {
+    const query = m.test.kind === "null" ? `'not ${target}:*' holds` : `'${target}:*' is false`;
+    const why = this.wholeArrays.has(target)
+      ? `the pipeline drops the whole ${field} array from ${target} when any element is not an IP address`
+      : `Elasticsearch does not index a value of ${type} field ${target} that does not parse as ${type} (ignore_malformed in logs-*-*)`;
+    this.deviation(
+      m,
+      "FIDELITY_MALFORMED_IGNORED",
+      `${why}: ${query} where the raw ${field} holds only such values`,
+    );
+  }
+
+  /** A test on an ip field the pipeline fills from a whole array. */
+  private arrayDropped(m: MatchExpr, field: string, target: string): void {
+    if (this.wholeArrays.has(target))
+      this.note(
+        m,
+        "FIDELITY_IP_ARRAY_DROPPED",
+        `the pipeline converts the whole ${field} array into ${target} and drops it when any element is not an IP address: then no address of the event matches`,
+      );
+  }
+
+  /** A boolean field indexes JSON booleans and the exact strings "true" and "false" only. */
+  private strictBoolean(m: MatchExpr, field: string, target: string): void {
+    this.note(
+      m,
+      "FIDELITY_MALFORMED_IGNORED",
+      `${target} is boolean: Elasticsearch indexes only true, false, "true" and "false"; a raw ${field} such as "True" is not indexed`,
+    );
   }
 
   private unsupported(m: MatchExpr, code: string, message: string): Expr {
@@ -109,7 +164,10 @@ class Lowerer {
       case "regex":
         return this.unsupported(m, "UNSUPPORTED_REGEX", "KQL has no regular expressions");
       case "cidr":
-        if (type === "ip") return m;
+        if (type === "ip") {
+          this.arrayDropped(m, m.field, target);
+          return m;
+        }
         return this.unsupported(
           m,
           "UNSUPPORTED_CIDR",
@@ -118,7 +176,10 @@ class Lowerer {
       case "number":
         return this.number(m, t, target, type);
       case "bool":
-        if (type === "boolean") return m;
+        if (type === "boolean") {
+          this.strictBoolean(m, m.field, target);
+          return m;
+        }
         if (isStringType(type)) {
           this.deviation(
             m,
@@ -146,8 +207,11 @@ class Lowerer {
           "FIDELITY_EMPTY_DROPPED",
           `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`,
         );
+        if (!isStringType(type)) this.malformed(m, m.field, target, type);
         return m;
       case "exists":
+        // The empty-value guard cannot help a typed field: a malformed value is not indexed.
+        if (!isStringType(type)) this.malformed(m, m.field, target, type);
         if (!isGuarded)
           this.deviation(
             m,
@@ -183,6 +247,11 @@ class Lowerer {
           "UNSUPPORTED_NUMBER",
           `${t.value} has no plain decimal form for KQL`,
         );
+      this.note(
+        m,
+        "FIDELITY_NUMBER_COERCED",
+        `${target} is ${type}: Elasticsearch indexes a fraction truncated (0.5 as 0), numeric text as Java reads it (' 403', '4.03e2', 'NaN' as 0) and no other text; KQL compares the indexed integer`,
+      );
       return m;
     }
     if (isStringType(type) && t.op === "eq" && /^-?\d+(\.\d+)?$/.test(String(t.value))) {
@@ -220,7 +289,8 @@ class Lowerer {
           "FIDELITY_NUMERIC_FIELD",
           `${target} is numeric: '${text}' is compared as the number ${Number(text)}`,
         );
-        return { ...m, test: { kind: "number", op: "eq", value: Number(text) } };
+        const test = { kind: "number", op: "eq", value: Number(text) } as const;
+        return this.number({ ...m, test }, test, target, type);
       }
       return this.unsupported(
         m,
@@ -237,6 +307,7 @@ class Lowerer {
           "FIDELITY_IP_FIELD",
           `${target} is an ip field: '${text}' is compared as an address, not as text`,
         );
+        this.arrayDropped(m, field, target);
         return {
           ...m,
           test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version },
@@ -250,8 +321,10 @@ class Lowerer {
     }
     if (type === "boolean") {
       const text = literalText(pattern).toLowerCase();
-      if (isLiteral(pattern) && (text === "true" || text === "false"))
+      if (isLiteral(pattern) && (text === "true" || text === "false")) {
+        this.strictBoolean(m, field, target);
         return { ...m, test: { kind: "bool", value: text === "true" } };
+      }
       return this.unsupported(
         m,
         "UNSUPPORTED_PATTERN",

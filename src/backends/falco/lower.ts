@@ -14,6 +14,7 @@ import { FALCO } from "./dialect.js";
 import { arrayElements, elementFields, elementName } from "./elements.js";
 import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glob.js";
 import { lowerCidr, lowerComparison, shareCidrGuards } from "./lower-values.js";
+import { declareListShape, scalarValueShape } from "./shape.js";
 import { falcoField, report, withTest, type Sink } from "./sink.js";
 import { checkFalcoVersion } from "./version.js";
 
@@ -86,8 +87,10 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
   return withTest(m, { kind: "pattern", pattern: p, cased: c });
 }
 
-function lowerMatch(sink: Sink, m: MatchExpr): Expr {
-  if (m.field === null) {
+/** `element`: m reads one element `F.N` of an element-wise field, whose note lowerElements gave. */
+function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
+  const field = m.field;
+  if (field === null) {
     report(
       sink,
       m,
@@ -97,9 +100,9 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
     );
     return m;
   }
-  if (elementFields(sink.ctx).has(m.field) && m.test.kind !== "exists" && m.test.kind !== "null")
-    return lowerElements(sink, m, m.field);
-  const f = falcoField(sink, m, m.field);
+  if (elementFields(sink.ctx).has(field) && m.test.kind !== "exists" && m.test.kind !== "null")
+    return lowerElements(sink, m, field);
+  const f = falcoField(sink, m, field);
   if (FALCO.brokenFields.has(f)) {
     report(
       sink,
@@ -110,6 +113,19 @@ function lowerMatch(sink: Sink, m: MatchExpr): Expr {
     );
     return m;
   }
+  const errors = sink.out.filter((d) => d.severity === "error").length;
+  const lowered = lowerTest(sink, m, f);
+  if (sink.out.filter((d) => d.severity === "error").length > errors) return lowered;
+  if (FALCO.listFields.has(f)) {
+    declareListShape(sink, m, field, f);
+    return lowered;
+  }
+  if (m.test.kind === "exists" || m.test.kind === "null") return lowered;
+  return scalarValueShape(sink, m, field, f, lowered, !element);
+}
+
+/** One predicate on the Falco field f (not an element field, not a broken one). */
+function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
   const isList = FALCO.listFields.has(f);
   const t = m.test;
   switch (t.kind) {
@@ -225,7 +241,7 @@ function lowerElements(sink: Sink, m: MatchExpr, field: string): Expr {
   );
   const items: Expr[] = [];
   for (let i = 0; i < bound.k; i++)
-    items.push(lowerMatch(sink, { ...m, field: elementName(field, i) }));
+    items.push(lowerMatch(sink, { ...m, field: elementName(field, i) }, true));
   return or(shareCidrGuards(items));
 }
 
@@ -264,6 +280,6 @@ export function lowerFalco(ir: Expr, ctx: BackendContext): Lowered {
   const out: Diagnostic[] = [...checkFalcoVersion(ctx)];
   const bound = arrayElements(ctx);
   if (!bound.ok) out.push(bound.error);
-  const effective = lowerExpr({ ctx, out }, ir);
+  const effective = lowerExpr({ ctx, out, noted: new Set() }, ir);
   return { effective, diagnostics: unique(out) };
 }

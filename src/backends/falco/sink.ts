@@ -7,6 +7,8 @@ import { falcoFieldName } from "./elements.js";
 export interface Sink {
   readonly ctx: BackendContext;
   readonly out: Diagnostic[];
+  /** Per-field notes already given in this rule (`code field`), so each is said once per field. */
+  readonly noted: Set<string>;
 }
 
 /** A fidelity note (info/warning) or an UNSUPPORTED_* error at the predicate's origin. */
@@ -27,6 +29,21 @@ export function report(
     target: "falco",
     ...(fidelity ? { fidelity: true } : {}),
   });
+}
+
+/** `report`, but only for the first predicate of the rule that reads `field` (a per-field fact). */
+export function reportOnce(
+  sink: Sink,
+  m: MatchExpr,
+  field: string,
+  severity: Diagnostic["severity"],
+  code: string,
+  message: string,
+): void {
+  const key = `${code} ${field}`;
+  if (sink.noted.has(key)) return;
+  sink.noted.add(key);
+  report(sink, m, severity, code, message);
 }
 
 export function falcoField(sink: Sink, m: MatchExpr, field: string): string {

@@ -56,6 +56,15 @@ export const ALERT_SEVERITY = {
   critical: 6,
 } as const;
 
+/**
+ * The field names a query reads for one mapped name. JSON extraction names an array `f{}` and a
+ * scalar `f`, so a value of the other shape than the field map expects would be invisible under
+ * one name: every predicate reads both (the map's name first).
+ */
+export function readNames(mapped: string): readonly [string, string] {
+  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped, `${mapped}{}`];
+}
+
 /** Quote a string with the given escape table (one pass over the characters, never `.replace`). */
 export function quote(text: string, q: string, escapes: Readonly<Record<string, string>>): string {
   let out = q;

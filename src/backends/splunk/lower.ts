@@ -1,10 +1,20 @@
 import { DiagnosticError, assertNever, type Diagnostic } from "../../diagnostics.js";
-import { and, not, or, type Expr, type MatchExpr } from "../../ir.js";
+import {
+  and,
+  not,
+  or,
+  patternToSigma,
+  type Expr,
+  type MatchExpr,
+  type RegexFlags,
+} from "../../ir.js";
 import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { SPL } from "./dialect.js";
 import { parseIPv6 } from "../../sigma/cidr.js";
 import { ipv4NetworkRegex, jsToPcre } from "./pcre.js";
+import { caseInsensitiveRegex, foldIsExact } from "./casefold.js";
+import { regexFlags } from "../../sigma/eval-regex.js";
 
 /** True when an IPv6 network shares addresses with ::ffff:0:0/96, where IPv4 text also matches. */
 function overlapsMapped(network: string, prefix: number): boolean {
@@ -21,14 +31,31 @@ function overlapsMapped(network: string, prefix: number): boolean {
 }
 
 /**
- * Rewrite the IR into what SPL says exactly. Almost everything is exact (search for what it can
- * say, `where` + PCRE for the rest); the only declared deviation is the IPv4 network test, which
- * Splunk applies to dotted-quad text only. Keywords, field references and time parts are refused.
+ * Rewrite the IR into what SPL says exactly (search for what it can say, `where` + PCRE for the
+ * rest). Rewrites: a boolean is the case-insensitive text "true"/"false" (the same values); a
+ * case-insensitive pattern on which Unicode case folding differs from Sigma's lower-casing
+ * becomes a case-sensitive regex listing each character's lower-case class (casefold.ts).
+ * Declared deviations, each at the predicate's origin:
+ * - FIDELITY_CIDR_IPV4_TEXT: IPv4 networks match dotted-quad text only;
+ * - FIDELITY_EMPTY_VALUE: JSON extraction gives no field for [], {}, [null] (or an object), so
+ *   null / exists cannot tell them from a missing field;
+ * - FIDELITY_BOOLEAN_AS_TEXT: a regex that can match "true"/"false" also matches JSON booleans,
+ *   which Splunk extracts as that text (Sigma's regex reads only strings and numbers);
+ * - FIDELITY_CASE_FOLD: the few case-insensitive patterns casefold.ts cannot encode exactly.
+ * Keywords, field references and time parts are refused.
  */
 
 const LONE_SURROGATE = /\p{Cs}/u;
 /** Numbers are printed as eval literals; other forms (1e+21, NaN) are refused. */
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** The regex (as the reference evaluator runs it) finds a match in "true" or "false". */
+function matchesBooleanText(source: string, flags: RegexFlags): boolean {
+  const f = regexFlags(source, flags);
+  if (f === undefined) return false;
+  const re = new RegExp(source, f);
+  return re.test("true") || re.test("false");
+}
 
 export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
   const diagnostics: Diagnostic[] = [];
@@ -73,7 +100,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     return true;
   };
 
-  const lowerMatch = (m: MatchExpr): Expr => {
+  function lowerMatch(m: MatchExpr): Expr {
     if (m.field === null) {
       report(
         m,
@@ -86,15 +113,31 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     if (!checkField(m, m.field)) return m;
     const t = m.test;
     switch (t.kind) {
-      case "pattern":
-        if (t.pattern.some((p) => p.kind === "text" && LONE_SURROGATE.test(p.text)))
+      case "pattern": {
+        if (t.pattern.some((p) => p.kind === "text" && LONE_SURROGATE.test(p.text))) {
           report(
             m,
             "error",
             "UNSUPPORTED_VALUE",
             "a value with an unpaired surrogate cannot be written as UTF-8",
           );
-        return m;
+          return m;
+        }
+        if (t.cased || foldIsExact(t.pattern)) return m;
+        // The printer writes the exact character classes; only an inexact one changes the IR.
+        const cr = caseInsensitiveRegex(t.pattern);
+        if (cr.deviation === null) return m;
+        report(
+          m,
+          "warning",
+          "FIDELITY_CASE_FOLD",
+          `Splunk compares '${patternToSigma(t.pattern)}' case-sensitively per character class; ${cr.deviation}`,
+        );
+        return {
+          ...m,
+          test: { kind: "regex", source: cr.source, flags: { i: false, m: false, s: true } },
+        };
+      }
       case "regex": {
         const tr = jsToPcre(t.source, t.flags);
         if (!tr.ok)
@@ -103,6 +146,13 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
             "error",
             "UNSUPPORTED_REGEX",
             `regular expression /${t.source}/ cannot be written as PCRE: ${tr.reason}`,
+          );
+        else if (matchesBooleanText(t.source, t.flags))
+          report(
+            m,
+            "warning",
+            "FIDELITY_BOOLEAN_AS_TEXT",
+            `Splunk extracts JSON booleans as the text "true"/"false", which /${t.source}/ matches; Sigma's regex reads only strings and numbers`,
           );
         return m;
       }
@@ -162,13 +212,29 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         );
         return m;
       case "bool":
+        // asBoolean accepts a JSON boolean or "true"/"false" in any case: exactly the values whose
+        // text lower-cases to it, and Splunk sees booleans as that text.
+        return lowerMatch({
+          ...m,
+          test: {
+            kind: "pattern",
+            pattern: [{ kind: "text", text: String(t.value) }],
+            cased: false,
+          },
+        });
       case "null":
       case "exists":
+        report(
+          m,
+          "warning",
+          "FIDELITY_EMPTY_VALUE",
+          `Splunk's JSON extraction gives no field for an empty array or object, an array of nulls or an object value: ${t.kind === "null" ? "'null' also holds" : "'exists' does not hold"} where the raw ${m.field} is one`,
+        );
         return m;
       default:
         return assertNever(t);
     }
-  };
+  }
 
   const walk = (e: Expr): Expr => {
     switch (e.kind) {

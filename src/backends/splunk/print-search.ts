@@ -1,6 +1,7 @@
 import { DiagnosticError, assertNever, type Diagnostic } from "../../diagnostics.js";
 import type { Expr, MatchExpr, Pattern } from "../../ir.js";
-import { SPL, quote } from "./dialect.js";
+import { SPL, quote, readNames } from "./dialect.js";
+import { foldIsExact } from "./casefold.js";
 
 /**
  * The `search` command part. A predicate goes here only when search says it exactly:
@@ -8,7 +9,8 @@ import { SPL, quote } from "./dialect.js";
  * without `* " \ < > &` (see SPL.search.safeText), and booleans. Everything else goes to `where`.
  */
 
-function patternSearchable(pattern: Pattern): boolean {
+/** The search command can write the pattern's text and wildcards (whatever the case rule). */
+export function patternSearchable(pattern: Pattern): boolean {
   if (!pattern.some((p) => p.kind === "text")) return false;
   return pattern.every((p, i) => {
     switch (p.kind) {
@@ -27,7 +29,8 @@ function matchSearchable(m: MatchExpr): boolean {
   if (m.field === null) return false;
   switch (m.test.kind) {
     case "pattern":
-      return !m.test.cased && patternSearchable(m.test.pattern);
+      // Search folds case per character; only where folding is Sigma's lower-casing.
+      return !m.test.cased && patternSearchable(m.test.pattern) && foldIsExact(m.test.pattern);
     case "bool":
       return true;
     case "regex":
@@ -80,7 +83,10 @@ function internal(m: MatchExpr | undefined, what: string): never {
   throw new DiagnosticError(d);
 }
 
-/** Print a searchable expression; `field` maps a Sigma field to the Splunk field name. */
+/**
+ * Print a searchable expression; `field` maps a Sigma field to the Splunk field name. A match
+ * reads both shapes of its field (readNames), so it prints as a parenthesized OR.
+ */
 export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
   const child = (c: Expr): string =>
     c.kind === "and" || c.kind === "or" ? `(${printSearch(c, field)})` : printSearch(c, field);
@@ -94,15 +100,16 @@ export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
     case "const":
       return internal(undefined, "constant in search part");
     case "match": {
-      const name = searchField(field(e));
       const t = e.test;
-      if (t.kind === "pattern")
-        return (
-          name + SPL.search.eq + quote(globText(t.pattern), SPL.search.quote, SPL.search.escapes)
-        );
-      if (t.kind === "bool")
-        return name + SPL.search.eq + quote(String(t.value), SPL.search.quote, SPL.search.escapes);
-      return internal(e, `test ${t.kind} is not searchable`);
+      let value: string;
+      if (t.kind === "pattern") value = globText(t.pattern);
+      else if (t.kind === "bool") value = String(t.value);
+      else return internal(e, `test ${t.kind} is not searchable`);
+      const terms = readNames(field(e)).map(
+        (name) =>
+          searchField(name) + SPL.search.eq + quote(value, SPL.search.quote, SPL.search.escapes),
+      );
+      return `(${terms.join(SPL.search.or)})`;
     }
     default:
       return assertNever(e);

@@ -1,7 +1,8 @@
 import { DiagnosticError, assertNever } from "../../diagnostics.js";
 import type { Expr, MatchExpr, NumberOp, Pattern } from "../../ir.js";
-import { SPL, quote } from "./dialect.js";
+import { SPL, quote, readNames } from "./dialect.js";
 import { anchoredPatterns, jsToPcre } from "./pcre.js";
+import { caseInsensitiveRegex, foldIsExact } from "./casefold.js";
 
 /**
  * The `where` part: every predicate is a total boolean (isnull/isnotnull of mvfind/mvfilter), so
@@ -34,12 +35,32 @@ export function whereField(name: string, m: MatchExpr): string {
   return `'${name}'`;
 }
 
-function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
-  const f = whereField(field(m), m);
+/**
+ * Whole-value PCRE for patterns (an alternation): `(?i)` where folding is Sigma's lower-casing,
+ * else the exact character classes of casefold.ts (lower() has rewritten the inexact ones).
+ */
+function patternsRegex(patterns: readonly Pattern[], cased: boolean, m: MatchExpr): string {
+  if (cased || patterns.every(foldIsExact)) return anchoredPatterns(patterns, cased);
+  const bodies = patterns.map((p) => caseInsensitiveRegex(p).source.slice(1, -1));
+  const tr = jsToPcre(`^(?:${bodies.join("|")})$`, { i: false, m: false, s: true });
+  if (!tr.ok)
+    throw new DiagnosticError({
+      severity: "error",
+      code: "INTERNAL_SPLUNK_PRINT",
+      message: tr.reason,
+      file: "",
+      loc: m.origin,
+      target: "splunk",
+    });
+  return tr.pcre;
+}
+
+/** The test on one field name (a total boolean: never null). */
+function printTest(m: MatchExpr, f: string): string {
   const t = m.test;
   switch (t.kind) {
     case "pattern":
-      return SPL.where.anyMatches(f, str(anchoredPatterns([t.pattern], t.cased)));
+      return SPL.where.anyMatches(f, str(patternsRegex([t.pattern], t.cased, m)));
     case "regex": {
       const tr = jsToPcre(t.source, t.flags);
       if (!tr.ok)
@@ -54,7 +75,10 @@ function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
       return SPL.where.anyMatches(f, str(tr.pcre));
     }
     case "bool":
-      return SPL.where.anyMatches(f, str(`(?i)^${t.value}\\z`));
+      return SPL.where.anyMatches(
+        f,
+        str(t.value ? "^[tT][rR][uU][eE]\\z" : "^[fF][aA][lL][sS][eE]\\z"),
+      );
     case "number":
       return SPL.where.anyValue(
         `match(${f}, ${str(NUMERIC_PCRE)}) AND tonumber(${f}) ${NUMBER_OPS[t.op]} ${String(t.value)}`,
@@ -89,6 +113,16 @@ function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
   }
 }
 
+/**
+ * A match reads both shapes of its field (readNames): a value test holds when it holds on either
+ * name, `null` when both are null. Always parenthesized, so it stands anywhere.
+ */
+function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
+  const names = readNames(field(m)).map((n) => whereField(n, m));
+  const tests = names.map((f) => printTest(m, f));
+  return `(${tests.join(m.test.kind === "null" ? SPL.where.and : SPL.where.or)})`;
+}
+
 type PatternMatch = MatchExpr & {
   readonly test: { readonly kind: "pattern"; readonly pattern: Pattern; readonly cased: boolean };
 };
@@ -117,8 +151,11 @@ function orItems(items: readonly Expr[], field: (m: MatchExpr) => string): strin
     out.push(child(item, field));
   }
   for (const g of groups.values()) {
-    const f = whereField(field(g.first), g.first);
-    out[g.at] = SPL.where.anyMatches(f, str(anchoredPatterns(g.patterns, g.first.test.cased)));
+    const re = str(patternsRegex(g.patterns, g.first.test.cased, g.first));
+    const tests = readNames(field(g.first)).map((n) =>
+      SPL.where.anyMatches(whereField(n, g.first), re),
+    );
+    out[g.at] = `(${tests.join(SPL.where.or)})`;
   }
   return out;
 }

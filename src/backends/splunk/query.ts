@@ -2,7 +2,8 @@ import type { Expr, MatchExpr } from "../../ir.js";
 import { mapField } from "../../targets/load.js";
 import type { BackendContext } from "../types.js";
 import { SPL } from "./dialect.js";
-import { printSearch, searchable } from "./print-search.js";
+import { patternSearchable, printSearch, searchable } from "./print-search.js";
+import { foldCovers } from "./casefold.js";
 import { printWhere } from "./print-where.js";
 
 /**
@@ -12,15 +13,18 @@ import { printWhere } from "./print-where.js";
  */
 
 /**
- * A case-sensitive value that goes to `where` also implies its case-insensitive twin, which search
- * can say: adding the twin to the search command changes no result (every value equal with its
- * case is equal without it) but lets Splunk use its index instead of piping every event of the
- * scope into `where`.
+ * A pattern that goes to `where` (|cased, or case-insensitive where folding is not exact) also
+ * implies its folding twin, which search can say: adding the twin to the search command changes
+ * no result (it accepts a superset) but lets Splunk use its index instead of piping every event
+ * of the scope into `where`.
  */
 function impliedSearchTerm(e: Expr): Expr[] {
-  if (e.kind !== "match" || e.test.kind !== "pattern" || !e.test.cased) return [];
-  const twin: MatchExpr = { ...e, test: { ...e.test, cased: false } };
-  return searchable(twin) ? [twin] : [];
+  if (e.kind !== "match" || e.test.kind !== "pattern" || !patternSearchable(e.test.pattern))
+    return [];
+  // Case folding accepts every value equal with its case; for a case-insensitive pattern it
+  // accepts a superset of Sigma's lower-case matches only when foldCovers says so.
+  if (!e.test.cased && !foldCovers(e.test.pattern)) return [];
+  return [{ ...e, test: { ...e.test, cased: false } }];
 }
 
 /** The scope clause: ctx.options.targetOptions.scope overrides the logsource's. */
@@ -41,7 +45,9 @@ export function splunkQuery(effective: Expr, ctx: BackendContext): string {
   const scope = splunkScope(ctx);
   if (scope !== undefined) head.push(/\s/.test(scope) ? `(${scope})` : scope);
   for (const e of [...inSearch, ...inWhere.flatMap(impliedSearchTerm)])
-    head.push(e.kind === "or" ? `(${printSearch(e, field)})` : printSearch(e, field));
+    head.push(
+      e.kind === "or" || e.kind === "and" ? `(${printSearch(e, field)})` : printSearch(e, field),
+    );
   let text = head.length > 0 ? head.join(SPL.search.and) : SPL.search.everything;
   if (inWhere.length > 0) {
     const rest: Expr = inWhere.length === 1 ? inWhere[0]! : { kind: "and", items: inWhere };

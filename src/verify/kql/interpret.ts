@@ -3,6 +3,7 @@ import { ParseError, type Interpreter } from "../types.js";
 import type { KqlNode, KqlValue, RangeOp, Span, WildcardPart } from "./ast.js";
 import { ipInRange, parseIp, parseIpOrCidr } from "./ip.js";
 import { indexFieldType, KEYWORD_IGNORE_ABOVE, type EsFieldType } from "./mapping.js";
+import { indexedInteger } from "./numeric.js";
 import { describeValue, parseKql } from "./parse.js";
 
 /**
@@ -60,12 +61,6 @@ function keywordTerm(v: unknown, type: EsFieldType): string | undefined {
   return s;
 }
 
-function numericTerm(v: unknown): number | undefined {
-  if (typeof v === "number" && Number.isFinite(v)) return Math.trunc(v);
-  if (typeof v === "string" && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v)) return Math.trunc(Number(v));
-  return undefined;
-}
-
 function booleanTerm(v: unknown): boolean | undefined {
   if (typeof v === "boolean") return v;
   if (v === "true") return true;
@@ -104,7 +99,7 @@ function existsQuery(field: string, type: EsFieldType): Doc {
           return typeof v === "string" && parseIp(v) !== undefined;
         case "integer":
         case "long":
-          return numericTerm(v) !== undefined;
+          return indexedInteger(v, type) !== undefined;
         case "boolean":
           return booleanTerm(v) !== undefined;
         case "date":
@@ -158,7 +153,7 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
           value.span,
         );
       const n = Number(text);
-      return (doc) => valuesAt(doc, field).some((v) => numericTerm(v) === n);
+      return (doc) => valuesAt(doc, field).some((v) => indexedInteger(v, type) === n);
     }
     case "boolean": {
       const b = booleanTerm(text);
@@ -195,7 +190,7 @@ function rangeQuery(fieldValue: KqlValue, op: RangeOp, value: KqlValue, typeOf: 
   const cmp = COMPARE[op];
   return (doc) =>
     valuesAt(doc, field).some((v) => {
-      const n = numericTerm(v);
+      const n = indexedInteger(v, type);
       return n !== undefined && cmp(n, bound);
     });
 }

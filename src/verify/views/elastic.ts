@@ -1,8 +1,10 @@
+import { assertNever } from "../../diagnostics.js";
 import { findLogsource, loadTarget } from "../../targets/load.js";
 import type { SigmaRule } from "../../sigma/rule.js";
 import type { TargetView } from "../types.js";
 import { parseIp } from "../kql/ip.js";
-import { indexFieldType, KEYWORD_IGNORE_ABOVE } from "../kql/mapping.js";
+import { indexFieldType, KEYWORD_IGNORE_ABOVE, type EsFieldType } from "../kql/mapping.js";
+import { indexedInteger } from "../kql/numeric.js";
 
 /**
  * How Elastic stores a raw Kubernetes audit event: the agent's filestream config (stream.yml.hbs)
@@ -154,9 +156,36 @@ function auditFieldMap(): Readonly<Record<string, string>> {
 let fieldMap: Readonly<Record<string, string>> | undefined;
 
 /**
+ * The value Elasticsearch indexes for one raw leaf of a field of the given type, in the form the
+ * reference evaluator reads (undefined: nothing is indexed). Keyword values longer than
+ * ignore_above are skipped; with `ignore_malformed` (logs@settings), a value that does not parse
+ * as the field's type is skipped too, and numbers are coerced as Elasticsearch coerces them.
+ */
+function indexedLeaf(type: EsFieldType, v: Json): Json | undefined {
+  switch (type) {
+    case "keyword":
+      return typeof v === "string" && v.length > KEYWORD_IGNORE_ABOVE ? undefined : v;
+    case "text":
+    case "constant_keyword":
+    case "date":
+      return v;
+    case "integer":
+    case "long":
+      return indexedInteger(v, type);
+    case "ip":
+      return typeof v === "string" && parseIp(v) !== undefined ? v : undefined;
+    case "boolean":
+      return typeof v === "boolean" ? v : v === "true" ? true : v === "false" ? false : undefined;
+    default:
+      return assertNever(type);
+  }
+}
+
+/**
  * What the Elastic query can see of a raw event, in Sigma field names: empty values are gone,
- * sourceIPs is gone when source.ip could not be built, and keyword values longer than
- * ignore_above are not indexed.
+ * sourceIPs is gone when source.ip could not be built, keyword values longer than ignore_above
+ * are not indexed, and values of numeric, ip and boolean fields are what the index holds
+ * (coerced, or left out when malformed).
  */
 export function elasticSeen(raw: unknown): Json {
   fieldMap ??= auditFieldMap();
@@ -175,18 +204,30 @@ export function elasticSeen(raw: unknown): Json {
     )
       delete c.sourceIPs;
   }
-  const tooLong = (path: string, v: Json): boolean => {
-    if (typeof v !== "string" || v.length <= KEYWORD_IGNORE_ABOVE) return false;
+  const typeAt = (path: string): EsFieldType | undefined => {
     const target = map[path];
-    return target !== undefined && (indexFieldType(target) ?? "keyword") === "keyword";
+    return target === undefined ? undefined : (indexFieldType(target) ?? "keyword");
+  };
+  const leaf = (path: string, v: Json): Json | undefined => {
+    if (Array.isArray(v) || isObject(v) || v === null) return v;
+    const type = typeAt(path);
+    return type === undefined ? v : indexedLeaf(type, v);
   };
   const prune = (v: Json, path: string): Json => {
-    if (Array.isArray(v)) return v.filter((x) => !tooLong(path, x)).map((x) => prune(x, path));
+    if (Array.isArray(v)) {
+      const out: Json[] = [];
+      for (const x of v) {
+        const y = leaf(path, x);
+        if (y !== undefined) out.push(prune(y, path));
+      }
+      return out;
+    }
     if (isObject(v)) {
       const out: JsonObject = {};
       for (const [k, x] of Object.entries(v)) {
         const p = path === "" ? k : `${path}.${k}`;
-        if (!tooLong(p, x)) out[k] = prune(x, p);
+        const y = leaf(p, x);
+        if (y !== undefined) out[k] = prune(y, p);
       }
       return out;
     }

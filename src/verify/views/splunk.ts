@@ -1,4 +1,5 @@
-import { loadTarget } from "../../targets/load.js";
+import { findLogsource, loadTarget } from "../../targets/load.js";
+import type { SigmaRule } from "../../sigma/rule.js";
 import type { TargetView } from "../types.js";
 
 /**
@@ -13,8 +14,13 @@ import type { TargetView } from "../types.js";
  * - the event carries its sourcetype (from targets/splunk.yml), which the scope clause tests.
  * seen() applies the same value changes to the raw event in Sigma names: nulls removed, numbers
  * and booleans → text, arrays/objects left empty removed (Sigma calls `[]` and `[null]` present).
+ * It also removes every leaf that Splunk names otherwise than the query reads it: a query reads a
+ * Sigma field under its mapped name and that name's other shape (`f` and `f{}`, see the Splunk
+ * dialect's readNames), so a leaf behind an array in the middle of the path (`objectRef{}.resource`)
+ * or in a nested array (`verb{}{}`) is invisible to it. The field map is targets/splunk.yml's
+ * kubernetes/audit one (a field outside it is read under its own name).
  * Not modelled: a literal dotted key next to the same nested path (Splunk merges both into one
- * multivalue field), nested arrays (`a{}{}`), and exists/null on a non-empty object.
+ * multivalue field).
  */
 
 type Doc = Record<string, string[]>;
@@ -44,21 +50,40 @@ function flatten(value: unknown, name: string, out: Doc): void {
   (out[name] ??= []).push(text);
 }
 
-/** The raw value as Splunk can see it; undefined when Splunk would have no field for it. */
-function seenValue(value: unknown): unknown {
+let fieldMap: Readonly<Record<string, string>> | undefined;
+
+function auditFieldMap(): Readonly<Record<string, string>> {
+  const probe = { logsource: { product: "kubernetes", service: "audit" } } as unknown as SigmaRule;
+  fieldMap ??= findLogsource(loadTarget("splunk"), probe)?.fields ?? {};
+  return fieldMap;
+}
+
+/** The names a query reads for a Sigma field (the Splunk dialect's rule, restated: f and f{}). */
+function readNames(sigmaPath: string): readonly string[] {
+  const mapped = auditFieldMap()[sigmaPath] ?? sigmaPath;
+  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped, `${mapped}{}`];
+}
+
+/**
+ * The raw value as a query can see it; undefined when Splunk would have no field for it, or
+ * names it otherwise than the query reads the Sigma field. `path` is the Sigma path (object keys
+ * joined with dots), `name` the Splunk field name (with `{}` for each array).
+ */
+function seenValue(value: unknown, path: string, name: string): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(seenValue).filter((v) => v !== undefined);
+    const items = value.map((v) => seenValue(v, path, `${name}{}`)).filter((v) => v !== undefined);
     return items.length === 0 ? undefined : items;
   }
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const s = seenValue(v);
+      const s = seenValue(v, path === "" ? k : `${path}.${k}`, name === "" ? k : `${name}.${k}`);
       if (s !== undefined) out[k] = s;
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }
-  return scalarText(value);
+  const text = scalarText(value);
+  return text !== undefined && readNames(path).includes(name) ? text : undefined;
 }
 
 function sourcetype(): string | undefined {
@@ -73,7 +98,7 @@ export const splunkView: TargetView = {
   target: "splunk",
   seen(raw) {
     if (!isRecord(raw)) return raw;
-    return seenValue(raw) ?? {};
+    return seenValue(raw, "", "") ?? {};
   },
   document(raw) {
     const doc: Doc = {};

@@ -1,0 +1,81 @@
+import { and, isLiteral, literal, not, type Expr, type MatchExpr } from "../../ir.js";
+import { compilePredicate } from "../../sigma/evaluate.js";
+import { FALCO } from "./dialect.js";
+import { report, reportOnce, withTest, type Sink } from "./sink.js";
+
+/**
+ * What k8saudit does to the shape of a value, declared where a lowered predicate depends on it
+ * (shared/reference/falco/ka-fields.md; the plugin's extractFromKeys and jsonValueAsString):
+ * - a scalar field is one text: a string as is (up to its first NUL), anything else as compact
+ *   JSON, so JSON null reads "null" and an array reads `["a","b"]`, never element by element;
+ * - a list field exists only when the path holds a non-empty JSON array, each element rendered
+ *   the same way.
+ * Sigma instead skips null, looks into arrays and calls any non-null value present.
+ */
+
+/** A list field (ka.user.groups…): its availability and element text differ from Sigma's view. */
+export function declareListShape(sink: Sink, m: MatchExpr, field: string, f: string): void {
+  reportOnce(
+    sink,
+    m,
+    field,
+    "info",
+    "FIDELITY_LIST_SHAPE",
+    `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: an empty list or a value that is not a list leaves it unavailable (exists false, null true, every value test false), and each element is read as text (null as "null", arrays and objects as JSON, a string up to its first NUL)`,
+  );
+}
+
+/**
+ * A value test on a scalar field. Declares once per field that non-string values are read as
+ * their JSON text; and where the lowered test would hold on the text "null" (as `*` does), adds
+ * `not f = "null"` so that a JSON null, which Sigma treats as missing, does not match; a value
+ * that is the word null itself (no wildcard) stays unguarded and says so. An element
+ * `F.N` of an element-wise field gets the guard (Sigma skips null elements) but no note: its
+ * FIDELITY_ELEMENTS_BOUNDED note already says how elements are read.
+ */
+export function scalarValueShape(
+  sink: Sink,
+  m: MatchExpr,
+  field: string,
+  f: string,
+  lowered: Expr,
+  declare: boolean,
+): Expr {
+  if (declare)
+    reportOnce(
+      sink,
+      m,
+      field,
+      "info",
+      "FIDELITY_JSON_TEXT",
+      `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`,
+    );
+  const onNull = compilePredicate(lowered)({ [field]: FALCO.nullText });
+  if (!onNull) return lowered;
+  if (
+    lowered.kind === "match" &&
+    lowered.test.kind === "pattern" &&
+    isLiteral(lowered.test.pattern)
+  ) {
+    // The value IS the word null: a guard would leave a predicate that never holds.
+    report(
+      sink,
+      m,
+      "info",
+      "FIDELITY_NULL_TEXT",
+      `k8saudit renders JSON null as the text "null": this value also matches a JSON null at ${field}, which Sigma treats as missing`,
+    );
+    return lowered;
+  }
+  report(
+    sink,
+    m,
+    "info",
+    "FIDELITY_NULL_TEXT",
+    `k8saudit renders JSON null as the text "null", which this value would match: it is written with (and not ${f} = "null"), so a literal "null" string does not match either`,
+  );
+  return and([
+    lowered,
+    not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true })),
+  ]);
+}
