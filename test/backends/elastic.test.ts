@@ -227,6 +227,19 @@ describe("elastic lower: typed fields index what their type parses", () => {
     expect(elasticBackend.lower(match, ctx).diagnostics).toEqual([]);
   });
 
+  it("a boolean on a boolean field is a note: Elasticsearch does not index the text True", () => {
+    const match = m("responseObject.spec.hostNetwork", { kind: "bool", value: true });
+    const r = compile(match);
+    expect(r.query).toBe(`${SCOPE} and kubernetes.audit.responseObject.spec.hostNetwork:true`);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.loc])).toEqual([
+      ["FIDELITY_BOOLEAN_STRICT", "info", match.origin],
+    ]);
+    const raw = { responseObject: { spec: { hostNetwork: "True" } } };
+    expect(kqlInterpreter.compile(r.query)(elasticView.document(raw))).toBe(false);
+    expect(compilePredicate(r.effective)(elasticView.seen(raw))).toBe(false);
+    expect(compilePredicate(match)(raw)).toBe(true);
+  });
+
   it("the three fuzz counterexamples: translation exact, and each deviation declared", () => {
     const cases: [Expr, unknown, boolean][] = [
       [code({ kind: "exists" }), { responseStatus: { code: "a" } }, false],

@@ -21,14 +21,24 @@ import {
   tokenRequestIR,
 } from "./falco-helpers.js";
 
+/**
+ * The per-field data-shape notes (non-string values read as JSON text, list fields only from
+ * non-empty arrays) come with every value test; the "shape notes" tests below assert them.
+ */
+const SHAPE_NOTES = new Set(["FIDELITY_JSON_TEXT", "FIDELITY_LIST_SHAPE"]);
+const withoutShapeNotes = <D extends { code: string }>(ds: readonly D[]): D[] =>
+  ds.filter((d) => !SHAPE_NOTES.has(d.code));
+
 function falco(ir: Expr, ctx: BackendContext = context()): string {
   const { effective, diagnostics } = falcoBackend.lower(ir, ctx);
-  expect(diagnostics).toEqual([]);
+  expect(withoutShapeNotes(diagnostics)).toEqual([]);
   return falcoBackend.query(effective, ctx);
 }
 
 function codes(ir: Expr, ctx: BackendContext = context()): string[] {
-  return falcoBackend.lower(ir, ctx).diagnostics.map((d) => `${d.severity}:${d.code}`);
+  return withoutShapeNotes(falcoBackend.lower(ir, ctx).diagnostics).map(
+    (d) => `${d.severity}:${d.code}`,
+  );
 }
 
 describe("capabilities", () => {
@@ -157,12 +167,101 @@ describe("structure", () => {
   });
 });
 
+describe("shape notes: what k8saudit does to non-string values", () => {
+  const at = (line: number): typeof origin => ({ ...origin, line });
+  const notes = (ir: Expr): string[] =>
+    falcoBackend
+      .lower(ir, context())
+      .diagnostics.map((d) => `${d.severity}:${d.code}@${d.loc?.line ?? "?"}`);
+  const on = (field: string, test: Parameters<typeof m>[1], line: number): Expr => ({
+    kind: "match",
+    field,
+    test,
+    origin: at(line),
+  });
+
+  it("declares JSON text once per scalar field, at its first value test", () => {
+    const ir = and([
+      on("verb", lit("get", true), 4),
+      on("verb", lit("list", true), 5),
+      on("objectRef.resource", lit("pods", true), 6),
+      on("user.username", EXISTS, 7),
+    ]);
+    expect(notes(ir)).toEqual([
+      "info:FIDELITY_JSON_TEXT@4",
+      "info:FIDELITY_JSON_TEXT@6",
+      "info:FIDELITY_NULL_TEXT@7",
+    ]);
+  });
+
+  it("keeps a JSON null out of a value that would match the text null", () => {
+    const ctx = context();
+    const star = falcoBackend.lower(m("verb", pat([ANY])), ctx);
+    expect(falcoBackend.query(star.effective, ctx)).toBe(
+      'ka.verb glob "*" and not ka.verb = "null"',
+    );
+    expect(star.diagnostics.map((d) => [d.severity, d.code, d.fidelity, d.loc])).toEqual([
+      ["info", "FIDELITY_JSON_TEXT", true, origin],
+      ["info", "FIDELITY_NULL_TEXT", true, origin],
+    ]);
+    const prefix = falcoBackend.lower(m("user.username", pat([T("n"), ANY], true)), ctx);
+    expect(falcoBackend.query(prefix.effective, ctx)).toBe(
+      'ka.user.name startswith "n" and not ka.user.name = "null"',
+    );
+    // "create" cannot read "null": no guard, no null note.
+    expect(notes(m("verb", lit("create")))).toEqual(["info:FIDELITY_JSON_TEXT@3"]);
+  });
+
+  it("leaves the word null itself unguarded and says that a JSON null matches it", () => {
+    const ctx = context();
+    const l = falcoBackend.lower(m("responseStatus.code", lit("null", true)), ctx);
+    expect(falcoBackend.query(l.effective, ctx)).toBe('ka.response.code = "null"');
+    expect(l.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_JSON_TEXT", "FIDELITY_NULL_TEXT"]);
+    expect(l.diagnostics[1]?.message).toContain("also matches a JSON null");
+  });
+
+  it("declares the list shape of ka.user.groups for every test on it", () => {
+    expect(falco(m("user.groups", EXISTS))).toBe("ka.user.groups exists");
+    expect(notes(m("user.groups", EXISTS))).toEqual(["info:FIDELITY_LIST_SHAPE@3"]);
+    expect(notes(m("user.groups", { kind: "null" }))).toEqual(["info:FIDELITY_LIST_SHAPE@3"]);
+    expect(notes(m("user.groups", lit("system:masters", true)))).toEqual([
+      "info:FIDELITY_LIST_SHAPE@3",
+    ]);
+  });
+
+  it("adds nothing to element-wise fields, whose bounded-elements note covers them", () => {
+    const ctx = context({ targetOptions: { "array-elements": "2" } });
+    const l = falcoBackend.lower(m("sourceIPs", pat([ANY], true)), ctx);
+    expect(falcoBackend.query(l.effective, ctx)).toBe(
+      'json.value[/sourceIPs/0] glob "*" or json.value[/sourceIPs/1] glob "*"',
+    );
+    expect(l.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_ELEMENTS_BOUNDED"]);
+  });
+
+  it("adds no note to a predicate Falco refuses", () => {
+    expect(
+      falcoBackend
+        .lower(
+          m("verb", { kind: "regex", source: "^a", flags: { i: false, m: false, s: false } }),
+          context(),
+        )
+        .diagnostics.map((d) => d.code),
+    ).toEqual(["UNSUPPORTED_REGEX"]);
+  });
+});
+
 describe("declared deviations and unsupported constructs", () => {
   it("widens ? to * with a warning at the origin", () => {
     const ctx = context();
     const l = falcoBackend.lower(m("verb", pat([T("g"), ONE, T("t")], true)), ctx);
     expect(
-      l.diagnostics.map((d) => [d.code, d.severity, d.target, d.loc?.line, d.loc?.col]),
+      withoutShapeNotes(l.diagnostics).map((d) => [
+        d.code,
+        d.severity,
+        d.target,
+        d.loc?.line,
+        d.loc?.col,
+      ]),
     ).toEqual([["FIDELITY_ONE_CHAR_WILDCARD", "warning", "falco", 3, 7]]);
     expect(falcoBackend.query(l.effective, ctx)).toBe('ka.verb glob "g*t"');
   });
@@ -173,7 +272,9 @@ describe("declared deviations and unsupported constructs", () => {
       m("responseStatus.code", { kind: "number", op: "eq", value: 403 }),
       ctx,
     );
-    expect(l.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_NUMBER_AS_TEXT"]);
+    expect(withoutShapeNotes(l.diagnostics).map((d) => d.code)).toEqual([
+      "FIDELITY_NUMBER_AS_TEXT",
+    ]);
     expect(falcoBackend.query(l.effective, ctx)).toBe('ka.response.code = "403"');
   });
 
@@ -264,8 +365,10 @@ describe("the TokenRequest rule", () => {
   const ctx = context({}, TOKEN_RULE);
   const lowered = falcoBackend.lower(tokenRequestIR(), ctx);
 
-  it("is exact apart from the info note on exists", () => {
+  it("is exact apart from the info notes on null text and JSON text", () => {
+    // All predicates share one origin here, so the per-field JSON-text note appears once.
     expect(lowered.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual([
+      "info:FIDELITY_JSON_TEXT",
       "info:FIDELITY_NULL_TEXT",
     ]);
     expect(falcoBackend.query(lowered.effective, ctx)).toBe(EXPECTED_TOKEN_QUERY);

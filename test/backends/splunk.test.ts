@@ -59,85 +59,97 @@ describe("capabilities", () => {
 describe("search part", () => {
   it("puts case-insensitive literals in search, scope first, explicit AND", () => {
     expect(spl(and([m("verb", lit("create")), m("objectRef.resource", lit("pods"))]))).toBe(
-      `${SCOPE} AND verb="create" AND objectRef.resource="pods"`,
+      // "pods" has an s, which folds to ſ too: the folding search term is only a prefilter and
+      // where checks the lower-case classes; every field is read as scalar and as array.
+      `${SCOPE} AND (verb="create" OR "verb{}"="create") AND (objectRef.resource="pods" OR "objectRef.resource{}"="pods") | where (isnotnull(mvfind('objectRef.resource', "\\\\A[Pp][Oo][Dd][Ss]\\\\z")) OR isnotnull(mvfind('objectRef.resource{}', "\\\\A[Pp][Oo][Dd][Ss]\\\\z")))`,
     );
   });
 
   it("quotes field names with {} or / and keeps end wildcards", () => {
-    expect(spl(m("user.groups", pat([T("system:"), ANY])))).toBe(
-      `${SCOPE} AND "user.groups{}"="system:*"`,
+    expect(spl(m("user.groups", pat([T("create:"), ANY])))).toBe(
+      `${SCOPE} AND ("user.groups{}"="create:*" OR user.groups="create:*")`,
     );
     expect(spl(m("annotations.authorization.k8s.io/decision", lit("allow")))).toBe(
-      `${SCOPE} AND "annotations.authorization.k8s.io/decision"="allow"`,
+      `${SCOPE} AND ("annotations.authorization.k8s.io/decision"="allow" OR "annotations.authorization.k8s.io/decision{}"="allow")`,
     );
-    expect(spl(m("userAgent", pat([ANY, T("curl"), ANY])))).toBe(`${SCOPE} AND userAgent="*curl*"`);
+    expect(spl(m("userAgent", pat([ANY, T("curl"), ANY])))).toBe(
+      `${SCOPE} AND (userAgent="*curl*" OR "userAgent{}"="*curl*")`,
+    );
   });
 
   it("parenthesizes OR inside AND (search binds OR tighter)", () => {
     const ir = and([
       m("verb", lit("get")),
-      or([m("objectRef.resource", lit("secrets")), m("objectRef.resource", lit("configmaps"))]),
+      or([m("objectRef.resource", lit("pod")), m("objectRef.resource", lit("node"))]),
     ]);
     expect(spl(ir)).toBe(
-      `${SCOPE} AND verb="get" AND (objectRef.resource="secrets" OR objectRef.resource="configmaps")`,
+      `${SCOPE} AND (verb="get" OR "verb{}"="get") AND ((objectRef.resource="pod" OR "objectRef.resource{}"="pod") OR (objectRef.resource="node" OR "objectRef.resource{}"="node"))`,
     );
     const ir2 = or([and([m("verb", lit("a")), m("stage", lit("b"))]), not(m("level", lit("c")))]);
-    expect(spl(ir2)).toBe(`${SCOPE} AND ((verb="a" AND stage="b") OR NOT level="c")`);
+    expect(spl(ir2)).toBe(
+      `${SCOPE} AND (((verb="a" OR "verb{}"="a") AND (stage="b" OR "stage{}"="b")) OR NOT (level="c" OR "level{}"="c"))`,
+    );
   });
 
-  it("writes booleans as their text", () => {
+  it("writes booleans as their text ('false' has an s, so where checks its classes)", () => {
     expect(spl(m("requestObject.spec.hostNetwork", { kind: "bool", value: true }))).toBe(
-      `${SCOPE} AND requestObject.spec.hostNetwork="true"`,
+      `${SCOPE} AND (requestObject.spec.hostNetwork="true" OR "requestObject.spec.hostNetwork{}"="true")`,
+    );
+    expect(spl(m("requestObject.spec.hostPID", { kind: "bool", value: false }))).toBe(
+      `${SCOPE} AND (requestObject.spec.hostPID="false" OR "requestObject.spec.hostPID{}"="false") | where (isnotnull(mvfind('requestObject.spec.hostPID', "\\\\A[Ff][Aa][Ll][Ss][Ee]\\\\z")) OR isnotnull(mvfind('requestObject.spec.hostPID{}', "\\\\A[Ff][Aa][Ll][Ss][Ee]\\\\z")))`,
     );
   });
 
   it("takes the scope from --option scope, or none", () => {
     expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: "`kube_audit`" } }))).toBe(
-      '`kube_audit` AND verb="get"',
+      '`kube_audit` AND (verb="get" OR "verb{}"="get")',
     );
     expect(
       spl(
         m("verb", lit("get")),
         context({ targetOptions: { scope: 'source="kubernetes" index=k8s' } }),
       ),
-    ).toBe('(source="kubernetes" index=k8s) AND verb="get"');
-    expect(spl(m("verb", { kind: "exists" }), context({ targetOptions: { scope: "" } }))).toBe(
-      "* | where isnotnull('verb')",
+    ).toBe('(source="kubernetes" index=k8s) AND (verb="get" OR "verb{}"="get")');
+    expect(spl(m("verb", lit("get")), context({ targetOptions: { scope: "" } }))).toBe(
+      '(verb="get" OR "verb{}"="get")',
     );
   });
 });
 
 describe("where part", () => {
   it("moves |cased, ?, inner *, literal * and unsafe text to where as anchored PCRE", () => {
+    const both = (f: string, re: string): string =>
+      `(isnotnull(mvfind('${f}', "${re}")) OR isnotnull(mvfind('${f}{}', "${re}")))`;
     expect(spl(m("user.username", lit("system:kube-scheduler", true)))).toBe(
-      // The case-insensitive twin also goes to search: same result, index-assisted.
-      `${SCOPE} AND user.username="system:kube-scheduler" | where isnotnull(mvfind('user.username', "^system:kube-scheduler\\\\z"))`,
+      // The folding twin also goes to search: a superset, so the same result, index-assisted.
+      `${SCOPE} AND (user.username="system:kube-scheduler" OR "user.username{}"="system:kube-scheduler") | where ${both("user.username", "^system:kube-scheduler\\\\z")}`,
     );
+    // A case-insensitive `?` is the lower-case classes with `[^İ]` (İ lower-cases to two).
     expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('verb', "(?is)^g.t\\\\z"))`,
+      `${SCOPE} | where ${both("verb", "\\\\A[Gg][^\\\\x{130}][Tt]\\\\z")}`,
     );
     expect(spl(m("verb", pat([T("a"), ANY, T("b")])))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('verb', "(?is)^a.*b\\\\z"))`,
+      `${SCOPE} | where ${both("verb", "(?is)^a.*b\\\\z")}`,
     );
     expect(spl(m("verb", lit("a*b")))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\*b\\\\z"))`,
+      `${SCOPE} | where ${both("verb", "(?i)^a\\\\*b\\\\z")}`,
     );
-    expect(spl(m("verb", lit('say "hi"\\')))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^say \\"hi\\"\\\\\\\\\\\\z"))`,
+    expect(spl(m("verb", lit('ay "hi"\\')))).toBe(
+      `${SCOPE} | where ${both("verb", '(?i)^ay \\"hi\\"\\\\\\\\\\\\z')}`,
     );
     expect(spl(m("verb", lit("a\nb")))).toBe(
-      `${SCOPE} | where isnotnull(mvfind('verb', "(?i)^a\\\\x{a}b\\\\z"))`,
+      `${SCOPE} | where ${both("verb", "(?i)^a\\\\x{a}b\\\\z")}`,
     );
   });
 
   it("splits a top-level AND between search and where", () => {
     const ir = and([
       m("verb", lit("create")),
-      m("user.username", { kind: "exists" }),
+      m("user.username", lit("x", true)),
       not(m("user.username", lit("", true))),
     ]);
     expect(spl(ir)).toBe(
-      `${SCOPE} AND verb="create" | where isnotnull('user.username') AND NOT isnotnull(mvfind('user.username', "^\\\\z"))`,
+      `${SCOPE} AND (verb="create" OR "verb{}"="create") AND (user.username="x" OR "user.username{}"="x") | where (isnotnull(mvfind('user.username', "^x\\\\z")) OR isnotnull(mvfind('user.username{}', "^x\\\\z"))) AND NOT (isnotnull(mvfind('user.username', "^\\\\z")) OR isnotnull(mvfind('user.username{}', "^\\\\z")))`,
     );
   });
 
@@ -146,14 +158,20 @@ describe("where part", () => {
       or([m("user.username", lit("a", true)), m("user.username", pat([T("b:"), ANY], true))]),
     );
     expect(spl(ir)).toBe(
-      `${SCOPE} | where NOT isnotnull(mvfind('user.username', "(?s)^(?:a|b:.*)\\\\z"))`,
+      `${SCOPE} | where NOT (isnotnull(mvfind('user.username', "(?s)^(?:a|b:.*)\\\\z")) OR isnotnull(mvfind('user.username{}', "(?s)^(?:a|b:.*)\\\\z")))`,
     );
   });
 
-  it("writes null, numbers and regexes", () => {
-    expect(spl(m("verb", { kind: "null" }))).toBe(`${SCOPE} | where isnull('verb')`);
+  it("writes null (both names null), numbers and regexes", () => {
+    const lowered = (ir: Expr): string => {
+      const ctx = context();
+      return splunkBackend.query(splunkBackend.lower(ir, ctx).effective, ctx);
+    };
+    expect(lowered(m("verb", { kind: "null" }))).toBe(
+      `${SCOPE} | where (isnull('verb') AND isnull('verb{}'))`,
+    );
     expect(spl(m("responseStatus.code", { kind: "number", op: "gte", value: 400 }))).toBe(
-      `${SCOPE} | where isnotnull(mvfilter(match('responseStatus.code', "^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?\\\\z") AND tonumber('responseStatus.code') >= 400))`,
+      `${SCOPE} | where (isnotnull(mvfilter(match('responseStatus.code', "^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?\\\\z") AND tonumber('responseStatus.code') >= 400)) OR isnotnull(mvfilter(match('responseStatus.code{}', "^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?\\\\z") AND tonumber('responseStatus.code{}') >= 400)))`,
     );
     expect(
       spl(
@@ -164,13 +182,13 @@ describe("where part", () => {
         }),
       ),
     ).toBe(
-      `${SCOPE} | where isnotnull(mvfind('userAgent', "(?i)\\\\Akubectl/v1\\\\.2\\\\d\\\\z"))`,
+      `${SCOPE} | where (isnotnull(mvfind('userAgent', "(?i)\\\\Akubectl/v1\\\\.2\\\\d\\\\z")) OR isnotnull(mvfind('userAgent{}', "(?i)\\\\Akubectl/v1\\\\.2\\\\d\\\\z")))`,
     );
   });
 
   it("IPv6 networks outside ::ffff:0:0/96 use cidrmatch on every value", () => {
     expect(spl(m("sourceIPs", { kind: "cidr", network: "fd00::", prefix: 8, version: 6 }))).toBe(
-      `${SCOPE} | where isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs{}')))`,
+      `${SCOPE} | where (isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs{}'))) OR isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs'))))`,
     );
   });
 
@@ -249,7 +267,7 @@ describe("savedsearches artifact", () => {
     expect(splunkBackend.artifact("savedsearches", q, m("verb", lit("create")), ctx)).toBe(
       [
         "[Token via API]",
-        `search = ${SCOPE} AND verb="create"`,
+        `search = ${SCOPE} AND (verb="create" OR "verb{}"="create")`,
         "description = line one\\",
         "line two",
         "disabled = 0",

@@ -60,7 +60,7 @@ export const ELASTIC_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "boolean value",
     capability: "exact",
-    how: 'boolean fields: f:true, where only true/false/"true"/"false" are indexed (info FIDELITY_MALFORMED_IGNORED); keyword fields: FIDELITY_BOOLEAN_AS_TEXT',
+    how: 'boolean fields: f:true, where only true/false/"true"/"false" are indexed (info FIDELITY_BOOLEAN_STRICT); keyword fields: FIDELITY_BOOLEAN_AS_TEXT',
   },
   {
     construct: "null",

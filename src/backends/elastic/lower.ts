@@ -109,7 +109,7 @@ class Lowerer {
   private strictBoolean(m: MatchExpr, field: string, target: string): void {
     this.note(
       m,
-      "FIDELITY_MALFORMED_IGNORED",
+      "FIDELITY_BOOLEAN_STRICT",
       `${target} is boolean: Elasticsearch indexes only true, false, "true" and "false"; a raw ${field} such as "True" is not indexed`,
     );
   }

@@ -24,7 +24,7 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "wildcard *",
     capability: "exact",
-    how: "glob (fnmatch, * crosses /); startswith/endswith/contains for simple shapes",
+    how: 'glob (fnmatch, * crosses /); startswith/endswith/contains for simple shapes; a value that would match the text null gets and not f = "null", as JSON null renders "null" (info FIDELITY_NULL_TEXT)',
   },
   {
     construct: "wildcard ?",
@@ -38,8 +38,8 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "list field (any element)",
-    capability: "encoded",
-    how: "intersects (…) on ka.user.groups and other list fields (exact values only: UNSUPPORTED_LIST_FIELD_WILDCARD); sourceIPs and impersonatedUser.groups element by element, json.value[/sourceIPs/0] … /K-1, any test (FIDELITY_ELEMENTS_BOUNDED: elements past K = array-elements, default 4, are not read; ka.sourceips is broken, plugin bug #236)",
+    capability: "deviation",
+    how: "intersects (…) on ka.user.groups and other list fields (exact values only: UNSUPPORTED_LIST_FIELD_WILDCARD; the field exists only for a non-empty JSON array, elements read as text: info FIDELITY_LIST_SHAPE); sourceIPs and impersonatedUser.groups element by element, json.value[/sourceIPs/0] … /K-1, any test (FIDELITY_ELEMENTS_BOUNDED: elements past K = array-elements, default 4, are not read; ka.sourceips is broken, plugin bug #236); an array at any other field is one compact JSON text, not its elements (info FIDELITY_JSON_TEXT, once per field)",
   },
   {
     construct: "|re",
@@ -69,12 +69,12 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "null",
     capability: "encoded",
-    how: '(not f exists or f = "null"): JSON null renders as "null", so a literal "null" string counts as null (info FIDELITY_NULL_TEXT)',
+    how: '(not f exists or f = "null"): JSON null renders as "null", so a literal "null" string counts as null (info FIDELITY_NULL_TEXT); list fields: not f exists, true for an empty or non-array value (info FIDELITY_LIST_SHAPE)',
   },
   {
     construct: "|exists",
     capability: "encoded",
-    how: '(f exists and not f = "null"): a literal "null" string counts as missing (info FIDELITY_NULL_TEXT)',
+    how: '(f exists and not f = "null"): a literal "null" string counts as missing (info FIDELITY_NULL_TEXT); list fields: f exists, false for an empty or non-array value (info FIDELITY_LIST_SHAPE)',
   },
   {
     construct: "|fieldref",

@@ -120,8 +120,9 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
     declareListShape(sink, m, field, f);
     return lowered;
   }
-  if (m.test.kind === "exists" || m.test.kind === "null") return lowered;
-  return scalarValueShape(sink, m, field, f, lowered, !element);
+  // An element's FIDELITY_ELEMENTS_BOUNDED note already says how elements read (null as "null").
+  if (element || m.test.kind === "exists" || m.test.kind === "null") return lowered;
+  return scalarValueShape(sink, m, field, f, lowered);
 }
 
 /** One predicate on the Falco field f (not an element field, not a broken one). */

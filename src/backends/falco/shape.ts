@@ -29,9 +29,7 @@ export function declareListShape(sink: Sink, m: MatchExpr, field: string, f: str
  * A value test on a scalar field. Declares once per field that non-string values are read as
  * their JSON text; and where the lowered test would hold on the text "null" (as `*` does), adds
  * `not f = "null"` so that a JSON null, which Sigma treats as missing, does not match; a value
- * that is the word null itself (no wildcard) stays unguarded and says so. An element
- * `F.N` of an element-wise field gets the guard (Sigma skips null elements) but no note: its
- * FIDELITY_ELEMENTS_BOUNDED note already says how elements are read.
+ * that is the word null itself (no wildcard) stays unguarded and says so.
  */
 export function scalarValueShape(
   sink: Sink,
@@ -39,17 +37,15 @@ export function scalarValueShape(
   field: string,
   f: string,
   lowered: Expr,
-  declare: boolean,
 ): Expr {
-  if (declare)
-    reportOnce(
-      sink,
-      m,
-      field,
-      "info",
-      "FIDELITY_JSON_TEXT",
-      `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`,
-    );
+  reportOnce(
+    sink,
+    m,
+    field,
+    "info",
+    "FIDELITY_JSON_TEXT",
+    `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`,
+  );
   const onNull = compilePredicate(lowered)({ [field]: FALCO.nullText });
   if (!onNull) return lowered;
   if (

@@ -62,7 +62,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
   const file = ctx.rule.source.path;
   const report = (
     m: MatchExpr,
-    severity: "error" | "warning",
+    severity: "error" | "warning" | "info",
     code: string,
     message: string,
   ): void => {
@@ -73,7 +73,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       file,
       loc: m.origin,
       target: "splunk",
-      ...(severity === "warning" ? { fidelity: true } : {}),
+      ...(severity === "error" ? {} : { fidelity: true }),
     });
   };
 
@@ -224,9 +224,10 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         });
       case "null":
       case "exists":
+        // What no Splunk query can do better (as Falco's null text): a note, not a warning.
         report(
           m,
-          "warning",
+          "info",
           "FIDELITY_EMPTY_VALUE",
           `Splunk's JSON extraction gives no field for an empty array or object, an array of nulls or an object value: ${t.kind === "null" ? "'null' also holds" : "'exists' does not hold"} where the raw ${m.field} is one`,
         );

@@ -42,7 +42,8 @@ export function whereField(name: string, m: MatchExpr): string {
 function patternsRegex(patterns: readonly Pattern[], cased: boolean, m: MatchExpr): string {
   if (cased || patterns.every(foldIsExact)) return anchoredPatterns(patterns, cased);
   const bodies = patterns.map((p) => caseInsensitiveRegex(p).source.slice(1, -1));
-  const tr = jsToPcre(`^(?:${bodies.join("|")})$`, { i: false, m: false, s: true });
+  const body = bodies.length === 1 ? bodies[0]! : `(?:${bodies.join("|")})`;
+  const tr = jsToPcre(`^${body}$`, { i: false, m: false, s: true });
   if (!tr.ok)
     throw new DiagnosticError({
       severity: "error",
