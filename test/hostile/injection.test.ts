@@ -175,14 +175,18 @@ function kqlTarget(query: string): KqlNode[] {
 
 // ---- SPL ----
 
+/**
+ * The comparisons of a pipeline, through AND and OR (Splunk reads a field under both of its
+ * names, `f OR f{}`); every one of them must then be the intended comparison.
+ */
 function splLeaves(p: Pipeline): (SearchNode | EvalNode)[] {
   const out: (SearchNode | EvalNode)[] = [];
   const search = (n: SearchNode): void => {
-    if (n.kind === "and") n.items.forEach(search);
+    if (n.kind === "and" || n.kind === "or") n.items.forEach(search);
     else out.push(n);
   };
   const where = (n: EvalNode): void => {
-    if (n.kind === "and") {
+    if (n.kind === "and" || n.kind === "or") {
       where(n.left);
       where(n.right);
     } else out.push(n);
@@ -260,15 +264,19 @@ describe("injection: hostile values keep the query's structure", () => {
         expect(leaves.length).toBeGreaterThan(0);
         for (const leaf of leaves) {
           if (leaf.kind === "cmp" && "value" in leaf && typeof leaf.field === "string") {
-            // A search prefilter: the same field, the value as plain text (no wildcard part).
-            expect(leaf.field).toBe("objectRef.name");
+            // A search prefilter: the same field (Splunk names a scalar `f` and an array `f{}`,
+            // so both are read), the value as plain text (no wildcard part).
+            expect(["objectRef.name", "objectRef.name{}"]).toContain(leaf.field);
             expect(leaf.value).toEqual({ kind: "glob", parts: [s] });
           } else if (
             leaf.kind === "call" &&
             (leaf.fn.name === "mvfind" || leaf.fn.name === "match")
           ) {
             const fn = leaf.fn;
-            expect(fn.arg).toMatchObject({ kind: "field", name: "objectRef.name" });
+            expect(fn.arg).toMatchObject({ kind: "field" });
+            expect(["objectRef.name", "objectRef.name{}"]).toContain(
+              (fn.arg as { name: string }).name,
+            );
             expect(fn.regex.test(s)).toBe(true);
             expect(fn.regex.test(s + "a")).toBe(false);
             expect(fn.regex.test("a" + s)).toBe(false);
@@ -280,7 +288,10 @@ describe("injection: hostile values keep the query's structure", () => {
             const inner = leaf.fn.arg.fn;
             if (inner.name !== "mvfind" && inner.name !== "match")
               throw new Error(`unexpected ${inner.name}`);
-            expect(inner.arg).toMatchObject({ kind: "field", name: "objectRef.name" });
+            expect(inner.arg).toMatchObject({ kind: "field" });
+            expect(["objectRef.name", "objectRef.name{}"]).toContain(
+              (inner.arg as { name: string }).name,
+            );
             expect(inner.regex.test(s)).toBe(true);
             expect(inner.regex.test(s + "a")).toBe(false);
             expect(inner.regex.test("a" + s)).toBe(false);

@@ -1,5 +1,5 @@
 import { DiagnosticError } from "../../diagnostics.js";
-import { isLiteral, literalText, type Expr, type MatchExpr, type OrExpr } from "../../ir.js";
+import { isLiteral, literalText, type Expr, type OrExpr } from "../../ir.js";
 import type { BackendContext } from "../types.js";
 import { FALCO } from "./dialect.js";
 import { needsFolding } from "./glob.js";
@@ -93,14 +93,9 @@ function occurrences(text: string, name: string): number {
   return text.split(name).length - 1;
 }
 
-export function rulesFile(
-  effective: Expr,
-  ctx: BackendContext,
-  field: (m: MatchExpr) => string,
-): string {
+export function rulesFile(effective: Expr, ctx: BackendContext, env: PrintEnv): string {
   const rule = ctx.rule;
   const base = slug(rule.name ?? rule.title);
-  const env: PrintEnv = { field };
   const exclusions = findExclusions(effective, env);
   const lists: { list: string; items: string[] }[] = [];
   const macros: { macro: string; condition: string }[] = [];
@@ -115,7 +110,7 @@ export function rulesFile(
     macros.push({ macro: macroName, condition });
     macroOf.set(x.node, macroName);
   });
-  const condition = printCondition(effective, { field, macros: macroOf }, ctx.mapping?.scope);
+  const condition = printCondition(effective, { ...env, macros: macroOf }, ctx.mapping?.scope);
   // A list name anywhere else in a condition (inside a value, say) would be substituted too.
   const texts = [condition, ...macros.map((m) => m.condition)];
   const safe = lists.every((l) => texts.reduce((n, t) => n + occurrences(t, l.list), 0) === 1);
@@ -134,7 +129,7 @@ export function rulesFile(
     {
       rule: rule.title,
       desc: rule.description ?? rule.title,
-      condition: safe ? condition : printCondition(effective, { field }, ctx.mapping?.scope),
+      condition: safe ? condition : printCondition(effective, env, ctx.mapping?.scope),
       // `%` starts a field in Falco output formats; the title is text only.
       output: `${rule.title.split("%").join("")} (${FALCO.output})`,
       priority: rule.level ? FALCO.priority[rule.level] : FALCO.defaultPriority,

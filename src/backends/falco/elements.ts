@@ -80,3 +80,18 @@ export function arrayElements(ctx: BackendContext): Bound {
     },
   };
 }
+
+/**
+ * The presence field of a list field (targets/falco.yml `presenceFields`): the json.value field
+ * that holds the whole value at the list's path, so that exists / null say Sigma's "present and
+ * not null" even where k8saudit leaves the list field unavailable (an empty or non-array value).
+ */
+export function presenceField(ctx: BackendContext, field: string): string | undefined {
+  const raw = ctx.mapping?.settings.presenceFields;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const p: unknown = (raw as Record<string, unknown>)[field];
+  if (p === undefined) return undefined;
+  if (typeof p !== "string" || !JSON_POINTER.test(p))
+    throw new Error(`targets/falco.yml: presence field of ${field} must be json.value[/…]`);
+  return p;
+}

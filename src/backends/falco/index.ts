@@ -2,9 +2,9 @@ import type { MatchExpr } from "../../ir.js";
 import type { Backend, BackendContext } from "../types.js";
 import { configFile, rulesFile, unknownFormat } from "./artifact.js";
 import { FALCO_CAPABILITIES } from "./capabilities.js";
-import { falcoFieldName } from "./elements.js";
+import { falcoFieldName, presenceField } from "./elements.js";
 import { lowerFalco } from "./lower.js";
-import { printCondition } from "./print.js";
+import { printCondition, type PrintEnv } from "./print.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => string {
   return (m) => {
@@ -13,17 +13,24 @@ function fieldOf(ctx: BackendContext): (m: MatchExpr) => string {
   };
 }
 
+function envOf(ctx: BackendContext): PrintEnv {
+  return {
+    field: fieldOf(ctx),
+    presence: (m) => (m.field === null ? undefined : presenceField(ctx, m.field)),
+  };
+}
+
 export const falcoBackend: Backend = {
   name: "falco",
   capabilities: FALCO_CAPABILITIES,
   lower: lowerFalco,
   query(effective, ctx) {
-    return printCondition(effective, { field: fieldOf(ctx) }, ctx.mapping?.scope);
+    return printCondition(effective, envOf(ctx), ctx.mapping?.scope);
   },
   artifact(format, _query, effective, ctx) {
     switch (format) {
       case "rules":
-        return rulesFile(effective, ctx, fieldOf(ctx));
+        return rulesFile(effective, ctx, envOf(ctx));
       case "config":
         return configFile(ctx);
       default:

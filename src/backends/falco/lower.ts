@@ -11,7 +11,7 @@ import {
 } from "../../ir.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { FALCO } from "./dialect.js";
-import { arrayElements, elementFields, elementName } from "./elements.js";
+import { arrayElements, elementFields, elementName, presenceField } from "./elements.js";
 import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glob.js";
 import { lowerCidr, lowerComparison, shareCidrGuards } from "./lower-values.js";
 import { declareListShape, scalarValueShape } from "./shape.js";
@@ -117,7 +117,7 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
   const lowered = lowerTest(sink, m, f);
   if (sink.out.filter((d) => d.severity === "error").length > errors) return lowered;
   if (FALCO.listFields.has(f)) {
-    declareListShape(sink, m, field, f);
+    declareListShape(sink, m, field, f, presenceField(sink.ctx, field));
     return lowered;
   }
   // An element's FIDELITY_ELEMENTS_BOUNDED note already says how elements read (null as "null").

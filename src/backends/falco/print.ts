@@ -28,6 +28,8 @@ export interface PrintEnv {
   readonly field: (m: MatchExpr) => string;
   /** Sub-expressions written as a macro name instead of inline (artifact exclusion lists). */
   readonly macros?: ReadonlyMap<Expr, string>;
+  /** The presence field (json.value) of a list field, for exists / null (elements.ts). */
+  readonly presence?: (m: MatchExpr) => string | undefined;
 }
 
 /** Whether a value can be a "…" string: no NUL, and no trailing backslash (it would escape the quote). */
@@ -140,10 +142,23 @@ function printMatch(m: MatchExpr, env: PrintEnv): Printed {
   const f = env.field(m);
   const list = FALCO.listFields.has(f);
   const t = m.test;
+  // JSON null renders as "null" there: present means available and not that text.
+  const p = list ? env.presence?.(m) : undefined;
+  const nullText = quote(FALCO.nullText);
   switch (t.kind) {
     case "exists":
+      if (p !== undefined)
+        return {
+          text: `${p} ${FALCO.ops.exists} ${FALCO.and} ${FALCO.not} ${p} ${FALCO.ops.equals} ${nullText}`,
+          prec: Prec.And,
+        };
       return atom(`${f} ${FALCO.ops.exists}`);
     case "null":
+      if (p !== undefined)
+        return {
+          text: `${FALCO.not} ${p} ${FALCO.ops.exists} ${FALCO.or} ${p} ${FALCO.ops.equals} ${nullText}`,
+          prec: Prec.Or,
+        };
       return { text: `${FALCO.not} ${f} ${FALCO.ops.exists}`, prec: Prec.Not };
     case "pattern": {
       const folded = !t.cased && needsFolding(t.pattern);

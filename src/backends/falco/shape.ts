@@ -13,15 +13,38 @@ import { report, reportOnce, withTest, type Sink } from "./sink.js";
  * Sigma instead skips null, looks into arrays and calls any non-null value present.
  */
 
-/** A list field (ka.user.groups…): its availability and element text differ from Sigma's view. */
-export function declareListShape(sink: Sink, m: MatchExpr, field: string, f: string): void {
+/**
+ * A list field (ka.user.groups…): it is available only for a non-empty JSON array. exists / null
+ * read the whole value through its presence field instead (targets/falco.yml `presenceFields`,
+ * printed as `P exists and not P = "null"`), where only the literal text "null" differs.
+ */
+export function declareListShape(
+  sink: Sink,
+  m: MatchExpr,
+  field: string,
+  f: string,
+  presence: string | undefined,
+): void {
+  const presenceTest = m.test.kind === "exists" || m.test.kind === "null";
+  if (presenceTest && presence !== undefined) {
+    report(
+      sink,
+      m,
+      "info",
+      "FIDELITY_NULL_TEXT",
+      `${m.test.kind} on ${field} reads ${presence}, where k8saudit renders JSON null as the text "null": a literal "null" string counts as null`,
+    );
+    return;
+  }
   reportOnce(
     sink,
     m,
     field,
     "info",
     "FIDELITY_LIST_SHAPE",
-    `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: an empty list or a value that is not a list leaves it unavailable (exists false, null true, every value test false), and each element is read as text (null as "null", arrays and objects as JSON, a string up to its first NUL)`,
+    presenceTest
+      ? `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: for an empty list or a value that is not a list, exists is false and null is true`
+      : `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: a value that is not a list matches no value test, and each element is read as text (null as "null", arrays and objects as JSON, a string up to its first NUL)`,
   );
 }
 

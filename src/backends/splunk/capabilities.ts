@@ -9,8 +9,8 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "equals, case-insensitive",
-    capability: "exact",
-    how: 'search field="value" (printable ASCII), else where mvfind with (?i) PCRE (Unicode simple case folding)',
+    capability: "encoded",
+    how: "search field=\"value\" where case folding is lower-casing; else (an s, which folds to ſ too) a search prefilter plus where mvfind with each character's lower-case class ([Ss]); a ? beside İ's halves: FIDELITY_CASE_FOLD",
   },
   {
     construct: "equals |cased",
@@ -25,7 +25,7 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "wildcard ?",
     capability: "encoded",
-    how: "search has no one-character wildcard: where mvfind with `.` under (?s)",
+    how: "search has no one-character wildcard: where mvfind with `.` under (?s), or [^İ] when case-insensitive (Sigma lower-cases İ to two characters)",
   },
   {
     construct: "literal * ? \\",
@@ -35,12 +35,12 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "list field (any element)",
     capability: "exact",
-    how: "JSON arrays are multivalue fields (`f{}`): search and mvfind/mvfilter test every value",
+    how: "JSON arrays are multivalue fields (`f{}`), scalars `f`: every predicate reads both names; search and mvfind/mvfilter test every value",
   },
   {
     construct: "|re",
     capability: "encoded",
-    how: "JavaScript regex rewritten to PCRE (., ^, $, \\s spelled out), in mvfind; backreferences and \\p refused",
+    how: "JavaScript regex rewritten to PCRE (., ^, $, \\s spelled out), in mvfind; backreferences and \\p refused; one that can match true/false: FIDELITY_BOOLEAN_AS_TEXT (booleans are text)",
   },
   {
     construct: "|cidr",
@@ -60,17 +60,17 @@ export const SPLUNK_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "boolean value",
     capability: "exact",
-    how: 'search f="true" (values are the JSON text, compared case-insensitively)',
+    how: 'the text "true"/"false" case-insensitively (values are the JSON text): search for true, lower-case classes in where for false',
   },
   {
     construct: "null",
-    capability: "exact",
-    how: "where isnull('f') (JSON null gives no field: see the view)",
+    capability: "deviation",
+    how: "where isnull('f') AND isnull('f{}'); [], {}, [null] and objects give no field either: FIDELITY_EMPTY_VALUE (info)",
   },
   {
     construct: "|exists",
-    capability: "exact",
-    how: "where isnotnull('f') (an empty string is a value; null, empty arrays and objects give no field)",
+    capability: "deviation",
+    how: "where isnotnull('f') OR isnotnull('f{}') (\"\" is a value); [], {}, [null] and objects give no field: FIDELITY_EMPTY_VALUE (info)",
   },
   { construct: "|fieldref", capability: "unsupported", how: "UNSUPPORTED_FIELDREF" },
   { construct: "time parts", capability: "unsupported", how: "UNSUPPORTED_TIMEPART" },
