@@ -24,6 +24,17 @@ export function readStdin(): Uint8Array {
 
 export type DiagnosticFormat = "text" | "json";
 
+let notesWanted = false;
+
+/** `--notes`: print info-level fidelity notes in full. */
+export function setShowNotes(on: boolean): void {
+  notesWanted = on;
+}
+
+function showNotes(): boolean {
+  return notesWanted;
+}
+
 /** Print diagnostics on stderr (text) or as one JSON document on stdout (json). */
 export function reportDiagnostics(
   diagnostics: readonly Diagnostic[],
@@ -33,7 +44,17 @@ export function reportDiagnostics(
 ): void {
   if (format === "json") return;
   const color = useColor(process.stderr);
-  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, { color, sources }) + "\n");
+  // Info-level fidelity notes describe data a target cannot tell apart (JSON null shown as
+  // "null", no field for []): true of every rule on that field, so shown on request only.
+  const notes = diagnostics.filter((d) => d.severity === "info" && d.fidelity);
+  const shown = showNotes() ? diagnostics : diagnostics.filter((d) => !notes.includes(d));
+  for (const d of shown) process.stderr.write(formatDiagnostic(d, { color, sources }) + "\n");
+  if (!showNotes() && notes.length > 0) {
+    const targets = [...new Set(notes.map((d) => d.target ?? "?"))].join(", ");
+    process.stderr.write(
+      `${notes.length} data note${notes.length === 1 ? "" : "s"} (${targets}): values the target's data cannot tell apart; --notes shows them\n`,
+    );
+  }
   if (options.summary && diagnostics.length > 0)
     process.stderr.write(summarize(diagnostics) + "\n");
 }

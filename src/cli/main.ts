@@ -1,6 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { EXIT_USAGE } from "./io.js";
+import { EXIT_USAGE, setShowNotes } from "./io.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -14,6 +14,7 @@ export async function main(rawArgv: string[]): Promise<number> {
   const run =
     (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
     async (args: Record<string, unknown>): Promise<void> => {
+      setShowNotes(args.notes === true);
       exitCode = await (await load()).run(restoreStdin(args));
     };
 
@@ -23,6 +24,12 @@ export async function main(rawArgv: string[]): Promise<number> {
       "$0 <command> [options]\n\nCompile Sigma rules to Elastic KQL, Splunk SPL, Falco and JavaScript, and prove they agree.",
     )
     .version(VERSION)
+    .option("notes", {
+      type: "boolean",
+      default: false,
+      global: true,
+      describe: "show info-level data notes in full (what a target's data cannot tell apart)",
+    })
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))

@@ -156,8 +156,21 @@ describe("structure", () => {
     expect(falcoBackend.query(nul.effective, ctx)).toBe(
       'not ka.user.name exists or ka.user.name = "null"',
     );
-    expect(falco(m("user.groups", EXISTS))).toBe("ka.user.groups exists");
-    expect(falco(m("user.groups", { kind: "null" }))).toBe("not ka.user.groups exists");
+    // ka.user.groups is unavailable for [] or a non-list: its presence field reads the whole value.
+    const groups = falcoBackend.lower(m("user.groups", EXISTS), ctx);
+    expect(groups.diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ["info", "FIDELITY_NULL_TEXT"],
+    ]);
+    expect(falcoBackend.query(groups.effective, ctx)).toBe(
+      'json.value[/user/groups] exists and not json.value[/user/groups] = "null"',
+    );
+    const noGroups = falcoBackend.lower(m("user.groups", { kind: "null" }), ctx);
+    expect(falcoBackend.query(noGroups.effective, ctx)).toBe(
+      'not json.value[/user/groups] exists or json.value[/user/groups] = "null"',
+    );
+    expect(falcoBackend.query(not(noGroups.effective), ctx)).toBe(
+      'not (not json.value[/user/groups] exists or json.value[/user/groups] = "null")',
+    );
   });
 
   it("writes booleans as a folded word", () => {
@@ -220,13 +233,13 @@ describe("shape notes: what k8saudit does to non-string values", () => {
     expect(l.diagnostics[1]?.message).toContain("also matches a JSON null");
   });
 
-  it("declares the list shape of ka.user.groups for every test on it", () => {
-    expect(falco(m("user.groups", EXISTS))).toBe("ka.user.groups exists");
-    expect(notes(m("user.groups", EXISTS))).toEqual(["info:FIDELITY_LIST_SHAPE@3"]);
-    expect(notes(m("user.groups", { kind: "null" }))).toEqual(["info:FIDELITY_LIST_SHAPE@3"]);
+  it("declares the list shape of a list field for value tests, and for exists without a presence field", () => {
     expect(notes(m("user.groups", lit("system:masters", true)))).toEqual([
       "info:FIDELITY_LIST_SHAPE@3",
     ]);
+    // ka.req.role.rules.verbs flattens rules[*].verbs: no one json.value holds the whole.
+    expect(notes(m("requestObject.rules.verbs", EXISTS))).toEqual(["info:FIDELITY_LIST_SHAPE@3"]);
+    expect(notes(m("user.groups", EXISTS))).toEqual(["info:FIDELITY_NULL_TEXT@3"]);
   });
 
   it("adds nothing to element-wise fields, whose bounded-elements note covers them", () => {

@@ -76,18 +76,30 @@ describe("Falco on values k8saudit renders as text", () => {
     });
   });
 
-  it("ka.user.groups exists only for a non-empty array: declared", () => {
-    expect(run(m("user.groups", EXISTS), { user: { groups: [] } })).toEqual({
+  it("exists / null on user.groups read the whole value, so [] and non-lists agree with Sigma", () => {
+    const yes = { falco: true, sigma: true };
+    const no = { falco: false, sigma: false };
+    expect(run(m("user.groups", EXISTS), { user: { groups: [] } })).toMatchObject(yes);
+    expect(run(m("user.groups", EXISTS), { user: { groups: 0 } })).toMatchObject(yes);
+    expect(run(m("user.groups", EXISTS), { user: { groups: ["a"] } })).toMatchObject(yes);
+    expect(run(m("user.groups", EXISTS), { user: { groups: null } })).toMatchObject(no);
+    expect(run(m("user.groups", { kind: "null" }), { user: { groups: 0 } })).toMatchObject(no);
+    expect(run(m("user.groups", { kind: "null" }), { user: {} })).toMatchObject(yes);
+    // The declared price: the text "null" reads as a JSON null.
+    expect(run(m("user.groups", EXISTS), { user: { groups: "null" } })).toEqual({
+      falco: false,
+      sigma: true,
+      codes: ["FIDELITY_NULL_TEXT"],
+    });
+  });
+
+  it("a value test on ka.user.groups sees only a non-empty list: declared", () => {
+    expect(run(m("user.groups", lit("a", true)), { user: { groups: "a" } })).toEqual({
       falco: false,
       sigma: true,
       codes: ["FIDELITY_LIST_SHAPE"],
     });
-    expect(run(m("user.groups", { kind: "null" }), { user: { groups: 0 } })).toEqual({
-      falco: true,
-      sigma: false,
-      codes: ["FIDELITY_LIST_SHAPE"],
-    });
-    expect(run(m("user.groups", EXISTS), { user: { groups: ["a"] } })).toMatchObject({
+    expect(run(m("user.groups", lit("a", true)), { user: { groups: ["b", "a"] } })).toMatchObject({
       falco: true,
       sigma: true,
     });

@@ -197,9 +197,17 @@ describe("semantics on the k8saudit document", () => {
     expect(falcoSeen({ ...EVENT, user: { username: "a\0b", groups: [] } })).toMatchObject({
       "user.username": "a",
     });
-    expect(falcoSeen({ ...EVENT, user: { username: "a", groups: [] } })).not.toHaveProperty(
-      "user.groups",
+    // ka.user.groups is unavailable for [] or a non-list, but json.value[/user/groups] (its
+    // presence field, read by exists / null) is there: present with no values. A JSON null or
+    // the text "null" reads as missing.
+    expect(falcoSeen({ ...EVENT, user: { username: "a", groups: [] } })).toHaveProperty(
+      ["user.groups"],
+      [],
     );
+    expect(falcoSeen({ ...EVENT, user: { groups: "x" } })).toHaveProperty(["user.groups"], []);
+    expect(falcoSeen({ ...EVENT, user: { groups: null } })).not.toHaveProperty("user.groups");
+    expect(falcoSeen({ ...EVENT, user: { groups: "null" } })).not.toHaveProperty("user.groups");
+    expect(falcoSeen({ ...EVENT, user: {} })).not.toHaveProperty("user.groups");
   });
 });
 

@@ -42,9 +42,7 @@ export function declareListShape(
     field,
     "info",
     "FIDELITY_LIST_SHAPE",
-    presenceTest
-      ? `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: for an empty list or a value that is not a list, exists is false and null is true`
-      : `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: a value that is not a list matches no value test, and each element is read as text (null as "null", arrays and objects as JSON, a string up to its first NUL)`,
+    `k8saudit fills the list field ${f} only from a non-empty JSON array at ${field}: an empty list or a value that is not a list leaves it unavailable (exists false, null true, every value test false), and each element is read as text (null as "null", arrays and objects as JSON, a string up to its first NUL)`,
   );
 }
 

@@ -13,13 +13,17 @@ import type { TargetView } from "../types.js";
  * and booleans become text, objects become compact JSON, an empty list is unavailable, and
  * without a top-level auditID no ka.* field exists (json.value fields need no auditID).
  * `sourceIPs` is read through the json plugin (ka.sourceips is broken, plugin bug #236): as a
- * whole it is its JSON text, and element N is the field `sourceIPs.N`.
+ * whole it is its JSON text, and element N is the field `sourceIPs.N`. A list field with a
+ * presence field (`user.groups`: exists / null read json.value[/user/groups]) that k8saudit
+ * leaves unavailable is an empty list when its whole value is there and not "null".
  */
 
 type FalcoValue = string | readonly string[];
 type Doc = Record<string, FalcoValue>;
 
 const MAX_EVENT_SIZE = 262144;
+/** What k8saudit and the json plugin render for a JSON null. */
+const FALCO_NULL_TEXT = "null";
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -220,6 +224,8 @@ interface AuditMapping {
   readonly fields: readonly (readonly [string, string])[];
   /** Element-wise array fields: Sigma field → the document key prefix of its elements. */
   readonly elements: readonly (readonly [string, string])[];
+  /** List fields with a presence field: Sigma field → canonical json.value field of the whole. */
+  readonly presence: readonly (readonly [string, string])[];
 }
 
 function auditMapping(): AuditMapping {
@@ -236,7 +242,14 @@ function auditMapping(): AuditMapping {
   const elements = fields
     .filter(([sigma, falco]) => names.includes(sigma) && falco.startsWith("json.value["))
     .map(([sigma, falco]) => [sigma, `${falco.slice(0, -1).replace(/\/$/, "")}/`] as const);
-  return { fields, elements };
+  const declaredPresence = mapping?.settings.presenceFields;
+  const presence =
+    typeof declaredPresence === "object" && declaredPresence !== null
+      ? Object.entries(declaredPresence)
+          .filter((e): e is [string, string] => typeof e[1] === "string")
+          .map(([sigma, falco]) => [sigma, canonicalField(falco)] as const)
+      : [];
+  return { fields, elements, presence };
 }
 
 const INDEX = /^(?:0|[1-9][0-9]*)$/;
@@ -249,11 +262,18 @@ const INDEX = /^(?:0|[1-9][0-9]*)$/;
 export function falcoSeen(raw: unknown): Record<string, FalcoValue> | null {
   const doc = falcoDocument(raw);
   if (doc === null) return null;
-  const { fields, elements } = auditMapping();
+  const { fields, elements, presence } = auditMapping();
   const out: Record<string, FalcoValue> = {};
   for (const [sigma, falco] of fields) {
     const v = doc[falco];
     if (v !== undefined) out[sigma] = v;
+  }
+  // A list field k8saudit leaves unavailable ([] or not a list) whose whole value is there and
+  // not the text "null" is present with no values: exists (read through the presence field)
+  // holds, every value test (on the list field) fails.
+  for (const [sigma, whole] of presence) {
+    const v = doc[whole];
+    if (out[sigma] === undefined && v !== undefined && v !== FALCO_NULL_TEXT) out[sigma] = [];
   }
   for (const [sigma, prefix] of elements)
     for (const [key, v] of Object.entries(doc)) {
