@@ -3,7 +3,7 @@ import type { Expr, MatchExpr, RefPosition, Test } from "../ir.js";
 import { compileGlob, globTokens } from "./eval-glob.js";
 import { inNetwork, parseAddress, parseNetwork } from "./eval-ip.js";
 import { fieldAccessor, keywordAccessor, type Accessor } from "./eval-lookup.js";
-import { regexFlags } from "./eval-regex.js";
+import { compileRegexSearch } from "./eval-regex.js";
 import { asBoolean, asNumber, asSearchText, asText } from "./eval-scalar.js";
 import { parseDateTime, timePart } from "./eval-time.js";
 
@@ -28,7 +28,8 @@ import { parseDateTime, timePart } from "./eval-time.js";
  *   Case-insensitive means both sides are compared after `toLowerCase()` (so `?` counts code
  *   points of the lower-cased value; locale-independent).
  * - regex: JS RegExp search anywhere in the value, flags from i/m/s plus `u` when the source
- *   compiles with it (eval-regex.ts). Strings, and numbers by String(n); not booleans.
+ *   compiles with it (eval-regex.ts), run in linear time on RE2JS with that exact meaning.
+ *   Strings, and numbers by String(n); not booleans.
  * - cidr: a string that is an IPv4/IPv6 address inside the network; IPv4 is compared as its
  *   IPv4-mapped IPv6 form, so `::ffff:1.2.3.4` matches IPv4 networks (eval-ip.ts).
  * - number: a JSON number, or a string that is exactly `-?\d+(\.\d+)?([eE][-+]?\d+)?`, compared
@@ -84,10 +85,9 @@ function compileValueTest(
       };
     }
     case "regex": {
-      const flags = regexFlags(test.source, test.flags);
-      if (flags === undefined)
-        invalid(m, "REGEX_INVALID", `invalid regular expression /${test.source}/`);
-      const re = new RegExp(test.source, flags);
+      const compiled = compileRegexSearch(test.source, test.flags);
+      if (!compiled.ok) invalid(m, compiled.code, compiled.message);
+      const re = compiled.search;
       return (v) => {
         const t = asSearchText(v);
         return t !== undefined && re.test(t);

@@ -531,7 +531,7 @@ export const MODIFIERS: Readonly<Record<ModifierName, ModifierSpec>> = {
       if (!safety.safe)
         return fail(
           "DETECTION_REGEX_REDOS",
-          `regular expression can take exponential time (${safety.reason}, at character ${safety.offset + 1}); rewrite it without nested or overlapping repetition`,
+          `regular expression can take super-linear time (${safety.reason}, at character ${safety.offset + 1}); rewrite it without nested or overlapping repetition`,
           "value",
         );
       return ok({ kind: "regex", source, flags });

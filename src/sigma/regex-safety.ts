@@ -1,3 +1,5 @@
+import { compilesAsUnicode, translateToRe2 } from "./regex-engine.js";
+
 /**
  * Static ReDoS screening for `|re` values. A backtracking engine (V8's irregexp, which the JS
  * predicate, the reference evaluator and `sigprism scan` all use) can take exponential time on a
@@ -10,8 +12,14 @@
  * 3. a backreference inside a repeated part (its cost depends on earlier captures).
  *
  * The analysis over-approximates character sets (everything beyond ASCII counts as one shared
- * "other" character), so it can reject a safe pattern but not accept one of these shapes. It does
- * not look for polynomial blow-ups of star height 1 (`.*a.*b`).
+ * "other" character), so it can reject a safe pattern but not accept one of these shapes.
+ *
+ * Polynomial blow-ups of star height 1 (`a+b` is quadratic, `.*a.*b` cubic in V8's unanchored
+ * search) are not rejected here: the reference evaluator and the scanner run every pattern with
+ * an exact RE2 translation on RE2JS (regex-engine.ts), in linear time. A pattern without one
+ * (lookaround, backreference, `\p{…}`…) must run on V8, so it is accepted only when V8's work per
+ * start position is bounded (boundedInV8): no unbounded repetition, few bounded splits. The
+ * generated JS module always runs V8; its residual polynomial cost is documented there.
  */
 
 export type RegexSafety =
@@ -29,6 +37,53 @@ export const MAX_ANALYZED_LENGTH = 20_000;
 export const MAX_NESTING = 200;
 
 export function checkRegexSafety(source: string, options: RegexSafetyOptions = {}): RegexSafety {
+  const exponential = checkExponential(source, options);
+  if (!exponential.safe) return exponential;
+  // A later |m is not known yet: translate as if it came (the m flag only removes translations).
+  const unicode = compilesAsUnicode(source);
+  const translation = translateToRe2(source, { i: true, m: true, s: false }, unicode);
+  if (translation.ok) return { safe: true };
+  const unbounded = boundedInV8(source, options.ignoreCase ?? false);
+  if (unbounded === undefined) return { safe: true };
+  return {
+    safe: false,
+    reason: `${translation.construct} has no linear-time (RE2) form, and ${unbounded.reason}: V8 would backtrack polynomially`,
+    offset: translation.offset,
+  };
+}
+
+/** Maximum product of the choices of bounded variable repetitions V8 may try per start position. */
+export const MAX_V8_SPLITS = 1000;
+
+/**
+ * Whether V8's work per start position is bounded by a constant of the pattern: no unbounded
+ * repetition (`*`, `+`, `{n,}`, also inside lookarounds), and the bounded variable repetitions
+ * multiply to at most MAX_V8_SPLITS choices. Undefined when bounded, else what is not.
+ */
+export function boundedInV8(source: string, ignoreCase: boolean): Problem | undefined {
+  const exponential = checkExponential(source, { ignoreCase });
+  if (!exponential.safe) return exponential;
+  const parser = new Parser(source, ignoreCase);
+  const ast = parser.parse();
+  let splits = 1;
+  for (const node of [ast, ...descendants(ast)]) {
+    if (node.kind !== "repeat") continue;
+    if (node.max === Infinity)
+      return {
+        reason: `the repetition at character ${node.offset + 1} is unbounded`,
+        offset: node.offset,
+      };
+    splits *= node.max - node.min + 1;
+    if (splits > MAX_V8_SPLITS)
+      return {
+        reason: `its bounded repetitions allow more than ${MAX_V8_SPLITS} splits per position`,
+        offset: node.offset,
+      };
+  }
+  return undefined;
+}
+
+function checkExponential(source: string, options: RegexSafetyOptions): RegexSafety {
   if (source.length > MAX_ANALYZED_LENGTH) {
     return {
       safe: false,
@@ -522,7 +577,7 @@ function* descendants(node: Node): Generator<Node> {
   }
 }
 
-interface Problem {
+export interface Problem {
   readonly reason: string;
   readonly offset: number;
 }

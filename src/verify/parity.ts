@@ -4,6 +4,7 @@ import { evaluate } from "../sigma/evaluate.js";
 import type { TargetName } from "../targets/types.js";
 import type { Fixture } from "./fixtures.js";
 import { interpreterFor, parityFormat, viewFor } from "./registry.js";
+import { MatchTimeoutError } from "./js/interpret.js";
 import { ParseError } from "./types.js";
 
 /**
@@ -15,7 +16,7 @@ import { ParseError } from "./types.js";
  *    for this rule (a fidelity diagnostic); an undeclared difference fails.
  */
 export type DisagreementKind =
-  "translation" | "label" | "undeclared-deviation" | "declared-deviation" | "parse";
+  "translation" | "timeout" | "label" | "undeclared-deviation" | "declared-deviation" | "parse";
 
 export interface Disagreement {
   readonly kind: DisagreementKind;
@@ -125,7 +126,25 @@ export async function verifyRules(
       fixtures.forEach((f, i) => {
         cases++;
         stats.cases++;
-        const got = predicate(view.document(f.event));
+        let got: boolean;
+        try {
+          got = predicate(view.document(f.event));
+        } catch (e) {
+          // A generated JS module whose regex backtracks for too long on this event: a failure
+          // to report, not a crash of the check.
+          if (!(e instanceof MatchTimeoutError)) throw e;
+          disagreements.push({
+            kind: "timeout",
+            rule: ruleRef,
+            fixture: f.id,
+            target,
+            expected: labels[i]!,
+            got: false,
+            text: output.query,
+            detail: e.message,
+          });
+          return;
+        }
         // A view returns null for an event the target drops before any rule runs (Falco's
         // k8saudit source rejects events without a valid stageTimestamp): it can never fire.
         const seen = view.seen(f.event);

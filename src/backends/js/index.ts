@@ -5,7 +5,7 @@ import { regexFlags } from "../../sigma/eval-regex.js";
 import { mapField } from "../../targets/load.js";
 import type { Backend, BackendContext, Lowered } from "../types.js";
 import { JS_CAPABILITIES } from "./capabilities.js";
-import { formatModule, moduleSource, ruleMetadata } from "./module.js";
+import { moduleText, ruleMetadata } from "./module.js";
 import { printJs, type PrintedJs } from "./print.js";
 
 /**
@@ -78,6 +78,8 @@ export const jsBackend: Backend = {
         target: "js",
       });
     }
-    return formatModule(moduleSource(query, print(effective, ctx), ruleMetadata(ctx.rule)));
+    // The query text is the printed tree's text; the module prints the same tree.
+    void query;
+    return Promise.resolve(moduleText(print(effective, ctx), ruleMetadata(ctx.rule)));
   },
 };

@@ -3,6 +3,17 @@ import type { Expr, MatchExpr, Pattern, Test } from "../../ir.js";
 import { parseNetwork } from "../../sigma/eval-ip.js";
 import { regexFlags } from "../../sigma/eval-regex.js";
 import type { Loc } from "../../source.js";
+import {
+  binary,
+  call,
+  constantText,
+  id,
+  jsText,
+  num,
+  str,
+  type Js,
+  type JsConstant,
+} from "./js-ast.js";
 import type { HelperName } from "./runtime.js";
 
 /**
@@ -16,12 +27,13 @@ export interface PrintedJs {
   /** `const NAME = …;` declarations, in order of first use. */
   readonly constants: readonly string[];
   readonly helpers: ReadonlySet<HelperName>;
+  /** The same expression and constants as trees, for the module printer (js-doc.ts). */
+  readonly tree: Js;
+  readonly constantTrees: readonly JsConstant[];
 }
 
 /** Sigma field → the name the module looks up (the js target's field map). */
 export type FieldNamer = (field: string, origin: Loc) => string;
-
-const lit = (s: string): string => JSON.stringify(s);
 
 type ValueTest = Exclude<Test, { kind: "null" | "exists" }>;
 interface ValueMatch {
@@ -29,42 +41,42 @@ interface ValueMatch {
   readonly test: ValueTest;
 }
 
-function numberLiteral(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "Infinity";
-  if (n === -Infinity) return "-Infinity";
-  return String(n);
-}
-
 /** A lone surrogate needs the general glob, which refuses to split a surrogate pair. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
 class Printer {
-  readonly constants: string[] = [];
+  readonly constants: JsConstant[] = [];
   readonly helpers = new Set<HelperName>();
   private readonly counters = { RE: 0, NET: 0, GLOB: 0 };
 
   constructor(private readonly field: FieldNamer) {}
 
-  private use(name: HelperName): string {
+  /** A call of a runtime helper, recording that the module needs it. */
+  private use(name: HelperName, ...args: Js[]): Js {
     this.helpers.add(name);
-    return name;
+    return call(name, ...args);
   }
 
-  private constant(prefix: keyof Printer["counters"], init: string): string {
+  private constant(prefix: keyof Printer["counters"], init: Js): Js {
     const name = `${prefix}_${this.counters[prefix]++}`;
-    this.constants.push(`const ${name} = ${init};`);
-    return name;
+    this.constants.push({ name, init });
+    return id(name);
   }
 
-  expr(e: Expr): string {
+  /** The value tests of one lookup: a single test stands alone. */
+  private logical(op: "&&" | "||", items: Js[]): Js {
+    return items.length === 1 ? items[0]! : { kind: "logical", op, items };
+  }
+
+  expr(e: Expr): Js {
     switch (e.kind) {
       case "const":
-        return e.value ? "true" : "false";
+        return { kind: "bool", value: e.value };
       case "not":
-        return `!${this.operand(e.item)}`;
+        return { kind: "not", arg: this.expr(e.item) };
       case "and":
-        return e.items.map((i) => this.operand(i)).join(" && ");
+        // Not collapsed when it has one item: the query text keeps the IR's parentheses.
+        return { kind: "logical", op: "&&", items: e.items.map((i) => this.expr(i)) };
       case "or":
         return this.or(e.items);
       case "match":
@@ -74,17 +86,11 @@ class Printer {
     }
   }
 
-  /** And/or inside another operator is always parenthesized (as prettier would print it). */
-  private operand(e: Expr): string {
-    const text = this.expr(e);
-    return e.kind === "and" || e.kind === "or" ? `(${text})` : text;
-  }
-
   /**
    * "some value of f passes A" or "some value of f passes B" is "some value of f passes A or B",
    * so the value tests on one field inside an OR share a single lookup (Sigma value lists).
    */
-  private or(items: readonly Expr[]): string {
+  private or(items: readonly Expr[]): Js {
     const groups: (Expr | { field: string | null; matches: ValueMatch[] })[] = [];
     const byField = new Map<string | null, { field: string | null; matches: ValueMatch[] }>();
     for (const item of items) {
@@ -102,61 +108,68 @@ class Printer {
       byField.set(item.field, fresh);
       groups.push(fresh);
     }
-    return groups
-      .map((g) => {
-        if ("kind" in g) return this.operand(g);
+    return {
+      kind: "logical",
+      op: "||",
+      items: groups.map((g) => {
+        if ("kind" in g) return this.expr(g);
         const first = g.matches[0]!.match;
-        const path = g.field === null ? "null" : lit(this.field(g.field, first.origin));
         const tests = g.matches.map(({ match, test }) => this.valueTest(match, test, "v"));
-        return `${this.use("$some")}(event, ${path}, (v) => ${tests.join(" || ")})`;
-      })
-      .join(" || ");
+        return this.some(this.path(g.field, first.origin), "v", this.logical("||", tests));
+      }),
+    };
   }
 
-  private match(m: MatchExpr): string {
-    const path = m.field === null ? "null" : lit(this.field(m.field, m.origin));
+  private path(field: string | null, origin: Loc): Js {
+    return field === null ? { kind: "null" } : str(this.field(field, origin));
+  }
+
+  /** `$some(event, path, (v) => body)` */
+  private some(path: Js, v: string, body: Js): Js {
+    return this.use("$some", id("event"), path, { kind: "arrow", param: v, body });
+  }
+
+  private match(m: MatchExpr): Js {
+    const path = this.path(m.field, m.origin);
     const test = m.test;
     switch (test.kind) {
       case "null":
-        return `!${this.use("$present")}(event, ${path})`;
+        return { kind: "not", arg: this.use("$present", id("event"), path) };
       case "exists":
-        return `${this.use("$present")}(event, ${path})`;
+        return this.use("$present", id("event"), path);
       default:
-        return `${this.use("$some")}(event, ${path}, (v) => ${this.valueTest(m, test, "v")})`;
+        return this.some(path, "v", this.valueTest(m, test, "v"));
     }
   }
 
-  private pattern(pattern: Pattern, cased: boolean, v: string): string {
-    const text = cased ? `${this.use("$text")}(${v})` : `${this.use("$lower")}(${v})`;
+  private pattern(pattern: Pattern, cased: boolean, v: string): Js {
+    const text = cased ? this.use("$text", id(v)) : this.use("$lower", id(v));
     const parts = pattern.map((p) =>
       p.kind === "text" ? { ...p, text: cased ? p.text : p.text.toLowerCase() } : p,
     );
     const simple = parts.every((p) => p.kind !== "text" || !LONE_SURROGATE.test(p.text));
     const [a, b, c] = parts;
     if (simple) {
-      if (parts.length === 0) return `${text} === ""`;
-      if (parts.length === 1 && a?.kind === "text") return `${text} === ${lit(a.text)}`;
-      if (parts.length === 1 && a?.kind === "any") return `${text} !== undefined`;
+      if (parts.length === 0) return binary("===", text, str(""));
+      if (parts.length === 1 && a?.kind === "text") return binary("===", text, str(a.text));
+      if (parts.length === 1 && a?.kind === "any") return binary("!==", text, id("undefined"));
       if (parts.length === 2 && a?.kind === "text" && b?.kind === "any")
-        return `${this.use("$startsWith")}(${text}, ${lit(a.text)})`;
+        return this.use("$startsWith", text, str(a.text));
       if (parts.length === 2 && a?.kind === "any" && b?.kind === "text")
-        return `${this.use("$endsWith")}(${text}, ${lit(b.text)})`;
+        return this.use("$endsWith", text, str(b.text));
       if (parts.length === 3 && a?.kind === "any" && b?.kind === "text" && c?.kind === "any")
-        return `${this.use("$includes")}(${text}, ${lit(b.text)})`;
+        return this.use("$includes", text, str(b.text));
     }
-    if (this.counters.GLOB === 0) this.constants.push("const $ANY = 0;", "const $ONE = 1;");
+    if (this.counters.GLOB === 0)
+      this.constants.push({ name: "$ANY", init: num(0) }, { name: "$ONE", init: num(1) });
     const tokens = parts.map((p) =>
-      p.kind === "text" ? lit(p.text) : p.kind === "any" ? "$ANY" : "$ONE",
+      p.kind === "text" ? str(p.text) : p.kind === "any" ? id("$ANY") : id("$ONE"),
     );
-    const glob = this.constant("GLOB", `[${tokens.join(", ")}]`);
-    return `${this.use("$glob")}(${text}, ${glob})`;
+    const glob = this.constant("GLOB", { kind: "array", items: tokens });
+    return this.use("$glob", text, glob);
   }
 
-  private valueTest(
-    m: MatchExpr,
-    test: Exclude<Test, { kind: "null" | "exists" }>,
-    v: string,
-  ): string {
+  private valueTest(m: MatchExpr, test: Exclude<Test, { kind: "null" | "exists" }>, v: string): Js {
     switch (test.kind) {
       case "pattern":
         return this.pattern(test.pattern, test.cased, v);
@@ -164,31 +177,39 @@ class Printer {
         const flags = regexFlags(test.source, test.flags);
         if (flags === undefined)
           throw invalid(m, "REGEX_INVALID", `invalid regular expression /${test.source}/`);
-        const re = this.constant("RE", `new RegExp(${lit(test.source)}, ${lit(flags)})`);
-        return `${this.use("$regex")}(${re}, ${v})`;
+        const re = this.constant("RE", {
+          kind: "new",
+          callee: "RegExp",
+          args: [str(test.source), str(flags)],
+        });
+        return this.use("$regex", re, id(v));
       }
       case "cidr": {
         if (parseNetwork(test.network, test.prefix, test.version) === undefined)
           throw invalid(m, "CIDR_INVALID", `invalid network ${test.network}/${test.prefix}`);
         const net = this.constant(
           "NET",
-          `${this.use("$network")}(${lit(test.network)}, ${test.prefix}, ${test.version})`,
+          this.use("$network", str(test.network), num(test.prefix), num(test.version)),
         );
-        return `${this.use("$cidr")}(${net}, ${v})`;
+        return this.use("$cidr", net, id(v));
       }
       case "number": {
-        const op = { eq: "===", lt: "<", lte: "<=", gt: ">", gte: ">=" }[test.op];
-        return `${this.use("$num")}(${v}) ${op} ${numberLiteral(test.value)}`;
+        const op = ({ eq: "===", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const)[test.op];
+        return binary(op, this.use("$num", id(v)), num(test.value));
       }
       case "bool":
-        return `${this.use("$bool")}(${v}) === ${test.value}`;
+        return binary("===", this.use("$bool", id(v)), { kind: "bool", value: test.value });
       case "fieldref": {
-        const other = lit(this.field(test.other, m.origin));
+        const other = str(this.field(test.other, m.origin));
         const w = v === "v" ? "w" : `${v}_`;
-        return `${this.use("$some")}(event, ${other}, (${w}) => ${this.use("$ref")}(${v}, ${w}, ${lit(test.position)}, ${test.cased}))`;
+        const ref = this.use("$ref", id(v), id(w), str(test.position), {
+          kind: "bool",
+          value: test.cased,
+        });
+        return this.some(other, w, ref);
       }
       case "timepart":
-        return `${this.use("$timePart")}(${v}, ${lit(test.part)}) === ${numberLiteral(test.value)}`;
+        return binary("===", this.use("$timePart", id(v), str(test.part)), num(test.value));
       default:
         return assertNever(test);
     }
@@ -208,6 +229,12 @@ function invalid(m: MatchExpr, code: string, message: string): DiagnosticError {
 
 export function printJs(expr: Expr, field: FieldNamer): PrintedJs {
   const printer = new Printer(field);
-  const expression = printer.expr(expr);
-  return { expression, constants: printer.constants, helpers: printer.helpers };
+  const tree = printer.expr(expr);
+  return {
+    expression: jsText(tree),
+    constants: printer.constants.map(constantText),
+    helpers: printer.helpers,
+    tree,
+    constantTrees: printer.constants,
+  };
 }

@@ -3,6 +3,8 @@
  * text (the module imports nothing). Each mirrors one piece of the reference evaluator
  * (src/sigma/eval-*.ts) exactly; test/backends/js.test.ts runs both on the same events.
  * Only the helpers a rule uses (and their dependencies) are emitted.
+ * Each helper is written exactly as prettier prints it (babel, printWidth 100), so the runtime
+ * section needs no formatting per module (test/backends/js-format.test.ts checks this).
  */
 
 export type HelperName =
@@ -65,7 +67,8 @@ function $paths(path) {
     candidates = [];
     for (let i = 0; i < segments.length; i++) {
       const list = [];
-      for (let j = segments.length; j > i; j--) list.push({ key: segments.slice(i, j).join("."), next: j });
+      for (let j = segments.length; j > i; j--)
+        list.push({ key: segments.slice(i, j).join("."), next: j });
       candidates.push(list);
     }
     $pathCache.set(path, candidates);
@@ -308,7 +311,9 @@ function $address(text) {
   };
   if (!text.includes(":")) {
     const q = v4(text);
-    return q === undefined ? undefined : [0, 0, 0, 0, 0, 0xffff, (q[0] << 8) | q[1], (q[2] << 8) | q[3]];
+    return q === undefined
+      ? undefined
+      : [0, 0, 0, 0, 0, 0xffff, (q[0] << 8) | q[1], (q[2] << 8) | q[3]];
   }
   let body = text;
   let tail = [];
@@ -436,6 +441,9 @@ function $ref(value, other, position, cased) {
 };
 
 const ORDER = Object.keys(HELPERS) as HelperName[];
+
+/** Every helper, in the order the runtime section lists them. */
+export const HELPER_NAMES: readonly HelperName[] = ORDER;
 
 /** The source of the given helpers and everything they use, in a fixed order. */
 export function runtimeSource(used: Iterable<HelperName>): string {

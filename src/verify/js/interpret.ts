@@ -10,7 +10,27 @@ import { ParseError } from "../types.js";
  * exports the module may have — `export const rule` and `export function match`, each at the start
  * of a line — lose their `export` keyword and the text runs inside a strict function that returns
  * them. Any other `export` or an `import` is outside the modelled subset: a ParseError.
+ *
+ * The module runs the host's RegExp, which backtracks: every rule regex it accepts is free of
+ * exponential shapes (the normalizer's regex-safety), but an unanchored search is still
+ * polynomial in V8 (`a+b` is quadratic, `.*a.*b` cubic: hours on a 100 KB value), while the
+ * reference evaluator runs the same meaning on RE2JS in linear time. So each call of `match` runs
+ * as a script with a timeout (about 50 µs of overhead per call, measured): a verify run on a hostile event
+ * ends with a MatchTimeoutError instead of hanging.
  */
+
+/** How long one `match(event)` may run in verify before it is stopped. */
+export const MATCH_TIMEOUT_MS = 500;
+
+/** `match` did not finish within MATCH_TIMEOUT_MS on one document. */
+export class MatchTimeoutError extends Error {
+  readonly code = "JS_MATCH_TIMEOUT";
+  constructor(readonly timeoutMs: number) {
+    super(
+      `the generated module's match() did not finish within ${timeoutMs} ms on this event (V8 backtracking on a rule regex)`,
+    );
+  }
+}
 
 export interface LoadedModule {
   readonly match: (event: unknown) => boolean;
@@ -65,11 +85,34 @@ export function loadModule(moduleText: string): LoadedModule {
   const { match, rule } = exported as { match: unknown; rule: unknown };
   if (typeof match !== "function")
     throw parseError(moduleText, 0, "the module exports no function `match`");
-  const fn = match as (event: unknown) => unknown;
+  // The call goes through the context's globals so that each one can run under a timeout.
+  const slots = context as { __sigprismMatch?: unknown; __sigprismEvent?: unknown };
+  slots.__sigprismMatch = match;
+  const call = new vm.Script("__sigprismMatch(__sigprismEvent) === true", {
+    filename: "sigprism-match.js",
+  });
   return {
-    match: (event) => fn(event) === true,
+    match: (event) => {
+      slots.__sigprismEvent = event;
+      try {
+        return call.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) === true;
+      } catch (e) {
+        if (isTimeout(e)) throw new MatchTimeoutError(MATCH_TIMEOUT_MS);
+        throw e;
+      } finally {
+        slots.__sigprismEvent = undefined;
+      }
+    },
     rule: typeof rule === "string" ? (JSON.parse(rule) as unknown) : undefined,
   };
+}
+
+function isTimeout(e: unknown): boolean {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
+  );
 }
 
 /** The module's `match` as a host function (the interpreter's compile step). */

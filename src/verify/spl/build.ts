@@ -11,7 +11,7 @@ import type {
   SearchValue,
 } from "./ast.js";
 import { parseIPv6Text } from "./ip.js";
-import { pcreToRegExp } from "./pcre.js";
+import { pcreToSearch, type RegexSearch } from "./pcre.js";
 
 /**
  * The typed visitor: CST → AST, with every construct outside the modelled subset reported as a
@@ -158,10 +158,10 @@ export function buildPipeline(text: string): Pipeline {
     return { kind: "cmp", op: OPS[op.image]!, left, right: evalAtom(r), offset: left.offset };
   };
 
-  const regexArg = (a: EvalNode): RegExp => {
+  const regexArg = (a: EvalNode): RegexSearch => {
     if (a.kind !== "string")
       throw fail(a.offset, "the regular expression must be a string literal");
-    return pcreToRegExp(a.value, (i) =>
+    return pcreToSearch(a.value, (i) =>
       fail(a.offset + 1 + i, "regular expression outside the modelled PCRE subset"),
     );
   };

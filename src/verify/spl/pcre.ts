@@ -1,8 +1,15 @@
+import { boundedInV8 } from "../../sigma/regex-safety.js";
+import { re2Search, translateToRe2, v8Search, type RegexSearch } from "../../sigma/regex-engine.js";
 import { ParseError } from "../types.js";
+
+export type { RegexSearch };
 
 /**
  * Reading a PCRE string (as Splunk's mvfind/match compile it, UTF mode) into an equivalent
- * JavaScript RegExp. Only a subset is modelled; anything else is a ParseError at its position.
+ * JavaScript regex, run in linear time: on RE2JS through the front end's exact JS→RE2 translation
+ * (a final `$` lookahead and `(?<=…)` lookbehinds included), else on V8 only when its work per
+ * position is bounded. Only a subset is modelled; anything else is a ParseError at its position
+ * (a pattern that could backtrack polynomially is outside the subset, at offset 0).
  * PCRE facts used: `$` (no m) matches at the end or before a final newline; `.` (no s) excludes
  * only `\n`; `\s` is [\t\n\v\f\r ]; `\z`/`\A` are the absolute ends; `\x{h…}` is a code point;
  * a backslash before any ASCII punctuation is that literal character; `(?i)` folds Unicode case.
@@ -11,7 +18,7 @@ import { ParseError } from "../types.js";
 const PCRE_SPACE = "\\t\\n\\v\\f\\r ";
 const cp = (c: string): string => `\\u{${c.codePointAt(0)!.toString(16)}}`;
 
-export function pcreToRegExp(source: string, at: (offset: number) => ParseError): RegExp {
+export function pcreToSearch(source: string, at: (offset: number) => ParseError): RegexSearch {
   let i = 0;
   let flags = { i: false, s: false };
   const lead = /^\(\?([a-z]+)\)/.exec(source);
@@ -114,8 +121,13 @@ export function pcreToRegExp(source: string, at: (offset: number) => ParseError)
   }
   if (inClass) throw at(source.length);
   try {
-    return new RegExp(out, flags.i ? "iu" : "u");
+    new RegExp(out, flags.i ? "iu" : "u");
   } catch {
     throw at(0);
   }
+  const jsFlags = { i: flags.i, m: false, s: false };
+  const translation = translateToRe2(out, jsFlags, true);
+  if (translation.ok) return re2Search(translation);
+  if (boundedInV8(out, flags.i) === undefined) return v8Search(out, flags.i ? "iu" : "u");
+  throw at(0);
 }
