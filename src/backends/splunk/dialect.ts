@@ -58,11 +58,13 @@ export const ALERT_SEVERITY = {
 
 /**
  * The field names a query reads for one mapped name. JSON extraction names an array `f{}` and a
- * scalar `f`, so a value of the other shape than the field map expects would be invisible under
- * one name: every predicate reads both (the map's name first).
+ * scalar `f`. A field the map names as an array (`sourceIPs{}`) is read under both names, so a
+ * lone value is not missed. A field the map names as a scalar is read under that name only: the
+ * audit schema makes it a single value, and reading `f{}` too would double every query for data
+ * that does not occur (lower() declares it as a data note, FIDELITY_SCALAR_NAME).
  */
-export function readNames(mapped: string): readonly [string, string] {
-  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped, `${mapped}{}`];
+export function readNames(mapped: string): readonly string[] {
+  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped];
 }
 
 /** Quote a string with the given escape table (one pass over the characters, never `.replace`). */

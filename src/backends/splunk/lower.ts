@@ -77,6 +77,20 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     });
   };
 
+  const scalarNoted = new Set<string>();
+  /** Once per field: a scalar-named field is not read where the data holds an array instead. */
+  const noteScalarName = (m: MatchExpr, field: string): void => {
+    const mapped = ctx.mapping?.fields[field] ?? field;
+    if (mapped.endsWith("{}") || scalarNoted.has(field)) return;
+    scalarNoted.add(field);
+    report(
+      m,
+      "info",
+      "FIDELITY_SCALAR_NAME",
+      `Splunk names an array '${mapped}{}', not '${mapped}'; the query reads '${mapped}' (a single value in the audit schema), so an array at ${field} is not seen`,
+    );
+  };
+
   const checkField = (m: MatchExpr, field: string): boolean => {
     let mapped: string;
     try {
@@ -111,6 +125,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       return m;
     }
     if (!checkField(m, m.field)) return m;
+    noteScalarName(m, m.field);
     const t = m.test;
     switch (t.kind) {
       case "pattern": {

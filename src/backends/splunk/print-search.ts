@@ -109,7 +109,7 @@ export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
         (name) =>
           searchField(name) + SPL.search.eq + quote(value, SPL.search.quote, SPL.search.escapes),
       );
-      return `(${terms.join(SPL.search.or)})`;
+      return terms.length === 1 ? terms[0]! : `(${terms.join(SPL.search.or)})`;
     }
     default:
       return assertNever(e);

@@ -115,13 +115,16 @@ function printTest(m: MatchExpr, f: string): string {
 }
 
 /**
- * A match reads both shapes of its field (readNames): a value test holds when it holds on either
- * name, `null` when both are null. Always parenthesized, so it stands anywhere.
+ * A match reads its field's names (readNames: both shapes for an array field): a value test holds
+ * when it holds on either name, `null` when both are null. Parenthesized when it has two names,
+ * so it stands anywhere; one test is an atom already.
  */
 function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
   const names = readNames(field(m)).map((n) => whereField(n, m));
   const tests = names.map((f) => printTest(m, f));
-  return `(${tests.join(m.test.kind === "null" ? SPL.where.and : SPL.where.or)})`;
+  return tests.length === 1
+    ? tests[0]!
+    : `(${tests.join(m.test.kind === "null" ? SPL.where.and : SPL.where.or)})`;
 }
 
 type PatternMatch = MatchExpr & {
@@ -156,7 +159,7 @@ function orItems(items: readonly Expr[], field: (m: MatchExpr) => string): strin
     const tests = readNames(field(g.first)).map((n) =>
       SPL.where.anyMatches(whereField(n, g.first), re),
     );
-    out[g.at] = `(${tests.join(SPL.where.or)})`;
+    out[g.at] = tests.length === 1 ? tests[0]! : `(${tests.join(SPL.where.or)})`;
   }
   return out;
 }

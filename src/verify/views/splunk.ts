@@ -15,7 +15,7 @@ import type { TargetView } from "../types.js";
  * seen() applies the same value changes to the raw event in Sigma names: nulls removed, numbers
  * and booleans → text, arrays/objects left empty removed (Sigma calls `[]` and `[null]` present).
  * It also removes every leaf that Splunk names otherwise than the query reads it: a query reads a
- * Sigma field under its mapped name and that name's other shape (`f` and `f{}`, see the Splunk
+ * Sigma field under its mapped name (and, for an array name `f{}`, also `f`: see the Splunk
  * dialect's readNames), so a leaf behind an array in the middle of the path (`objectRef{}.resource`)
  * or in a nested array (`verb{}{}`) is invisible to it. The field map is targets/splunk.yml's
  * kubernetes/audit one (a field outside it is read under its own name).
@@ -58,10 +58,13 @@ function auditFieldMap(): Readonly<Record<string, string>> {
   return fieldMap;
 }
 
-/** The names a query reads for a Sigma field (the Splunk dialect's rule, restated: f and f{}). */
+/**
+ * The names a query reads for a Sigma field (the Splunk dialect's rule, restated): an array name
+ * `f{}` is read as `f{}` and `f`; a scalar name `f` as `f` only.
+ */
 function readNames(sigmaPath: string): readonly string[] {
   const mapped = auditFieldMap()[sigmaPath] ?? sigmaPath;
-  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped, `${mapped}{}`];
+  return mapped.endsWith("{}") ? [mapped, mapped.slice(0, -2)] : [mapped];
 }
 
 /**
