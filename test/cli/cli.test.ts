@@ -209,6 +209,19 @@ describe("sigprism as a user runs it", () => {
     expect(j.capabilities.length).toBeGreaterThan(10);
   });
 
+  it("runs the main job of `npm start`: every rule for every target into out/, then parity", () => {
+    const r = runCli(["main"]);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toMatch(/wrote \d+ files to out\//);
+    expect(r.stdout).toContain("all targets agree with every rule on every fixture");
+    expect(r.status).toBe(0);
+    expect(
+      existsSync(
+        join(ROOT, "out", "k8s_serviceaccount_token_created_via_tokenrequest.falco.falco.yaml"),
+      ),
+    ).toBe(true);
+  });
+
   it("never colours output when NO_COLOR is set or output is not a terminal", () => {
     const r = runCli(["lint", "-"], { input: BAD_RULE });
     expect(r.stderr).not.toContain("\x1b[");
