@@ -78,9 +78,23 @@ describe("view", () => {
       "c{}.image": ["i1", "i2"],
       sourcetype: ["kube:apiserver-audit"],
     });
-    expect(splunkView.seen({ a: null, b: [], c: {}, d: 5, e: [null, false], f: [null] })).toEqual({
-      d: "5",
-      e: ["false"],
+    // Pass-through names a–f are scalar names: an array there (e, f) is named `e{}` by Splunk and
+    // not read, so seen() hides it. sourceIPs and user.groups are array-mapped (read as f{} and f).
+    expect(
+      splunkView.seen({
+        a: null,
+        b: [],
+        c: {},
+        d: 5,
+        e: [null, false],
+        f: [null],
+        sourceIPs: [null, false],
+        user: { groups: [null], username: 7 },
+      }),
+    ).toEqual({ d: "5", sourceIPs: ["false"], user: { username: "7" } });
+    expect(splunkView.seen({ sourceIPs: "10.0.0.1", verb: ["get"], e: "x" })).toEqual({
+      sourceIPs: "10.0.0.1",
+      e: "x",
     });
   });
 });
@@ -218,14 +232,30 @@ describe("differential findings", () => {
     expect(agree(ipsExist, { sourceIPs: ["10.0.0.1"] })).toBe(true);
   });
 
-  it("a field is read under both shapes: verb{} for an array, sourceIPs for a scalar", () => {
-    const verbOne = m("verb", { kind: "pattern", pattern: [one], cased: false });
-    expect(lower(verbOne)).toEqual([]);
-    expect(agree(verbOne, { verb: ["0"] })).toBe(true);
-    expect(agree(verbOne, { verb: "0" })).toBe(true);
+  it("an array-mapped field is read under both shapes: user.groups{} for an array, sourceIPs for a lone value", () => {
+    const groupsOne = m("user.groups", { kind: "pattern", pattern: [one], cased: false });
+    expect(lower(groupsOne)).toEqual([]);
+    expect(agree(groupsOne, { user: { groups: ["0"] } })).toBe(true);
+    expect(agree(groupsOne, { user: { groups: "0" } })).toBe(true);
     const ipsNull = m("sourceIPs", { kind: "null" });
+    expect(lower(ipsNull)).toEqual(["FIDELITY_EMPTY_VALUE"]);
     expect(agree(ipsNull, { sourceIPs: 0 })).toBe(false);
     expect(agree(ipsNull, {})).toBe(true);
+  });
+
+  it("a scalar-mapped field is read under its one name; an array there is declared, not seen", () => {
+    const verbOne = m("verb", { kind: "pattern", pattern: [one], cased: false });
+    expect(lower(verbOne)).toEqual(["FIDELITY_SCALAR_NAME"]);
+    expect(emit(verbOne).text).not.toContain("verb{}");
+    expect(agree(verbOne, { verb: "0" })).toBe(true);
+    // Splunk names the array verb{}, which the query does not read: Sigma itself would match it,
+    // which is what the note declares; on the view (array hidden) the two agree.
+    expect(agree(verbOne, { verb: ["0"] })).toBe(false);
+    expect(evaluate(verbOne, { verb: ["0"] })).toBe(true);
+    const verbNull = m("verb", { kind: "null" });
+    expect(lower(verbNull)).toEqual(["FIDELITY_SCALAR_NAME", "FIDELITY_EMPTY_VALUE"]);
+    expect(agree(verbNull, { verb: ["get"] })).toBe(true);
+    expect(agree(verbNull, { verb: "get" })).toBe(false);
   });
 
   it("a leaf behind a nested array is invisible in the view (objectRef{}.resource)", () => {
@@ -236,24 +266,25 @@ describe("differential findings", () => {
   });
 
   it("case-insensitive '?' counts İ as Sigma does (two characters once lower-cased)", () => {
+    // user.username is scalar-mapped: its one data note comes first in every list below.
     const q = m("user.username", { kind: "pattern", pattern: [one], cased: false });
-    expect(lower(q)).toEqual([]);
+    expect(lower(q)).toEqual(["FIDELITY_SCALAR_NAME"]);
     expect(agree(q, { user: { username: "İ" } })).toBe(false);
     expect(evaluate(q, { user: { username: "İ" } })).toBe(false);
     expect(agree(q, { user: { username: "é" } })).toBe(true);
     // ?? would need to take İ in halves: declared, and exact on the declared meaning.
     const qq = m("user.username", { kind: "pattern", pattern: [one, one], cased: false });
-    expect(lower(qq)).toEqual(["FIDELITY_CASE_FOLD"]);
+    expect(lower(qq)).toEqual(["FIDELITY_SCALAR_NAME", "FIDELITY_CASE_FOLD"]);
     expect(agree(qq, { user: { username: "İ" } })).toBe(false);
     // "i*" accepts İ (the * takes its dot), exactly.
     const iStar = m("user.username", { kind: "pattern", pattern: [T("i"), any], cased: false });
-    expect(lower(iStar)).toEqual([]);
+    expect(lower(iStar)).toEqual(["FIDELITY_SCALAR_NAME"]);
     expect(agree(iStar, { user: { username: "İx" } })).toBe(true);
   });
 
   it("'s' does not match 'ſ' (folding would), 'k' matches the Kelvin sign (lower-casing does)", () => {
     const s = m("verb", lit("s"));
-    expect(lower(s)).toEqual([]);
+    expect(lower(s)).toEqual(["FIDELITY_SCALAR_NAME"]);
     expect(agree(s, { verb: "ſ" })).toBe(false);
     expect(agree(s, { verb: "S" })).toBe(true);
     const k = m("verb", lit("k"));
@@ -263,11 +294,11 @@ describe("differential findings", () => {
   it("a regex that can match true/false is declared: booleans are text in Splunk", () => {
     const re = (source: string, i: boolean): Expr =>
       m("objectRef.resource", { kind: "regex", source, flags: { i, m: false, s: false } });
-    expect(lower(re("A", true))).toEqual(["FIDELITY_BOOLEAN_AS_TEXT"]);
+    expect(lower(re("A", true))).toEqual(["FIDELITY_SCALAR_NAME", "FIDELITY_BOOLEAN_AS_TEXT"]);
     expect(agree(re("A", true), { objectRef: { resource: false } })).toBe(true);
     expect(evaluate(re("A", true), { objectRef: { resource: false } })).toBe(false);
-    expect(lower(re("A", false))).toEqual([]);
-    expect(lower(re("^\\d+$", false))).toEqual([]);
+    expect(lower(re("A", false))).toEqual(["FIDELITY_SCALAR_NAME"]);
+    expect(lower(re("^\\d+$", false))).toEqual(["FIDELITY_SCALAR_NAME"]);
   });
 });
 
@@ -311,15 +342,26 @@ describe("the TokenRequest rule", () => {
     not(m("user.username", lit("", true))),
   ]);
 
-  it("declares only the empty-value note on exists, and reads as expected", () => {
-    expect(splunkBackend.lower(ir, ctx).diagnostics.map((d) => [d.code, d.severity])).toEqual([
+  it("declares the scalar-name notes once per field, the empty-value note on exists, and reads as expected", () => {
+    const diagnostics = splunkBackend.lower(ir, ctx).diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["FIDELITY_SCALAR_NAME", "info"],
+      ["FIDELITY_SCALAR_NAME", "info"],
+      ["FIDELITY_SCALAR_NAME", "info"],
+      ["FIDELITY_SCALAR_NAME", "info"],
       ["FIDELITY_EMPTY_VALUE", "info"],
     ]);
+    // In predicate order; user.username's later predicates (the exclusions) add none.
+    expect(
+      diagnostics.slice(0, 4).map((d) => d.message.match(/an array at (\S+) is/)?.[1]),
+    ).toEqual(["verb", "objectRef.resource", "objectRef.subresource", "user.username"]);
     const { text } = emit(ir);
+    // Every field of the rule is scalar-mapped: each is read under its one name.
+    expect(text).not.toContain("{}");
     expect(
       text.startsWith(
         // serviceaccounts has an s (folding also takes ſ): a search prefilter, classes in where.
-        'sourcetype="kube:apiserver-audit" AND (verb="create" OR "verb{}"="create") AND (objectRef.subresource="token" OR "objectRef.subresource{}"="token") AND (objectRef.resource="serviceaccounts" OR "objectRef.resource{}"="serviceaccounts") | where (isnotnull(mvfind(\'objectRef.resource\', "\\\\A[Ss][Ee][Rr][Vv][Ii][Cc][Ee]',
+        'sourcetype="kube:apiserver-audit" AND verb="create" AND objectRef.subresource="token" AND objectRef.resource="serviceaccounts" | where isnotnull(mvfind(\'objectRef.resource\', "\\\\A[Ss][Ee][Rr][Vv][Ii][Cc][Ee]',
       ),
     ).toBe(true);
   });
@@ -443,11 +485,12 @@ describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effe
       "1.2.3.4",
     ),
   );
-  // Splunk names an array field `f{}`: fields mapped without `{}` hold scalars, as in real audit data.
+  // Splunk names an array field `f{}`: fields mapped without `{}` hold scalars in real audit data.
+  // verb may still hold an array: the query does not read verb{}, and seen() hides it (declared).
   const list = fc.array(scalar, { maxLength: 3 });
   const event = fc.record(
     {
-      verb: scalar,
+      verb: fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitrary: list }),
       userAgent: scalar,
       user: fc.record({ groups: list }, { requiredKeys: [] }),
       responseStatus: fc.record({ code: scalar }, { requiredKeys: [] }),
