@@ -1,75 +1,26 @@
 import type { BackendContext } from "../../src/backends/types.js";
-import type { Expr, Part, Test } from "../../src/ir.js";
+import type { Expr } from "../../src/ir.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { ANY, EXISTS, lit, m, pat, T } from "../helpers/ir.js";
+import { backendContext, testRule } from "../helpers/rule-context.js";
+import { TOKEN_REQUEST_PREFIXES } from "../helpers/token-request.js";
 
-export const origin = { offset: 12, length: 4, line: 3, col: 7 };
-export const m = (field: string | null, test: Test): Expr => ({
-  kind: "match",
-  field,
-  test,
-  origin,
-});
-export const T = (text: string): Part => ({ kind: "text", text });
-export const ANY: Part = { kind: "any" };
-export const ONE: Part = { kind: "one" };
-export const pat = (parts: Part[], cased = false): Test => ({
-  kind: "pattern",
-  pattern: parts,
-  cased,
-});
-export const lit = (text: string, cased = false): Test => pat(text === "" ? [] : [T(text)], cased);
-export const EXISTS: Test = { kind: "exists" };
+// The Falco tests import the IR builders from here; they are the shared ones.
+export { ANY, EXISTS, lit, m, ONE, ORIGIN as origin, pat, T } from "../helpers/ir.js";
 
-export function rule(over: Partial<SigmaRule> = {}): SigmaRule {
-  return {
-    kind: "rule",
-    source: { path: "rules/test.yml", text: "" },
-    node: { kind: "map", entries: [], start: 0, end: 0 },
-    documentIndex: 0,
-    title: "Test rule",
-    references: [],
-    tags: [],
-    falsepositives: [],
-    logsource: { product: "kubernetes", service: "audit" },
-    custom: {},
-    detection: { kind: "map", entries: [], start: 0, end: 0 },
-    conditions: [],
-    fields: [],
-    ...over,
-  };
-}
+export const rule = testRule;
 
 export function context(
   options: BackendContext["options"] = {},
-  r: SigmaRule = rule(),
+  r: SigmaRule = testRule(),
 ): BackendContext {
-  const config = loadTarget("falco");
-  return { rule: r, config, mapping: findLogsource(config, r), options };
+  return backendContext("falco", r, { options });
 }
-
-const EXCLUDED = [
-  "system:kube-controller-manager",
-  "system:kube-scheduler",
-  "system:node:*",
-  "system:serviceaccount:kube-system:*",
-  "eks:*",
-  "aksService",
-  "aks-service",
-  "masterclient",
-  "nodeclient",
-  "system:serviceaccount:gke-managed-system:*",
-  "system:serviceaccount:gke-connect:*",
-  "system:serviceaccount:anthos-identity-service:*",
-  "system:gke-controller-manager",
-  "system:serviceaccount:tigera-operator:*",
-  "system:serviceaccount:calico-system:*",
-];
 
 /** The TokenRequest rule's IR, as the front end builds it. */
 export function tokenRequestIR(): Expr {
-  const user = (v: string): Expr =>
-    m("user.username", pat(v.endsWith("*") ? [T(v.slice(0, -1)), ANY] : [T(v)], true));
+  const user = ([text, star]: readonly [string, boolean]): Expr =>
+    m("user.username", pat(star ? [T(text), ANY] : [T(text)], true));
   return {
     kind: "and",
     items: [
@@ -79,7 +30,10 @@ export function tokenRequestIR(): Expr {
       m("user.username", EXISTS),
       {
         kind: "not",
-        item: { kind: "or", items: [...EXCLUDED.map(user), m("user.username", lit("", true))] },
+        item: {
+          kind: "or",
+          items: [...TOKEN_REQUEST_PREFIXES.map(user), m("user.username", lit("", true))],
+        },
       },
     ],
   };

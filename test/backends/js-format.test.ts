@@ -8,12 +8,14 @@ import { HELPER_NAMES, runtimeSource } from "../../src/backends/js/runtime.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { compileRuleIR } from "../../src/compile.js";
 import { hasErrors } from "../../src/diagnostics.js";
-import type { Expr, Part, Test } from "../../src/ir.js";
+import type { Expr, Test } from "../../src/ir.js";
 import { loadRuleSet } from "../../src/rule-set.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
-import { loadTarget } from "../../src/targets/load.js";
 import { loadModule } from "../../src/verify/js/interpret.js";
 import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../corpus/corpus.js";
+import { normalizedPattern, rawExprTree } from "../helpers/arbitraries.js";
+import { ANY, m, ONE, pat, T } from "../helpers/ir.js";
+import { backendContext, testRule } from "../helpers/rule-context.js";
 
 /**
  * The js module is printed without running prettier (js-doc.ts builds prettier's docs, the runtime
@@ -21,40 +23,14 @@ import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../corpus/corpus.js";
  * options must accept every module, for hostile strings, every Test kind, odd nesting and the corpus.
  */
 
-const origin = { offset: 0, length: 1, line: 1, col: 1 };
-const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
-const T = (text: string): Part => ({ kind: "text", text });
-const ANY: Part = { kind: "any" };
-const ONE: Part = { kind: "one" };
-const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
+/** The module is printed without a logsource mapping: fields keep their Sigma names. */
+const rule = (over: Partial<SigmaRule> = {}): SigmaRule =>
+  testRule({ title: "Format rule", ...over });
+const unmapped = (r: SigmaRule): BackendContext => backendContext("js", r, { unmapped: true });
 
-function rule(over: Partial<SigmaRule> = {}): SigmaRule {
-  return {
-    kind: "rule",
-    source: { path: "rules/test.yml", text: "" },
-    node: { kind: "map", entries: [], start: 0, end: 0 },
-    documentIndex: 0,
-    title: "Format rule",
-    references: [],
-    tags: [],
-    falsepositives: [],
-    logsource: { product: "kubernetes", service: "audit" },
-    custom: {},
-    detection: { kind: "map", entries: [], start: 0, end: 0 },
-    conditions: [],
-    fields: [],
-    ...over,
-  };
-}
-
-function emit(ir: Expr, r: SigmaRule = rule()): Promise<string> {
-  const ctx: BackendContext = {
-    rule: r,
-    config: loadTarget("js"),
-    mapping: undefined,
-    options: {},
-  };
-  return jsBackend.artifact("module", jsBackend.query(ir, ctx), ir, ctx);
+async function emit(ir: Expr, r: SigmaRule = rule()): Promise<string> {
+  const ctx = unmapped(r);
+  return await jsBackend.artifact("module", jsBackend.query(ir, ctx), ir, ctx);
 }
 
 async function expectPrettierClean(text: string): Promise<void> {
@@ -176,17 +152,7 @@ describe("modules are prettier-clean", () => {
       fc.string({ maxLength: 40 }),
       fc.constantFrom("a", "Ab", "y".repeat(70)),
     );
-    const part: fc.Arbitrary<Part> = fc.oneof(text.map(T), fc.constant(ANY), fc.constant(ONE));
-    const pattern = fc.array(part, { maxLength: 3 }).map((parts) => {
-      const out: Part[] = [];
-      for (const p of parts) {
-        const last = out[out.length - 1];
-        if (p.kind === "text" && p.text === "") continue;
-        if (p.kind === "text" && last?.kind === "text") out[out.length - 1] = T(last.text + p.text);
-        else out.push(p);
-      }
-      return out;
-    });
+    const pattern = normalizedPattern(text, 3);
     const test: fc.Arbitrary<Test> = fc.oneof(
       fc.record({ kind: fc.constant("pattern" as const), pattern, cased: fc.boolean() }),
       fc.record({
@@ -208,19 +174,12 @@ describe("modules are prettier-clean", () => {
       fc.constantFrom("a", "b.c", "a.very.long.field.name.that.goes.on"),
       text,
     );
-    const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
-      e: fc.oneof(
-        { depthSize: "small", withCrossShrink: true },
-        fc
-          .record({ field: fc.option(field, { freq: 6 }), test })
-          .map(({ field: f, test: t }) => m(f, t)),
-        fc.record({ kind: fc.constant("not" as const), item: tie("e") }),
-        fc.record({
-          kind: fc.constantFrom("and" as const, "or" as const),
-          items: fc.array(tie("e"), { minLength: 1, maxLength: 4 }),
-        }),
-      ),
-    })).e;
+    const expr = rawExprTree(
+      fc
+        .record({ field: fc.option(field, { freq: 6 }), test })
+        .map(({ field: f, test: t }) => m(f, t)),
+      { minLength: 1, maxLength: 4 },
+    );
     const meta = fc.record({
       title: text,
       description: fc.option(text, { nil: undefined }),
@@ -246,12 +205,7 @@ describe.skipIf(!HAVE_CORPUS)("corpus modules are prettier-clean", () => {
       if (i % 8 !== 0) continue;
       const ruleIR = compileRuleIR(r);
       if (hasErrors(ruleIR.diagnostics)) continue;
-      const ctx: BackendContext = {
-        rule: r,
-        config: loadTarget("js"),
-        mapping: undefined,
-        options: {},
-      };
+      const ctx = unmapped(r);
       const lowered = jsBackend.lower(ruleIR.ir, ctx);
       if (hasErrors(lowered.diagnostics)) continue;
       const text = await jsBackend.artifact(

@@ -6,46 +6,22 @@ import { jsBackend } from "../../src/backends/js/index.js";
 import { MODULE_FORMAT_OPTIONS } from "../../src/backends/js/module.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { DiagnosticError } from "../../src/diagnostics.js";
-import type { Expr, Part, Test } from "../../src/ir.js";
+import type { Expr, Test } from "../../src/ir.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import { findLogsource, loadTarget } from "../../src/targets/load.js";
 import { compileModuleToFunction, loadModule } from "../../src/verify/js/interpret.js";
 import { jsView } from "../../src/verify/views/js.js";
 import { ParseError } from "../../src/verify/types.js";
+import { normalizedPattern, rawExprTree } from "../helpers/arbitraries.js";
+import { ANY, m, ONE, pat, T } from "../helpers/ir.js";
+import { backendContext, testRule } from "../helpers/rule-context.js";
 
-const origin = { offset: 12, length: 4, line: 3, col: 7 };
-const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
-const T = (text: string): Part => ({ kind: "text", text });
-const ANY: Part = { kind: "any" };
-const ONE: Part = { kind: "one" };
-const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
-
-function rule(over: Partial<SigmaRule> = {}): SigmaRule {
-  return {
-    kind: "rule",
-    source: { path: "rules/test.yml", text: "" },
-    node: { kind: "map", entries: [], start: 0, end: 0 },
-    documentIndex: 0,
-    title: "Test rule",
-    references: [],
-    tags: [],
-    falsepositives: [],
-    logsource: { product: "kubernetes", service: "audit" },
-    custom: {},
-    detection: { kind: "map", entries: [], start: 0, end: 0 },
-    conditions: [],
-    fields: [],
-    ...over,
-  };
+function context(r: SigmaRule = testRule(), mapped = true): BackendContext {
+  return backendContext("js", r, { unmapped: !mapped });
 }
 
-function context(r: SigmaRule = rule(), mapped = true): BackendContext {
-  const config = loadTarget("js");
-  return { rule: r, config, mapping: mapped ? findLogsource(config, r) : undefined, options: {} };
-}
-
-async function emit(ir: Expr, ctx: BackendContext = context(rule(), false)): Promise<string> {
+async function emit(ir: Expr, ctx: BackendContext = context(testRule(), false)): Promise<string> {
   const { effective, diagnostics } = jsBackend.lower(ir, ctx);
   expect(diagnostics).toEqual([]);
   return jsBackend.artifact("module", jsBackend.query(effective, ctx), effective, ctx);
@@ -60,7 +36,7 @@ describe("capabilities and target file", () => {
   });
 
   it("maps kubernetes audit fields to themselves", () => {
-    const mapping = findLogsource(loadTarget("js"), rule());
+    const mapping = findLogsource(loadTarget("js"), testRule());
     expect(mapping).toBeDefined();
     for (const [k, v] of Object.entries(mapping!.fields)) expect(v).toBe(k);
     expect(mapping!.fields["objectRef.subresource"]).toBe("objectRef.subresource");
@@ -200,7 +176,7 @@ describe("generated module", () => {
       }),
     ]),
   };
-  const hostileRule = rule({
+  const hostileRule = testRule({
     title: HOSTILE.join(" "),
     id: "`${id}`",
     tags: HOSTILE,
@@ -385,18 +361,7 @@ describe("parity with the reference evaluator (property)", () => {
     "ß",
   ];
   const text = fc.array(fc.constantFrom(...chars), { maxLength: 4 }).map((cs) => cs.join(""));
-  const part: fc.Arbitrary<Part> = fc.oneof(text.map(T), fc.constant(ANY), fc.constant(ONE));
-  const pattern = fc.array(part, { maxLength: 4 }).map((parts) => {
-    // Patterns arrive normalized: adjacent text merged, no empty text.
-    const out: Part[] = [];
-    for (const p of parts) {
-      const last = out[out.length - 1];
-      if (p.kind === "text" && p.text === "") continue;
-      if (p.kind === "text" && last?.kind === "text") out[out.length - 1] = T(last.text + p.text);
-      else out.push(p);
-    }
-    return out;
-  });
+  const pattern = normalizedPattern(text, 4);
   const field = fc.constantFrom("a", "b", "a.b", "c.d.e");
   const test: fc.Arbitrary<Test> = fc.oneof(
     fc.record({ kind: fc.constant("pattern" as const), pattern, cased: fc.boolean() }),
@@ -453,19 +418,12 @@ describe("parity with the reference evaluator (property)", () => {
   const event = fc.dictionary(fc.constantFrom("a", "b", "a.b", "c", "__proto__"), value, {
     maxKeys: 4,
   });
-  const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
-    e: fc.oneof(
-      { depthSize: "small", withCrossShrink: true },
-      fc
-        .record({ field: fc.option(field, { freq: 5 }), test })
-        .map(({ field: f, test: t }) => m(f, t)),
-      fc.record({ kind: fc.constant("not" as const), item: tie("e") }),
-      fc.record({
-        kind: fc.constantFrom("and" as const, "or" as const),
-        items: fc.array(tie("e"), { minLength: 2, maxLength: 3 }),
-      }),
-    ),
-  })).e;
+  const expr = rawExprTree(
+    fc
+      .record({ field: fc.option(field, { freq: 5 }), test })
+      .map(({ field: f, test: t }) => m(f, t)),
+    { minLength: 2, maxLength: 3 },
+  );
 
   it("the emitted module and evaluate() agree", async () => {
     await fc.assert(

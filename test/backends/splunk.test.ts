@@ -5,41 +5,17 @@ import { jsToPcre } from "../../src/backends/splunk/pcre.js";
 import { splInterpreter } from "../../src/verify/spl/index.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { DiagnosticError } from "../../src/diagnostics.js";
-import { and, not, or, type Expr, type Part, type Test } from "../../src/ir.js";
+import { and, not, or, type Expr, type Test } from "../../src/ir.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import type { Loc } from "../../src/source.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { ANY, lit, m, ONE, pat, T } from "../helpers/ir.js";
+import { backendContext, testRule } from "../helpers/rule-context.js";
 
-const origin = { offset: 12, length: 4, line: 3, col: 7 };
-const m = (field: string | null, test: Test): Expr => ({ kind: "match", field, test, origin });
-const T = (text: string): Part => ({ kind: "text", text });
-const ANY: Part = { kind: "any" };
-const ONE: Part = { kind: "one" };
-const pat = (parts: Part[], cased = false): Test => ({ kind: "pattern", pattern: parts, cased });
-const lit = (text: string, cased = false): Test => pat([T(text)], cased);
-
-function rule(over: Partial<SigmaRule> = {}): SigmaRule {
-  return {
-    kind: "rule",
-    source: { path: "rules/test.yml", text: "" },
-    node: { kind: "map", entries: [], start: 0, end: 0 },
-    documentIndex: 0,
-    title: "Test rule",
-    references: [],
-    tags: [],
-    falsepositives: [],
-    logsource: { product: "kubernetes", service: "audit" },
-    custom: {},
-    detection: { kind: "map", entries: [], start: 0, end: 0 },
-    conditions: [],
-    fields: [],
-    ...over,
-  };
-}
-
-function context(options: BackendContext["options"] = {}, r: SigmaRule = rule()): BackendContext {
-  const config = loadTarget("splunk");
-  return { rule: r, config, mapping: findLogsource(config, r), options };
+function context(
+  options: BackendContext["options"] = {},
+  r: SigmaRule = testRule(),
+): BackendContext {
+  return backendContext("splunk", r, { options });
 }
 
 /**
@@ -285,7 +261,7 @@ describe("lowering", () => {
     expect(diagnostics[0]?.message).toContain("'verb{}'");
     expect(diagnostics[3]?.message).toContain("'user.username'");
     // Without a field map a name passes through; `{}` in it decides the same way.
-    const bare = context({}, rule({ logsource: { product: "unmapped" } }));
+    const bare = context({}, testRule({ logsource: { product: "unmapped" } }));
     expect(bare.mapping).toBeUndefined();
     const codes = (field: string): string[] =>
       splunkBackend.lower(m(field, lit("x")), bare).diagnostics.map((d) => d.code);
@@ -332,7 +308,7 @@ describe("savedsearches artifact", () => {
   it("writes one stanza with schedule, severity and continued multi-line description", () => {
     const ctx = context(
       {},
-      rule({ title: "Token via API", description: "line one\nline two", level: "high" }),
+      testRule({ title: "Token via API", description: "line one\nline two", level: "high" }),
     );
     const q = spl(m("verb", lit("create")), ctx);
     expect(splunkBackend.artifact("savedsearches", q, m("verb", lit("create")), ctx)).toBe(
@@ -359,7 +335,7 @@ describe("savedsearches artifact", () => {
   });
 
   it("refuses a description line ending in a backslash", () => {
-    const ctx = context({}, rule({ description: "a\\\nb" }));
+    const ctx = context({}, testRule({ description: "a\\\nb" }));
     expect(() => splunkBackend.artifact("savedsearches", "x", m("verb", lit("x")), ctx)).toThrow(
       DiagnosticError,
     );

@@ -1,5 +1,6 @@
 import { and, not, or, type Expr, type Part, type Pattern, type Test } from "../../src/ir.js";
 import type { ScanRule } from "../../src/scan/scan.js";
+import { TOKEN_REQUEST_EXCLUSIONS } from "../helpers/token-request.js";
 
 /**
  * Rules written directly as IR, so that the scanner's tests and benchmark do not depend on the
@@ -34,30 +35,17 @@ export function eq(field: string | null, value: string, cased = false): Expr {
   return match(field, { kind: "pattern", pattern: glob(value), cased });
 }
 
-const EXCLUDED = [
-  "system:kube-controller-manager",
-  "system:kube-scheduler",
-  "system:node:*",
-  "system:serviceaccount:kube-system:*",
-  "eks:*",
-  "aksService",
-  "aks-service",
-  "masterclient",
-  "nodeclient",
-  "system:serviceaccount:gke-managed-system:*",
-  "system:serviceaccount:gke-connect:*",
-  "system:serviceaccount:anthos-identity-service:*",
-  "system:gke-controller-manager",
-  "system:serviceaccount:tigera-operator:*",
-  "system:serviceaccount:calico-system:*",
-];
-
 export const TOKEN_REQUEST_IR: Expr = and([
   eq("verb", "create"),
   eq("objectRef.resource", "serviceaccounts"),
   eq("objectRef.subresource", "token"),
   match("user.username", { kind: "exists" }),
-  not(or([...EXCLUDED.map((u) => eq("user.username", u, true)), eq("user.username", "", true)])),
+  not(
+    or([
+      ...TOKEN_REQUEST_EXCLUSIONS.map((u) => eq("user.username", u, true)),
+      eq("user.username", "", true),
+    ]),
+  ),
 ]);
 
 /** Failed requests: a numeric comparison, which yields no required literal at all. */

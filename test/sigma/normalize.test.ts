@@ -221,7 +221,8 @@ describe("detection to IR", () => {
       - y
   condition: selection
 `);
-    const items = (r.ir as { items: Expr[] }).items.map((e) =>
+    if (r.ir.kind !== "and") throw new Error(`expected an AND, got ${r.ir.kind}`);
+    const items = r.ir.items.map((e) =>
       e.kind === "match" ? [e.origin.line, e.origin.col, e.origin.length] : null,
     );
     expect(items).toEqual([

@@ -1,41 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splunkBackend } from "../../src/backends/splunk/index.js";
-import type { BackendContext } from "../../src/backends/types.js";
 import { and, normalizePattern, not, or, type Expr, type Part, type Test } from "../../src/ir.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
-import type { SigmaRule } from "../../src/sigma/rule.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
 import { splInterpreter } from "../../src/verify/spl/index.js";
 import { ParseError } from "../../src/verify/types.js";
 import { splunkView } from "../../src/verify/views/splunk.js";
+import { lit, m, T } from "../helpers/ir.js";
+import { backendContext } from "../helpers/rule-context.js";
+import { TOKEN_REQUEST_EXCLUSIONS } from "../helpers/token-request.js";
 
-const origin = { offset: 0, length: 1, line: 1, col: 1 };
-const m = (field: string, test: Test): Expr => ({ kind: "match", field, test, origin });
-const T = (text: string): Part => ({ kind: "text", text });
-const lit = (text: string, cased = false): Test => ({
-  kind: "pattern",
-  pattern: text === "" ? [] : [T(text)],
-  cased,
-});
-
-const rule: SigmaRule = {
-  kind: "rule",
-  source: { path: "rules/test.yml", text: "" },
-  node: { kind: "map", entries: [], start: 0, end: 0 },
-  documentIndex: 0,
-  title: "Test rule",
-  references: [],
-  tags: [],
-  falsepositives: [],
-  logsource: { product: "kubernetes", service: "audit" },
-  custom: {},
-  detection: { kind: "map", entries: [], start: 0, end: 0 },
-  conditions: [],
-  fields: [],
-};
-const config = loadTarget("splunk");
-const ctx: BackendContext = { rule, config, mapping: findLogsource(config, rule), options: {} };
+const ctx = backendContext("splunk");
 
 function emit(ir: Expr): { text: string; effective: Expr } {
   const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
@@ -303,24 +278,7 @@ describe("differential findings", () => {
 });
 
 describe("the TokenRequest rule", () => {
-  const excluded = [
-    "system:kube-controller-manager",
-    "system:kube-scheduler",
-    "system:node:*",
-    "system:serviceaccount:kube-system:*",
-    "eks:*",
-    "aksService",
-    "aks-service",
-    "masterclient",
-    "nodeclient",
-    "system:serviceaccount:gke-managed-system:*",
-    "system:serviceaccount:gke-connect:*",
-    "system:serviceaccount:anthos-identity-service:*",
-    "system:gke-controller-manager",
-    "system:serviceaccount:tigera-operator:*",
-    "system:serviceaccount:calico-system:*",
-  ];
-  const pattern = (s: string): Part[] =>
+  const pattern = (s: string): readonly Part[] =>
     normalizePattern(
       s
         .split(/(\*)/)
@@ -334,7 +292,7 @@ describe("the TokenRequest rule", () => {
     m("user.username", { kind: "exists" }),
     not(
       or(
-        excluded.map((e) =>
+        TOKEN_REQUEST_EXCLUSIONS.map((e) =>
           m("user.username", { kind: "pattern", pattern: pattern(e), cased: true }),
         ),
       ),

@@ -20,21 +20,22 @@ function envOf(ctx: BackendContext): PrintEnv {
   };
 }
 
-export const falcoBackend: Backend = {
+/** Falco's artifacts are built synchronously (no formatter runs), so callers may use them as is. */
+export const falcoBackend = {
   name: "falco",
   capabilities: FALCO_CAPABILITIES,
   lower: lowerFalco,
   query(effective, ctx) {
     return printCondition(effective, envOf(ctx), ctx.mapping?.scope);
   },
-  artifact(format, _query, effective, ctx) {
+  artifact(format, query, effective, ctx) {
     switch (format) {
       case "rules":
-        return rulesFile(effective, ctx, envOf(ctx));
+        return rulesFile(effective, ctx, envOf(ctx), query);
       case "config":
         return configFile(ctx);
       default:
         return unknownFormat(format, ctx);
     }
   },
-};
+} satisfies Backend;
