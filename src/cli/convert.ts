@@ -29,7 +29,10 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   "js/module": ".mjs",
 };
 
-export function outputName(rule: SigmaRule, output: TargetOutput): string {
+export function outputName(
+  rule: SigmaRule,
+  output: Pick<TargetOutput, "target" | "format">,
+): string {
   const path = rule.source.path;
   const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
   const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
@@ -72,7 +75,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     });
   }
 
-  const outputs: { rule: SigmaRule; output: TargetOutput }[] = [];
+  // Only what is written is kept (not the IR or the query): the corpus yields thousands.
+  type Kept = Pick<TargetOutput, "target" | "format" | "artifact">;
+  const outputs: { rule: SigmaRule; output: Kept }[] = [];
   for (const rule of set.rules) {
     const ruleIR = compileRuleIR(rule, { filters });
     diagnostics.push(...ruleIR.diagnostics);
@@ -84,7 +89,10 @@ export async function run(args: Record<string, unknown>): Promise<number> {
         ...(format ? { format } : {}),
       });
       diagnostics.push(...output.diagnostics);
-      if (!hasErrors(output.diagnostics)) outputs.push({ rule, output });
+      if (!hasErrors(output.diagnostics)) {
+        const { target: t, format: f, artifact } = output;
+        outputs.push({ rule, output: { target: t, format: f, artifact } });
+      }
     }
   }
 

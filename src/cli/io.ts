@@ -47,8 +47,18 @@ export function reportDiagnostics(
   // Info-level fidelity notes describe data a target cannot tell apart (JSON null shown as
   // "null", no field for []): true of every rule on that field, so shown on request only.
   const notes = diagnostics.filter((d) => d.severity === "info" && d.fidelity);
-  const shown = showNotes() ? diagnostics : diagnostics.filter((d) => !notes.includes(d));
-  for (const d of shown) process.stderr.write(formatDiagnostic(d, { color, sources }) + "\n");
+  const noteSet = new Set(notes);
+  const shown = showNotes() ? diagnostics : diagnostics.filter((d) => !noteSet.has(d));
+  // Written in chunks: one write per diagnostic costs a system call each (tens of thousands).
+  let chunk = "";
+  for (const d of shown) {
+    chunk += formatDiagnostic(d, { color, sources }) + "\n";
+    if (chunk.length >= 1 << 16) {
+      process.stderr.write(chunk);
+      chunk = "";
+    }
+  }
+  if (chunk !== "") process.stderr.write(chunk);
   if (!showNotes() && notes.length > 0) {
     const targets = [...new Set(notes.map((d) => d.target ?? "?"))].join(", ");
     process.stderr.write(

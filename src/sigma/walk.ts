@@ -149,7 +149,8 @@ function statOrLoop(path: string): StatResult {
 
 function safeRealpath(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    // realpath(3) in one call; the JavaScript variant lstat()s every component of every file.
+    return realpathSync.native(path);
   } catch {
     return undefined;
   }

@@ -138,7 +138,8 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
         }
         i++;
         const end = items.length ? items[items.length - 1]!.end : ev.start + 1;
-        const node: YSeq = { kind: "seq", items, start: ev.start, end };
+        // slice(): an exact-size copy; a pushed-to array keeps spare capacity for the whole run.
+        const node: YSeq = { kind: "seq", items: items.slice(), start: ev.start, end };
         track(node, total, ev.start);
         register(anchorName(ev.anchorStart, ev.anchorEnd), node);
         return node;
@@ -174,7 +175,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
         i++;
         const last = entries[entries.length - 1];
         const end = last ? last.value.end : ev.start + 1;
-        const node: YMap = { kind: "map", entries, start: ev.start, end };
+        const node: YMap = { kind: "map", entries: entries.slice(), start: ev.start, end };
         track(node, total, ev.start);
         register(anchorName(ev.anchorStart, ev.anchorEnd), node);
         return node;

@@ -1,3 +1,5 @@
+import { escapeRuns } from "../escape.js";
+
 /**
  * The KQL dialect as data: tokens, quoting and escaping, checked against Kibana's grammar
  * (kbn-es-query src/kuery/grammar/grammar.peggy).
@@ -35,11 +37,12 @@ export const KQL: KqlDialect = {
   quotedEscapes: { "\\": "\\\\", '"': '\\"', "\t": "\\t", "\r": "\\r", "\n": "\\n" },
 };
 
+/** KQL.unquotedSpecials as a set: looked up once per character of every value. */
+const UNQUOTED_SPECIALS: ReadonlySet<string> = new Set(KQL.unquotedSpecials);
+
 /** Text as a quoted KQL value: literal, no wildcards. */
 export function quoted(text: string): string {
-  let out = '"';
-  for (const c of text) out += KQL.quotedEscapes[c] ?? c;
-  return out + '"';
+  return '"' + escapeRuns(text, KQL.quotedEscapes) + '"';
 }
 
 /**
@@ -50,15 +53,16 @@ export function quoted(text: string): string {
 export function unquotedText(text: string, atEnd = false): string {
   const chars = [...text];
   const notAt = atEnd && /not$/i.test(text) ? chars.length - 3 : -1;
-  let out = "";
+  // Pieces joined once: a flat string, not a chain of one-character appends.
+  const out: string[] = [];
   chars.forEach((c, i) => {
     const esc = KQL.unquotedEscapes[c];
-    if (i === notAt) out += unicodeEscape(c);
-    else if (esc !== undefined) out += esc;
-    else if (KQL.unquotedSpecials.includes(c)) out += "\\" + c;
-    else out += c;
+    if (i === notAt) out.push(unicodeEscape(c));
+    else if (esc !== undefined) out.push(esc);
+    else if (UNQUOTED_SPECIALS.has(c)) out.push("\\" + c);
+    else out.push(c);
   });
-  return out;
+  return out.join("");
 }
 
 function unicodeEscape(c: string): string {

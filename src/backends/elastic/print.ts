@@ -53,8 +53,20 @@ function numberText(n: number): string {
   return String(n);
 }
 
+type ListValue = { readonly value: string; readonly negated: boolean } | undefined;
+
+// The IR is immutable and listField asks before the leaf is printed: each leaf is computed once.
+const listValues = new WeakMap<MatchExpr, ListValue>();
+
 /** The value text of a test that fits in `field:value` (and so in a value list), else undefined. */
-function listValue(m: MatchExpr): { value: string; negated: boolean } | undefined {
+function listValue(m: MatchExpr): ListValue {
+  if (listValues.has(m)) return listValues.get(m);
+  const v = computeListValue(m);
+  listValues.set(m, v);
+  return v;
+}
+
+function computeListValue(m: MatchExpr): ListValue {
   const t = m.test;
   switch (t.kind) {
     case "pattern":

@@ -93,7 +93,16 @@ function occurrences(text: string, name: string): number {
   return text.split(name).length - 1;
 }
 
-export function rulesFile(effective: Expr, ctx: BackendContext, env: PrintEnv): string {
+/**
+ * `query`, when given, is printCondition(effective, env, scope) already printed (step 2): with no
+ * exclusion macros the rule's condition is exactly that text, so it is not printed again.
+ */
+export function rulesFile(
+  effective: Expr,
+  ctx: BackendContext,
+  env: PrintEnv,
+  query?: string,
+): string {
   const rule = ctx.rule;
   const base = slug(rule.name ?? rule.title);
   const exclusions = findExclusions(effective, env);
@@ -110,7 +119,10 @@ export function rulesFile(effective: Expr, ctx: BackendContext, env: PrintEnv): 
     macros.push({ macro: macroName, condition });
     macroOf.set(x.node, macroName);
   });
-  const condition = printCondition(effective, { ...env, macros: macroOf }, ctx.mapping?.scope);
+  const condition =
+    exclusions.length === 0 && query !== undefined
+      ? query
+      : printCondition(effective, { ...env, macros: macroOf }, ctx.mapping?.scope);
   // A list name anywhere else in a condition (inside a value, say) would be substituted too.
   const texts = [condition, ...macros.map((m) => m.condition)];
   const safe = lists.every((l) => texts.reduce((n, t) => n + occurrences(t, l.list), 0) === 1);

@@ -20,31 +20,65 @@ export function isCasedChar(c: string): boolean {
   return c.toLowerCase() !== c || c.toUpperCase() !== c;
 }
 
-const isAsciiLetter = (c: string): boolean => /^[A-Za-z]$/.test(c);
+const isAsciiLetter = (c: string): boolean =>
+  c.length === 1 && ((c >= "A" && c <= "Z") || (c >= "a" && c <= "z"));
 
 /** Glob text for one literal character (fnmatch specials as one-character sets). */
 export function globChar(c: string): string {
   return FALCO.globLiteral[c] ?? c;
 }
 
+// Fast path: in ASCII text the cased characters are exactly the letters A-Z and a-z.
+const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
 /** Whether case-insensitivity changes anything for this pattern. */
 export function needsFolding(pattern: Pattern): boolean {
   return pattern.some(
-    (p) => p.kind === "text" && [...p.text].some((c) => isCasedChar(c) || c === COMBINING_DOT),
+    (p) =>
+      p.kind === "text" &&
+      (isAscii(p.text)
+        ? /[A-Za-z]/.test(p.text)
+        : [...p.text].some((c) => isCasedChar(c) || c === COMBINING_DOT)),
   );
 }
 
 /** Whether Falco can fold it: every cased character is an ASCII letter. */
 export function canFold(pattern: Pattern): boolean {
   return pattern.every(
-    (p) => p.kind !== "text" || [...p.text].every((c) => !isCasedChar(c) || isAsciiLetter(c)),
+    (p) =>
+      p.kind !== "text" ||
+      isAscii(p.text) ||
+      [...p.text].every((c) => !isCasedChar(c) || isAsciiLetter(c)),
   );
 }
 
 type Slot = readonly string[];
 
+// One shared slot per ASCII letter: patterns are folded character by character, many times over.
+const letterSlots = new Map<string, Slot>();
+function letterSlot(c: string): Slot {
+  let slot = letterSlots.get(c);
+  if (slot === undefined) {
+    slot = [`[${c.toLowerCase()}${c.toUpperCase()}]`];
+    letterSlots.set(c, slot);
+  }
+  return slot;
+}
+
+// Patterns are immutable IR, and lowering and printing (query and artifact) each ask for the
+// slots of the same pattern: computed once per pattern.
+const slotCache = new WeakMap<Pattern, readonly Slot[]>();
+
 /** Slots of a case-insensitive pattern; `*` is its own slot. Assumes canFold(pattern). */
-export function foldSlots(pattern: Pattern): Slot[] {
+export function foldSlots(pattern: Pattern): readonly Slot[] {
+  const hit = slotCache.get(pattern);
+  if (hit !== undefined) return hit;
+  const slots = computeSlots(pattern);
+  slotCache.set(pattern, slots);
+  return slots;
+}
+
+function computeSlots(pattern: Pattern): Slot[] {
   const slots: Slot[] = [];
   pattern.forEach((part, index) => {
     switch (part.kind) {
@@ -73,7 +107,7 @@ export function foldSlots(pattern: Pattern): Slot[] {
           } else if (c === "k" || c === "K") {
             slots.push(["[kK]", KELVIN]);
           } else if (isAsciiLetter(c)) {
-            slots.push([`[${c.toLowerCase()}${c.toUpperCase()}]`]);
+            slots.push(letterSlot(c));
           } else if (c === COMBINING_DOT && j === 0 && prevAny) {
             slots.push([COMBINING_DOT, DOTTED_CAPITAL_I]);
           } else {
@@ -93,10 +127,19 @@ export function alternativeCount(pattern: Pattern): number {
 
 /** Every glob text of a case-insensitive pattern. */
 export function foldedGlobs(pattern: Pattern): string[] {
-  return foldSlots(pattern).reduce<string[]>(
-    (acc, slot) => acc.flatMap((a) => slot.map((s) => a + s)),
-    [""],
-  );
+  // Single-choice slots are gathered into `run` and appended once, not once per slot.
+  let acc = [""];
+  let run = "";
+  for (const slot of foldSlots(pattern)) {
+    if (slot.length === 1) {
+      run += slot[0]!;
+      continue;
+    }
+    const prefix = run;
+    acc = acc.flatMap((a) => slot.map((s) => a + prefix + s));
+    run = "";
+  }
+  return run === "" ? acc : acc.map((a) => a + run);
 }
 
 /** The glob text of a case-sensitive pattern. */

@@ -1,6 +1,7 @@
 import { assertNever } from "../../diagnostics.js";
 import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
 import { FALCO } from "./dialect.js";
+import { escapeRuns } from "../escape.js";
 import { ipv4NetworksCond } from "./cidr-glob.js";
 import { casedGlob, foldSlots, foldedGlobs, needsFolding } from "./glob.js";
 import type { GlobCond } from "./glob-cond.js";
@@ -41,9 +42,7 @@ export function quotable(s: string): boolean {
 export function quote(s: string): string {
   if (!quotable(s))
     throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
-  let out = FALCO.quote;
-  for (const c of s) out += FALCO.escapes[c] ?? c;
-  return out + FALCO.quote;
+  return FALCO.quote + escapeRuns(s, FALCO.escapes) + FALCO.quote;
 }
 
 /** A list item: quoted when possible, else bare (libsinsp bare strings may end in a backslash). */

@@ -49,9 +49,18 @@ function unrunnable(expr: Expr, ctx: BackendContext, out: Diagnostic[]): void {
   }
 }
 
+// query() and artifact() print the same effective IR with the same context: printed once.
+const printedCache = new WeakMap<Expr, { readonly ctx: BackendContext; readonly js: PrintedJs }>();
+
 function print(effective: Expr, ctx: BackendContext): PrintedJs {
+  const hit = printedCache.get(effective);
+  if (hit !== undefined && hit.ctx === ctx) return hit.js;
   const file = ctx.rule.source.path;
-  return printJs(effective, (field, origin) => mapField(ctx.mapping, field, "js", file, origin));
+  const js = printJs(effective, (field, origin) =>
+    mapField(ctx.mapping, field, "js", file, origin),
+  );
+  printedCache.set(effective, { ctx, js });
+  return js;
 }
 
 export const jsBackend: Backend = {

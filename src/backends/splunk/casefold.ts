@@ -31,13 +31,27 @@ function casedCodePoints(): readonly string[] {
 
 const preimages = new Map<string, readonly string[]>();
 const folds = new Map<string, readonly string[]>();
+let byLower: ReadonlyMap<string, readonly string[]> | undefined;
+
+/** Cased code points grouped by their lower-case form: one pass instead of one per character. */
+function casedByLower(): ReadonlyMap<string, readonly string[]> {
+  if (byLower) return byLower;
+  const map = new Map<string, string[]>();
+  for (const x of casedCodePoints()) {
+    const low = x.toLowerCase();
+    const group = map.get(low);
+    if (group) group.push(x);
+    else map.set(low, [x]);
+  }
+  byLower = map;
+  return map;
+}
 
 /** The value characters x with x.toLowerCase() === d (d is one lower-cased code point). */
 export function lowerPreimage(d: string): readonly string[] {
   const hit = preimages.get(d);
   if (hit) return hit;
-  const set = new Set([d]);
-  for (const x of casedCodePoints()) if (x.toLowerCase() === d) set.add(x);
+  const set = new Set([d, ...(casedByLower().get(d) ?? [])]);
   const out = [...set].sort();
   preimages.set(d, out);
   return out;
@@ -71,22 +85,38 @@ const endsWithI = (p: Part | undefined): boolean => p?.kind === "text" && p.text
  * wildcard may take İ's combining dot), and every character's fold class is its lower-case class.
  */
 export function foldIsExact(pattern: Pattern): boolean {
+  // Patterns are immutable IR, asked about by both lower() and the printer: decided once each.
+  const hit = exactPatterns.get(pattern);
+  if (hit !== undefined) return hit;
   const low = lowered(pattern);
-  return low.every((p, i) => {
+  const exact = low.every((p, i) => {
     switch (p.kind) {
       case "one":
         return false;
       case "any":
         return !endsWithI(low[i - 1]);
       case "text":
-        return [...p.text].every(
-          (c) =>
-            c.codePointAt(0) !== COMBINING_DOT &&
-            !SIGMAS.has(c) &&
-            sameSet(foldClass(c), lowerPreimage(c)),
-        );
+        return [...p.text].every(charFoldIsExact);
     }
   });
+  exactPatterns.set(pattern, exact);
+  return exact;
+}
+
+const exactPatterns = new WeakMap<Pattern, boolean>();
+const exactChars = new Map<string, boolean>();
+
+/** foldIsExact for one lower-cased character, decided once per character. */
+function charFoldIsExact(c: string): boolean {
+  let exact = exactChars.get(c);
+  if (exact === undefined) {
+    exact =
+      c.codePointAt(0) !== COMBINING_DOT &&
+      !SIGMAS.has(c) &&
+      sameSet(foldClass(c), lowerPreimage(c));
+    exactChars.set(c, exact);
+  }
+  return exact;
 }
 
 /**
@@ -121,6 +151,17 @@ function charClass(members: readonly string[]): string {
   return members.length === 1 ? atom(members[0]!) : `[${members.map(atom).join("")}]`;
 }
 
+// The class of one lower-cased character, built once per character rather than once per use.
+const lowerClasses = new Map<string, string>();
+function lowerClass(c: string): string {
+  let cls = lowerClasses.get(c);
+  if (cls === undefined) {
+    cls = charClass(lowerPreimage(c));
+    lowerClasses.set(c, cls);
+  }
+  return cls;
+}
+
 export interface CaseRegex {
   /** JavaScript source, anchored with ^ and $, to run case-sensitively with the s flag. */
   readonly source: string;
@@ -138,14 +179,15 @@ export interface CaseRegex {
 export function caseInsensitiveRegex(pattern: Pattern): CaseRegex {
   const low = lowered(pattern);
   const reasons = new Set<string>();
-  let out = "";
+  // Pieces joined once: a flat string, not a chain of per-character appends.
+  const out: string[] = [];
   low.forEach((p, i) => {
     switch (p.kind) {
       case "any":
-        out += ".*";
+        out.push(".*");
         return;
       case "one":
-        out += `[^\\u{${DOTTED_CAPITAL_I.toString(16)}}]`;
+        out.push(`[^\\u{${DOTTED_CAPITAL_I.toString(16)}}]`);
         const prev = low[i - 1];
         const next = low[i + 1];
         if (endsWithI(prev) || (prev && prev.kind !== "text") || (next && next.kind !== "text"))
@@ -162,16 +204,16 @@ export function caseInsensitiveRegex(pattern: Pattern): CaseRegex {
             reasons.add(
               "Sigma lower-cases 'Σ' to 'σ' or 'ς' depending on the neighbouring letters",
             );
-          const cls = charClass(lowerPreimage(c));
+          const cls = lowerClass(c);
           const last = k === chars.length - 1;
-          out += last && c === "i" && low[i + 1]?.kind === "any" ? `(?:${cls}|\\u{130})` : cls;
+          out.push(last && c === "i" && low[i + 1]?.kind === "any" ? `(?:${cls}|\\u{130})` : cls);
         });
         return;
       }
     }
   });
   return {
-    source: `^${out}$`,
+    source: `^${out.join("")}$`,
     deviation: reasons.size === 0 ? null : [...reasons].join("; "),
   };
 }

@@ -1,3 +1,5 @@
+import { escapeRuns } from "../escape.js";
+
 /**
  * The Splunk dialect as data. Two sub-languages are emitted: the `search` command (field=value,
  * case-insensitive, `*` the only wildcard, OR binding tighter than AND) and the `where` command
@@ -69,7 +71,5 @@ export function readNames(mapped: string): readonly string[] {
 
 /** Quote a string with the given escape table (one pass over the characters, never `.replace`). */
 export function quote(text: string, q: string, escapes: Readonly<Record<string, string>>): string {
-  let out = q;
-  for (const ch of text) out += escapes[ch] ?? ch;
-  return out + q;
+  return q + escapeRuns(text, escapes) + q;
 }

@@ -18,14 +18,15 @@ const hex = (cp: number): string => `\\x{${cp.toString(16)}}`;
 
 /** One literal character as PCRE (outside a class). */
 export function pcreLiteral(text: string): string {
-  let out = "";
+  // Pieces joined once: a flat string, not a chain of per-character appends.
+  const out: string[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    if (META.has(ch)) out += "\\" + ch;
-    else if (needsHex(cp)) out += hex(cp);
-    else out += ch;
+    if (META.has(ch)) out.push("\\" + ch);
+    else if (needsHex(cp)) out.push(hex(cp));
+    else out.push(ch);
   }
-  return out;
+  return out.join("");
 }
 
 /** The body of an anchored pattern regex (no flags, no anchors). */
