@@ -1,5 +1,17 @@
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+import type { RE2JS as RE2JSClass } from "re2js";
 import type { RegexFlags } from "../ir.js";
+
+let loaded: typeof RE2JSClass | undefined;
+
+/**
+ * RE2JS, loaded on first use (its CommonJS build, synchronously): most conversions have no |re,
+ * and the cold start of one `convert` should not pay for it.
+ */
+function loadRe2js(): typeof RE2JSClass {
+  loaded ??= (createRequire(import.meta.url)("re2js") as { RE2JS: typeof RE2JSClass }).RE2JS;
+  return loaded;
+}
 
 /**
  * Running a rule's JavaScript regex in linear time. V8's backtracking engine is polynomial on
@@ -494,10 +506,10 @@ export function translateToRe2(
     const emitter = new Emitter(unicode, flags);
     const re2 = emitter.emit(tree, true);
     const re2Flags =
-      (unicode && flags.i ? RE2JS.CASE_INSENSITIVE : 0) |
-      (emitter.usesLookbehind ? RE2JS.LOOKBEHINDS : 0);
+      (unicode && flags.i ? loadRe2js().CASE_INSENSITIVE : 0) |
+      (emitter.usesLookbehind ? loadRe2js().LOOKBEHINDS : 0);
     try {
-      RE2JS.compile(re2, re2Flags);
+      loadRe2js().compile(re2, re2Flags);
     } catch {
       return { ok: false, construct: "a pattern too large for RE2", offset: 0 };
     }
@@ -520,7 +532,7 @@ const FOLDING_WORD_CHARS = /[\u017f\u212a]/g;
 
 /** A linear-time search with RE2JS for a translated pattern. */
 export function re2Search(t: Extract<Re2Translation, { ok: true }>): RegexSearch {
-  const re = RE2JS.compile(t.source, t.flags);
+  const re = loadRe2js().compile(t.source, t.flags);
   const prepare = (text: string): string => {
     let out = text;
     if (!t.unicode && SURROGATE.test(out))
