@@ -40,7 +40,8 @@ const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
 const COMPILE_RUNS = Number(process.env["BENCH_COMPILE_RUNS"] ?? 3);
 const COLD_RUNS = Number(process.env["BENCH_COLD_RUNS"] ?? 11);
 const ONLY = new Set((process.env["BENCH_ONLY"] ?? "compile,cold,scan").split(","));
-const CORPUS = process.argv[2] ?? "/work/shared/corpus/sigmahq";
+/** The SigmaHQ corpus beside the checkout (../shared), or a folder given as the first argument. */
+const CORPUS = process.argv[2] ?? join(process.cwd(), "..", "shared", "corpus", "sigmahq");
 const CLI = "bin/sigprism.js";
 const TOKEN_RULE_FILE =
   "rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml";
