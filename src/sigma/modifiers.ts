@@ -367,15 +367,24 @@ function expandPlaceholders(
   return out.map((p) => normalizePattern([...p, { kind: "text", text: text.slice(last) }]));
 }
 
+/** The numeric modifiers read the value as written: only list modifiers may come before them. */
+function afterValueModifier(
+  name: string,
+  ctx: ModifierContext,
+  what: string,
+): ModifierResult | undefined {
+  const previous = onlyListModifiersBefore(ctx);
+  if (previous === undefined) return undefined;
+  return fail(
+    "DETECTION_INVALID_MODIFIER_COMBINATION",
+    `modifier '${name}' cannot follow '${previous}': it only applies to a plain ${what}`,
+  );
+}
+
 function compare(name: ModifierName, op: NumberOp) {
   return (value: Val, ctx: ModifierContext): ModifierResult => {
-    const previous = onlyListModifiersBefore(ctx);
-    if (previous !== undefined) {
-      return fail(
-        "DETECTION_INVALID_MODIFIER_COMBINATION",
-        `modifier '${name}' cannot follow '${previous}': it only applies to a plain number`,
-      );
-    }
+    const misplaced = afterValueModifier(name, ctx, "number");
+    if (misplaced) return misplaced;
     const n = numberOf(value);
     if (n === undefined) {
       return fail(
@@ -400,13 +409,8 @@ function numberOf(value: Val): number | undefined {
 
 function timePart(part: TimePart) {
   return (value: Val, ctx: ModifierContext): ModifierResult => {
-    const previous = onlyListModifiersBefore(ctx);
-    if (previous !== undefined) {
-      return fail(
-        "DETECTION_INVALID_MODIFIER_COMBINATION",
-        `modifier '${part}' cannot follow '${previous}': it only applies to a plain integer`,
-      );
-    }
+    const misplaced = afterValueModifier(part, ctx, "integer");
+    if (misplaced) return misplaced;
     const n = numberOf(value);
     if (n === undefined || !Number.isInteger(n)) {
       return fail("DETECTION_NOT_AN_INTEGER", `modifier '${part}' needs an integer`, "value");

@@ -12,7 +12,7 @@ import type { Expr, Test } from "../../src/ir.js";
 import { loadRuleSet } from "../../src/rule-set.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import { loadModule } from "../../src/verify/js/interpret.js";
-import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../corpus/corpus.js";
+import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 import { normalizedPattern, rawExprTree } from "../helpers/arbitraries.js";
 import { ANY, m, ONE, pat, T } from "../helpers/ir.js";
 import { backendContext, testRule } from "../helpers/rule-context.js";

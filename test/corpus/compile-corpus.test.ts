@@ -6,7 +6,7 @@ import { DiagnosticError, hasErrors } from "../../src/diagnostics.js";
 import { loadRuleSet } from "../../src/rule-set.js";
 import { findLogsource, loadTarget } from "../../src/targets/load.js";
 import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
-import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "./corpus.js";
+import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 
 /**
  * Every SigmaHQ rule compiles with every target to query text or to a coded diagnostic: no crash,

@@ -4,6 +4,7 @@ import type { Diagnostic } from "../../src/diagnostics.js";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import { compileDetection } from "../../src/sigma/normalize.js";
 import { sourceFromBytes } from "../../src/sigma/read-input.js";
+import { CORPUS, HAVE_CORPUS } from "../helpers/shared-data.js";
 
 /**
  * Loader fuzzing: random and mutated rule files (mutations of real SigmaHQ rules) go through
@@ -15,7 +16,6 @@ import { sourceFromBytes } from "../../src/sigma/read-input.js";
  * A failure names the case's seed: `FUZZ_SEED=<seed> FUZZ_CASES=1` replays exactly that case.
  */
 
-const CORPUS = "/work/shared/corpus/sigmahq";
 const PROJECT_RULES = new URL("../../rules", import.meta.url).pathname;
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
@@ -44,7 +44,8 @@ export function corpusFiles(): string[] {
     }
   };
   walk(PROJECT_RULES);
-  walk(CORPUS);
+  // Without the corpus beside the checkout, the project's rules alone seed the mutations.
+  if (HAVE_CORPUS) walk(CORPUS);
   seedFiles = out;
   return out;
 }

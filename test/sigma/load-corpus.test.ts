@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import { readRuleFile } from "../../src/sigma/read-input.js";
 import { walkRuleFiles } from "../../src/sigma/walk.js";
 
-const CORPUS = "/work/shared/corpus/sigmahq";
-const present = existsSync(CORPUS);
+import { CORPUS, HAVE_CORPUS } from "../helpers/shared-data.js";
+
+const present = HAVE_CORPUS;
 const name = present
   ? "loads at least 99% of the SigmaHQ documents without errors"
   : `SKIPPED: the SigmaHQ corpus is not at ${CORPUS}`;

@@ -1,11 +1,9 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import type { RegexFlags } from "../../src/ir.js";
 import { compileRegexSearch, regexFlags } from "../../src/sigma/eval-regex.js";
 import { compilesAsUnicode, translateToRe2 } from "../../src/sigma/regex-engine.js";
-import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../corpus/corpus.js";
+import { corpusRegexes } from "../helpers/corpus-regexes.js";
+import { HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 
 const NONE: RegexFlags = { i: false, m: false, s: false };
 const FLAG_SETS: readonly RegexFlags[] = [
@@ -200,7 +198,7 @@ describe("constructs without an RE2 form", () => {
 
 describe.skipIf(!HAVE_CORPUS)(`every SigmaHQ |re pattern (${SKIP_REASON})`, () => {
   it("translates to RE2 and agrees with V8 on texts built from the pattern's own pieces", () => {
-    const patterns = corpusPatterns();
+    const patterns = corpusRegexes().map((r) => r.source);
     expect(patterns.length).toBe(217);
     let seed = 7;
     const random = (n: number): number => {
@@ -230,40 +228,3 @@ describe.skipIf(!HAVE_CORPUS)(`every SigmaHQ |re pattern (${SKIP_REASON})`, () =
     }
   });
 });
-
-function corpusPatterns(): string[] {
-  const out: string[] = [];
-  const collect = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(collect);
-    for (const [key, value] of Object.entries(node)) {
-      if (!key.split("|").slice(1).includes("re")) collect(value);
-      else for (const v of [value].flat()) if (typeof v === "string") out.push(liftFlags(v));
-    }
-  };
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name)) {
-        const text = readFileSync(path, "utf8");
-        if (!text.includes("|re")) continue;
-        for (const doc of text.split(/^---$/m)) {
-          try {
-            collect((load(doc) as { detection?: unknown } | null)?.detection);
-          } catch {
-            // A corpus file js-yaml cannot read holds no pattern we could test.
-          }
-        }
-      }
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
-
-/** The front end lifts a leading `(?i)`-style group into the flags (regex-check.ts). */
-function liftFlags(v: string): string {
-  const m = /^\(\?([ims]+)\)/.exec(v);
-  return m ? v.slice(m[0].length) : v;
-}

@@ -1,10 +1,7 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { MAX_ANALYZED_LENGTH, checkRegexSafety } from "../../src/sigma/regex-safety.js";
-
-const CORPUS = "/work/shared/corpus/sigmahq";
+import { corpusRegexes } from "../helpers/corpus-regexes.js";
+import { HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 
 describe("checkRegexSafety: classic catastrophic patterns", () => {
   // Each would take exponential (or n^20) time on a 100 KB non-matching input; they must never run.
@@ -75,7 +72,7 @@ describe("checkRegexSafety: patterns that are safe", () => {
   }
 });
 
-describe("checkRegexSafety on the SigmaHQ corpus", () => {
+describe.skipIf(!HAVE_CORPUS)(`checkRegexSafety on the SigmaHQ corpus (${SKIP_REASON})`, () => {
   it("accepts almost every real |re pattern and rejects only genuine nested quantifiers", () => {
     const patterns = corpusRegexes();
     expect(patterns.length).toBeGreaterThan(150);
@@ -86,51 +83,3 @@ describe("checkRegexSafety on the SigmaHQ corpus", () => {
     for (const r of rejected) expect(r.source).toContain("(?:.*\\)){1,}");
   });
 });
-
-interface CorpusRegex {
-  readonly source: string;
-  readonly ignoreCase: boolean;
-}
-
-function corpusRegexes(): CorpusRegex[] {
-  const out: CorpusRegex[] = [];
-  const collect = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(collect);
-    for (const [key, value] of Object.entries(node)) {
-      const modifiers = key.split("|").slice(1);
-      if (!modifiers.includes("re")) {
-        collect(value);
-        continue;
-      }
-      for (const v of [value].flat()) {
-        if (typeof v !== "string") continue;
-        // The front end lifts a leading PCRE flag group into the IR's flags.
-        const m = /^\(\?([ims]+)\)/.exec(v);
-        out.push({
-          source: m ? v.slice(m[0].length) : v,
-          ignoreCase: modifiers.includes("i") || (m?.[1]?.includes("i") ?? false),
-        });
-      }
-    }
-  };
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name)) {
-        const text = readFileSync(path, "utf8");
-        if (!text.includes("|re")) continue;
-        for (const doc of text.split(/^---$/m)) {
-          try {
-            collect((load(doc) as { detection?: unknown } | null)?.detection);
-          } catch {
-            // A corpus file js-yaml cannot read holds no pattern we could test.
-          }
-        }
-      }
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
