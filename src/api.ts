@@ -18,8 +18,8 @@ export { sourceFromText } from "./sigma/read-input.js";
 export { evaluate, compilePredicate } from "./sigma/evaluate.js";
 export type { Fixture } from "./verify/fixtures.js";
 export { loadFixtures } from "./verify/fixtures.js";
-export type { VerifyReport, Disagreement, VerifyOptions } from "./verify/parity.js";
-export { verifyRules } from "./verify/parity.js";
+export type { VerifyReport, Disagreement, VerifyOptions } from "./parity/run.js";
+export { verifyRules } from "./parity/run.js";
 export { capabilityMatrix } from "./capabilities.js";
 
 import { compilePredicate } from "./sigma/evaluate.js";

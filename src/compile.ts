@@ -1,7 +1,13 @@
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
 import { and, type Expr } from "./ir.js";
 import { backendFor } from "./backends/registry.js";
-import type { BackendContext, CompileOptions } from "./backends/types.js";
+import type {
+  BackendContext,
+  CompileOptions,
+  DataNote,
+  Deviation,
+  SeenEvent,
+} from "./backends/types.js";
 import { compileDetection } from "./sigma/normalize.js";
 import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
 import { findLogsource, loadTarget } from "./targets/load.js";
@@ -103,6 +109,12 @@ export interface TargetOutput {
   readonly artifact: string;
   /** The IR the target says exactly (Sigma field names). */
   readonly effective: Expr;
+  /** The predicates of the rule's IR the target says differently, each with its effect. */
+  readonly deviations: readonly Deviation[];
+  /** What the target's data holds of a raw event, in Sigma field names (the backend's claim). */
+  readonly seen: SeenEvent;
+  /** The target-wide data notes (what no rule's data can show there). */
+  readonly dataNotes: readonly DataNote[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -130,6 +142,9 @@ export async function compileForTarget(
     query: "",
     artifact: "",
     effective: ruleIR.ir,
+    deviations: [],
+    seen: (raw) => raw,
+    dataNotes: backend.dataNotes,
     diagnostics: [...diagnostics, ...extra],
   });
   if (!config.formats.includes(format)) {
@@ -164,7 +179,17 @@ export async function compileForTarget(
     if (hasErrors(loweredDiagnostics)) return empty([]);
     const query = backend.query(lowered.effective, ctx);
     const artifact = await backend.artifact(format, query, lowered.effective, ctx);
-    return { target, format, query, artifact, effective: lowered.effective, diagnostics };
+    return {
+      target,
+      format,
+      query,
+      artifact,
+      effective: lowered.effective,
+      deviations: lowered.deviations,
+      seen: backend.seen(ctx),
+      dataNotes: backend.dataNotes,
+      diagnostics,
+    };
   } catch (e) {
     if (e instanceof DiagnosticError) return empty([inItsFile(e.diagnostic)]);
     throw e;

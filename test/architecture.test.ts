@@ -24,6 +24,23 @@ function resolved(file: string, spec: string): string {
   return spec.startsWith(".") ? relative(ROOT, join(file, "..", spec)) : spec;
 }
 
+/** Every project file a source file reaches through relative imports (itself included). */
+function closure(start: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    const rel = relative(ROOT, file);
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    for (const spec of imports(file)) {
+      if (!spec.startsWith(".")) continue;
+      stack.push(join(file, "..", spec.replace(/\.js$/, ".ts")));
+    }
+  }
+  return seen;
+}
+
 describe("architecture", () => {
   it("grammar/ imports nothing from src/", () => {
     for (const f of files(join(ROOT, "grammar"))) {
@@ -31,9 +48,16 @@ describe("architecture", () => {
     }
   });
 
-  it("no interpreter in src/verify imports an emitter from src/backends, and no emitter imports src/verify", () => {
+  it("nothing under src/verify reaches src/backends, src/targets, src/pipelines or targets/, even transitively; no emitter imports src/verify", () => {
     for (const f of files(join(ROOT, "src/verify"))) {
-      for (const spec of imports(f)) expect(resolved(f, spec), f).not.toMatch(/^src\/backends\//);
+      const reached = closure(f);
+      for (const r of reached) {
+        expect(r, `${relative(ROOT, f)} reaches ${r}`).not.toMatch(
+          /^src\/(backends|targets|pipelines|parity|compile)/,
+        );
+        // Reading target configuration at run time counts as importing it.
+        expect(readFileSync(join(ROOT, r), "utf8"), r).not.toMatch(/targetsDir|["'`]targets\//);
+      }
     }
     for (const f of files(join(ROOT, "src/backends"))) {
       for (const spec of imports(f)) expect(resolved(f, spec), f).not.toMatch(/^src\/verify\//);

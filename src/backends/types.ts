@@ -32,18 +32,54 @@ export interface BackendContext {
   readonly options: CompileOptions;
 }
 
+/**
+ * A predicate the target says differently, declared where it happens. `node` is a node of the IR
+ * given to `lower` (compared by identity), `effective` is what the target does there instead, in
+ * Sigma IR over the seen event, and `codes` are the fidelity diagnostics at `node`'s origin that
+ * say so. The parity runner's expectation is the reference evaluator on the rule's IR with exactly
+ * these nodes replaced: a change of meaning anywhere else is a failure, whatever the diagnostics.
+ */
+export interface Deviation {
+  readonly node: Expr;
+  readonly effective: Expr;
+  readonly codes: readonly string[];
+}
+
 export interface Lowered {
   /** The IR the target says exactly, still in Sigma field names. */
   readonly effective: Expr;
-  /** Fidelity diagnostics (declared deviations) and errors (unsupported constructs). */
+  /** The declared per-predicate deviations (the only changes of meaning the effective IR may hold). */
+  readonly deviations: readonly Deviation[];
+  /** Fidelity diagnostics (deviations and data notes) and errors (unsupported constructs). */
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * What the target's data holds for a raw event, in Sigma field names: the backend's claim about
+ * its target's ingestion (Elastic drops empty values, k8saudit renders JSON null as "null"…),
+ * declared as data notes. null: the target never stores the event. The independent view in
+ * src/verify checks this claim, since the interpreter reads the view's document.
+ */
+export type SeenEvent = (raw: unknown) => unknown;
+
+/**
+ * A fact about what the target stores that holds for every rule (the event source drops records,
+ * keyword values past ignore_above are not indexed): said once for the target, not per rule.
+ */
+export interface DataNote {
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface Backend {
   readonly name: TargetName;
   readonly capabilities: readonly CapabilityEntry[];
+  /** What the target's data cannot show, for every rule (the seen event states it exactly). */
+  readonly dataNotes: readonly DataNote[];
   /** Step 1: rewrite the IR into what this target can say exactly, declaring each change. */
   lower(ir: Expr, ctx: BackendContext): Lowered;
+  /** The seen event for this rule's logsource (see SeenEvent). */
+  seen(ctx: BackendContext): SeenEvent;
   /** Step 2: print the effective IR as query text (field names mapped through ctx.mapping). */
   query(effective: Expr, ctx: BackendContext): string;
   /** Step 3: wrap the query into a deployable artifact of the given format (async for prettier). */

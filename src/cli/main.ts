@@ -121,6 +121,22 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "string",
             describe: "Sigma filter files or directories to apply",
           })
+          .option("strict", {
+            type: "boolean",
+            default: false,
+            describe: "compile as convert --strict: a fidelity warning makes the pair unsupported",
+          })
+          .option("option", {
+            type: "string",
+            array: true,
+            describe: "target option key=value, as for convert",
+          })
+          .option("allow-unsupported", {
+            type: "boolean",
+            default: false,
+            describe:
+              "report rule/target pairs a target cannot express, and an empty run, without failing",
+          })
           .option("junit", { type: "string", describe: "write a JUnit XML report to this file" })
           .option("json", { type: "boolean", default: false, describe: "print the report as JSON" })
           .example("$0 verify rules --fixtures test/fixtures", "the project's own parity proof")

@@ -1,4 +1,5 @@
 import { capabilityMatrix, CAPABILITY_LABEL } from "../capabilities.js";
+import { backendFor } from "../backends/registry.js";
 import { loadTarget } from "../targets/load.js";
 import { TARGET_NAMES } from "../targets/types.js";
 import { EXIT_OK, EXIT_USAGE, writeStdout } from "./io.js";
@@ -45,6 +46,11 @@ export async function run(args: Record<string, unknown>): Promise<number> {
         matrix.map((m) => [m.construct, m.cells[t]?.capability ?? "?", m.cells[t]?.how ?? ""]),
       ),
     );
+    const notes = backendFor(t).dataNotes;
+    if (notes.length > 0) {
+      writeStdout(`\nwhat ${t}'s data cannot show, for every rule (data notes):`);
+      for (const n of notes) writeStdout(`  ${n.code}: ${n.message}`);
+    }
     return EXIT_OK;
   }
   writeStdout(

@@ -1,7 +1,8 @@
 import type { LogSource } from "../sigma/rule.js";
 
-export type TargetName = "elastic" | "splunk" | "falco" | "js";
-export const TARGET_NAMES: readonly TargetName[] = ["elastic", "splunk", "falco", "js"];
+import type { TargetName } from "../target-names.js";
+
+export { TARGET_NAMES, type TargetName } from "../target-names.js";
 
 /** One logsource a target knows: how to scope a query to it and how its fields are named. */
 export interface LogsourceMapping {

@@ -1,4 +1,4 @@
-import type { TargetName } from "../targets/types.js";
+import type { TargetName } from "../target-names.js";
 import type { Interpreter, TargetView } from "./types.js";
 import { elasticView } from "./views/elastic.js";
 import { falcoView } from "./views/falco.js";

@@ -1,14 +1,12 @@
-import type { TargetName } from "../targets/types.js";
+import type { TargetName } from "../target-names.js";
 
 /**
- * How a target sees a raw audit event. `seen` keeps Sigma (raw) field names but applies what the
- * target's ingestion does to values (Elastic drops empty strings, Falco renders null as "null"…),
- * so that `reference(effectiveIR, seen(e))` is comparable with the interpreter. `document` is the
- * record the SIEM actually stores and queries (ECS document, Splunk fields, ka.* values).
+ * How a target stores a raw event: the record the SIEM actually holds and queries (ECS document,
+ * Splunk's extracted fields, Falco's field values), written from the vendor's own transformation
+ * with the view's own tables. null: the target never delivers the event to a rule.
  */
 export interface TargetView {
   readonly target: TargetName;
-  seen(raw: unknown): unknown;
   document(raw: unknown): unknown;
 }
 

@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { elasticBackend } from "../../src/backends/elastic/index.js";
 import { normalizePattern, type Expr, type Part, type Test } from "../../src/ir.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
+import { replaceDeclared } from "../../src/parity/replace.js";
 import { kqlInterpreter } from "../../src/verify/kql/interpret.js";
 import { elasticView } from "../../src/verify/views/elastic.js";
 import { context, loc, tokenRequestIR } from "./elastic-helpers.js";
 
 /**
  * Exactness: for random IR and random events,
- *   interpret(query(lower(ir)), document(e)) === evaluate(lower(ir).effective, seen(e)).
+ *   interpret(query(lower(ir)), document(e)) === evaluate(ir with the declared deviations, seen(e)).
  */
 
 const PIECES = [
@@ -153,7 +154,7 @@ function check(ir: Expr, events: readonly unknown[]): void {
   const run = kqlInterpreter.compile(text);
   for (const e of events) {
     const got = run(elasticView.document(e));
-    const want = evaluate(lowered.effective, elasticView.seen(e));
+    const want = evaluate(replaceDeclared(ir, lowered.deviations), elasticBackend.seen(ctx)(e));
     if (got !== want) expect({ text, event: e, got }).toEqual({ text, event: e, got: want });
   }
 }

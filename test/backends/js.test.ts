@@ -1,3 +1,4 @@
+import { seenOf } from "../helpers/seen.js";
 import fc from "fast-check";
 import { check } from "prettier";
 import { describe, expect, it } from "vitest";
@@ -44,7 +45,7 @@ describe("capabilities and target file", () => {
 
   it("has an identity view", () => {
     const e = { a: 1 };
-    expect(jsView.seen(e)).toBe(e);
+    expect(seenOf("js")(e)).toBe(e);
     expect(jsView.document(e)).toBe(e);
   });
 });
@@ -124,7 +125,11 @@ describe("query text", () => {
 describe("lowering", () => {
   it("is the identity with no diagnostics", () => {
     const ir = m("verb", pat([T("a"), ONE]));
-    expect(jsBackend.lower(ir, context())).toEqual({ effective: ir, diagnostics: [] });
+    expect(jsBackend.lower(ir, context())).toEqual({
+      effective: ir,
+      deviations: [],
+      diagnostics: [],
+    });
   });
 
   it("reports a regex JavaScript cannot compile, at its position", () => {

@@ -169,7 +169,10 @@ describe("where part", () => {
       const ctx = context();
       return splunkBackend.query(splunkBackend.lower(ir, ctx).effective, ctx);
     };
-    expect(lowered(m("verb", { kind: "null" }))).toBe(`${SCOPE} | where isnull('verb')`);
+    // A JSON null is extracted as the text "null": on a scalar field, null also reads that text.
+    expect(lowered(m("verb", { kind: "null" }))).toBe(
+      `${SCOPE} | where isnull('verb') OR isnotnull(mvfind('verb', "^null\\\\z"))`,
+    );
     expect(lowered(m("user.groups", { kind: "null" }))).toBe(
       `${SCOPE} | where (isnull('user.groups{}') AND isnull('user.groups'))`,
     );
@@ -255,11 +258,13 @@ describe("lowering", () => {
     ).toEqual([
       ["FIDELITY_SCALAR_NAME", "info", true, 2, 3],
       ["FIDELITY_EMPTY_VALUE", "info", true, 4, 5],
+      ["FIDELITY_NULL_TEXT", "info", true, 4, 5],
       ["FIDELITY_EMPTY_VALUE", "info", true, 5, 1],
+      ["FIDELITY_NULL_TEXT", "info", true, 5, 1],
       ["FIDELITY_SCALAR_NAME", "info", true, 6, 2],
     ]);
     expect(diagnostics[0]?.message).toContain("'verb{}'");
-    expect(diagnostics[3]?.message).toContain("'user.username'");
+    expect(diagnostics[5]?.message).toContain("'user.username'");
     // Without a field map a name passes through; `{}` in it decides the same way.
     const bare = context({}, testRule({ logsource: { product: "unmapped" } }));
     expect(bare.mapping).toBeUndefined();

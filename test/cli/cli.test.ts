@@ -127,19 +127,26 @@ describe("sigprism as a user runs it", () => {
     });
   });
 
-  it("verifies the rules over the fixtures and writes JUnit", () => {
+  it("verifies the rules over the fixtures and writes JUnit; unsupported pairs fail unless allowed", () => {
     const junit = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "verify.xml");
-    const r = runCli([
-      "verify",
-      "rules/kubernetes",
-      "--fixtures",
-      "test/fixtures",
-      "--junit",
-      junit,
-    ]);
-    expect(r.stdout).toContain("target");
-    expect(r.status, r.stdout.slice(-3000)).toBe(0);
-    expect(readFileSync(junit, "utf8")).toContain("<testsuites");
+    const args = ["verify", "rules/kubernetes", "--fixtures", "test/fixtures", "--junit", junit];
+    const allowed = runCli([...args, "--allow-unsupported"]);
+    expect(allowed.stdout).toContain("target");
+    expect(allowed.status, allowed.stdout.slice(-3000)).toBe(0);
+    expect(allowed.stdout).not.toContain("all agree");
+    expect(allowed.stdout).toContain("3 rule/target pairs unsupported");
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toContain("<testsuites");
+    // KQL has no regex: the scripted-client rule is a skipped case with its value's line:col.
+    expect(xml).toMatch(
+      /<skipped message="unsupported: UNSUPPORTED_REGEX at rules\/kubernetes\/audit\/k8s_secret_read_by_scripted_client\.yml:\d+:\d+/,
+    );
+    expect(xml).toContain("<system-out>declared deviation at rules/kubernetes/audit/");
+    const strict = runCli(args);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(
+      /^rules\/kubernetes\/audit\/k8s_secret_read_by_scripted_client\.yml:\d+:\d+: error UNSUPPORTED_REGEX \[elastic\]/m,
+    );
   });
 
   it("fails verify when one fixture label is wrong", () => {

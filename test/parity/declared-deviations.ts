@@ -5,17 +5,19 @@ import type { TargetName } from "../../src/targets/types.js";
  * on the labelled fixtures. test/parity/equivalence.test.ts keeps it true in both directions: a
  * deviation missing here fails, and an entry here that no longer deviates fails too.
  *
- * Each entry also says who declares it, and the suite checks that too:
- * - a fidelity diagnostic: the backend must emit that code on the line of the rule file that
- *   holds the deviating predicate (found by its text), so one declared deviation cannot cover an
- *   undeclared one elsewhere in the same rule;
- * - the target's view: what the target's ingestion does to the event (TargetView.seen) changes
- *   the rule's answer by itself: evaluate(ir, seen(e)) differs from evaluate(ir, e).
+ * Each entry also names its cause, and the suite proves it:
+ * - a predicate: the backend declares a deviation with that code at the predicate on the named
+ *   line of the rule file (found by its text), and replacing that predicate alone by its
+ *   declared effective form is what turns the rule's answer on the seen event (the label) into
+ *   the target's answer;
+ * - data: the target's seen event (the backend's claim of what its data holds, checked against
+ *   the independent view by every translation check) changes the rule's answer by itself, and the
+ *   backend gives that data note.
  */
 export type DeclaredBy =
   /** `at`: text of the rule line holding the deviating predicate (robust to edits above it). */
-  | { readonly kind: "diagnostic"; readonly code: string; readonly at: string }
-  | { readonly kind: "view" };
+  | { readonly kind: "predicate"; readonly code: string; readonly at: string }
+  | { readonly kind: "data"; readonly code: string };
 
 export interface DeclaredDeviation {
   readonly rule: string;
@@ -25,8 +27,8 @@ export interface DeclaredDeviation {
   readonly reason: string;
 }
 
-const diag = (code: string, at: string): DeclaredBy => ({ kind: "diagnostic", code, at });
-const VIEW: DeclaredBy = { kind: "view" };
+const diag = (code: string, at: string): DeclaredBy => ({ kind: "predicate", code, at });
+const data = (code: string): DeclaredBy => ({ kind: "data", code });
 
 // Rule ids, named for the table below.
 const ANONYMOUS = "751cef42-780d-457f-8490-4eb9491d06e6";
@@ -112,7 +114,7 @@ export const DECLARED_DEVIATIONS: readonly DeclaredDeviation[] = [
     rule: SECRETS_LISTED,
     target: "elastic",
     fixture: "seclist-neg-003",
-    by: diag("FIDELITY_EMPTY_DROPPED", "objectRef.namespace|exists: false"),
+    by: data("FIDELITY_EMPTY_DROPPED"),
     reason:
       'Elastic\'s pipeline drops the empty namespace "", so namespace|exists: false holds there and KQL fires',
   },
@@ -120,7 +122,7 @@ export const DECLARED_DEVIATIONS: readonly DeclaredDeviation[] = [
     rule: SHELL,
     target: "elastic",
     fixture: "shell-long-uri",
-    by: VIEW,
+    by: data("FIDELITY_IGNORE_ABOVE"),
     reason:
       "Fleet indexes keyword values only up to 1,024 characters (ignore_above): the 5,000-character requestURI is not searchable",
   },
@@ -147,25 +149,34 @@ export const DECLARED_DEVIATIONS: readonly DeclaredDeviation[] = [
     reason:
       'k8saudit renders JSON null as the text "null", so exists is written as not = "null": the username "null" reads as missing',
   },
+  // ---- Splunk ----
+  {
+    rule: TOKEN_REQUEST,
+    target: "splunk",
+    fixture: "tr-hostile-014",
+    by: diag("FIDELITY_NULL_TEXT", "user.username|exists: true"),
+    reason:
+      'Splunk extracts JSON null as the text "null", so exists excludes that text: the username "null" reads as missing',
+  },
   {
     rule: TOKEN_REQUEST,
     target: "falco",
     fixture: "shape-no-auditid",
-    by: VIEW,
+    by: data("FIDELITY_NO_AUDITID"),
     reason: "the k8saudit plugin makes every ka.* field unavailable on an event without auditID",
   },
   {
     rule: TOKEN_REQUEST,
     target: "falco",
     fixture: "shape-no-stagetimestamp",
-    by: VIEW,
+    by: data("FIDELITY_EVENT_DROPPED"),
     reason: "the k8saudit event source drops events without a valid stageTimestamp",
   },
   {
     rule: TOKEN_REQUEST,
     target: "falco",
     fixture: "shape-no-timestamps",
-    by: VIEW,
+    by: data("FIDELITY_EVENT_DROPPED"),
     reason: "the k8saudit event source drops events without a valid stageTimestamp",
   },
 ];

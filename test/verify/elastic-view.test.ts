@@ -1,3 +1,4 @@
+import { seenOf } from "../helpers/seen.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { valuesAt } from "../../src/verify/kql/interpret.js";
@@ -101,7 +102,7 @@ describe("elastic view: ingest rules", () => {
     expect(valuesAt(doc, "user.name")).toEqual([]);
     expect(valuesAt(doc, "kubernetes.audit.user.username")).toEqual([]);
     expect(
-      valuesAt(elasticView.seen({ ...base, user: { username: "" } }), "user.username"),
+      valuesAt(seenOf("elastic")({ ...base, user: { username: "" } }), "user.username"),
     ).toEqual([]);
   });
 
@@ -113,8 +114,8 @@ describe("elastic view: ingest rules", () => {
       "10.0.0.1",
       "not-an-ip",
     ]);
-    expect((elasticView.seen(bad) as Record<string, unknown>).sourceIPs).toBeUndefined();
-    expect((elasticView.seen(base) as Record<string, unknown>).sourceIPs).toEqual([
+    expect((seenOf("elastic")(bad) as Record<string, unknown>).sourceIPs).toBeUndefined();
+    expect((seenOf("elastic")(base) as Record<string, unknown>).sourceIPs).toEqual([
       "10.0.0.1",
       "::1",
     ]);
@@ -128,13 +129,13 @@ describe("elastic view: ingest rules", () => {
     expect(valuesAt(doc, "kubernetes.audit.annotations.authorization_k8s_io/reason")).toEqual([]);
     expect(valuesAt(doc, "kubernetes.audit.objectRef.apiGroup")).toEqual([]);
     expect(valuesAt(doc, "event.outcome")).toEqual(["failure"]);
-    const seen = elasticView.seen({ a: { b: "", c: [null, "", {}], d: { e: [] } }, f: 0 });
+    const seen = seenOf("elastic")({ a: { b: "", c: [null, "", {}], d: { e: [] } }, f: 0 });
     expect(seen).toEqual({ f: 0 });
   });
 
   it("keyword values over 1024 characters are not seen; text fields keep them", () => {
     const long = "x".repeat(1025);
-    const seen = elasticView.seen({
+    const seen = seenOf("elastic")({
       user: { username: long, groups: [long, "g"] },
       verb: "get",
     }) as {
@@ -146,7 +147,7 @@ describe("elastic view: ingest rules", () => {
 
   it("the integer code is seen as Elasticsearch indexes it: coerced, or gone when malformed", () => {
     const seenCode = (code: unknown) =>
-      (elasticView.seen({ responseStatus: { code } }) as { responseStatus?: { code?: unknown } })
+      (seenOf("elastic")({ responseStatus: { code } }) as { responseStatus?: { code?: unknown } })
         .responseStatus?.code;
     expect(seenCode(0.5)).toBe(0);
     expect(seenCode("403")).toBe(403);

@@ -1,3 +1,4 @@
+import { expectedOf } from "../helpers/seen.js";
 import fc from "fast-check";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
@@ -168,7 +169,7 @@ describe("Falco parity (property)", () => {
         const viaQuery = falcoInterpreter.compile(query);
         const viaRules = falcoInterpreter.compile(rules);
         for (const e of events) {
-          const expected = evaluate(lowered.effective, falcoView.seen(e));
+          const expected = expectedOf("falco", ir, lowered, ctx)(e);
           const doc = falcoView.document(e);
           expect(viaQuery(doc), `${query}\n${JSON.stringify(e)}`).toBe(expected);
           expect(viaRules(doc), `${rules}\n${JSON.stringify(e)}`).toBe(expected);
@@ -200,7 +201,7 @@ describe("Falco parity (property)", () => {
           const run = falcoInterpreter.compile(falcoBackend.query(lowered.effective, ctx));
           for (const verb of values) {
             const e = { kind: "Event", auditID: "1", stageTimestamp: "2024-05-06T07:08:09Z", verb };
-            expect(run(falcoView.document(e))).toBe(evaluate(lowered.effective, falcoView.seen(e)));
+            expect(run(falcoView.document(e))).toBe(expectedOf("falco", ir, lowered, ctx)(e));
             // Folding is exact whenever no deviation was declared.
             if (lowered.diagnostics.length === 0)
               expect(evaluate(lowered.effective, e)).toBe(evaluate(ir, e));
@@ -237,7 +238,8 @@ describe("Falco parity (property)", () => {
             for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line));
         }
       const ctx = context();
-      const lowered = falcoBackend.lower(tokenRequestIR(), ctx);
+      const ir = tokenRequestIR();
+      const lowered = falcoBackend.lower(ir, ctx);
       const query = falcoBackend.query(lowered.effective, ctx);
       const viaRules = falcoInterpreter.compile(
         falcoBackend.artifact("rules", query, lowered.effective, ctx),
@@ -251,7 +253,7 @@ describe("Falco parity (property)", () => {
       events.push(...tokenRequests.map((e) => ({ ...(e as object), user: { username: "alice" } })));
       let fired = 0;
       for (const e of events) {
-        const expected = evaluate(lowered.effective, falcoView.seen(e));
+        const expected = expectedOf("falco", ir, lowered, ctx)(e);
         const doc = falcoView.document(e);
         if (doc === null) {
           // Dropped by the k8saudit event source (e.g. no stageTimestamp): no rule can fire.

@@ -1,3 +1,4 @@
+import { expectedOf } from "../helpers/seen.js";
 import { describe, expect, it } from "vitest";
 import { falcoBackend } from "../../src/backends/falco/index.js";
 import type { Expr } from "../../src/ir.js";
@@ -31,7 +32,7 @@ function run(ir: Expr, fields: Record<string, unknown>): Outcome {
     falcoView.document(event),
   );
   // Exact translation, whatever the fidelity.
-  expect(falco).toBe(evaluate(lowered.effective, falcoView.seen(event)));
+  expect(falco).toBe(expectedOf("falco", ir, lowered, ctx)(event));
   return {
     falco,
     sigma: evaluate(ir, event),

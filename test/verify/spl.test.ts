@@ -1,3 +1,4 @@
+import { expectedOf, seenOf } from "../helpers/seen.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splunkBackend } from "../../src/backends/splunk/index.js";
@@ -12,19 +13,20 @@ import { TOKEN_REQUEST_EXCLUSIONS } from "../helpers/token-request.js";
 
 const ctx = backendContext("splunk");
 
-function emit(ir: Expr): { text: string; effective: Expr } {
-  const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
-  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  return { text: splunkBackend.query(effective, ctx), effective };
+function emit(ir: Expr): { text: string; expected: (raw: unknown) => boolean } {
+  const lowered = splunkBackend.lower(ir, ctx);
+  expect(lowered.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return {
+    text: splunkBackend.query(lowered.effective, ctx),
+    expected: expectedOf("splunk", ir, lowered, ctx),
+  };
 }
 
-/** interpreter(text, document(e)) and reference(effective, seen(e)) agree, and return the value. */
+/** interpreter(text, document(e)) and the declared meaning on seen(e) agree; returns the value. */
 function agree(ir: Expr, event: unknown): boolean {
-  const { text, effective } = emit(ir);
+  const { text, expected } = emit(ir);
   const got = splInterpreter.compile(text)(splunkView.document(event));
-  expect(got, `${text} on ${JSON.stringify(event)}`).toBe(
-    evaluate(effective, splunkView.seen(event)),
-  );
+  expect(got, `${text} on ${JSON.stringify(event)}`).toBe(expected(event));
   return got;
 }
 
@@ -48,15 +50,17 @@ describe("view", () => {
       "user.groups{}": ["a", "b"],
       "annotations.authorization.k8s.io/decision": ["allow"],
       "responseStatus.code": ["403"],
+      x: ["null"],
       y: ["true"],
       e: [""],
       "c{}.image": ["i1", "i2"],
       sourcetype: ["kube:apiserver-audit"],
     });
-    // Pass-through names a–f are scalar names: an array there (e, f) is named `e{}` by Splunk and
-    // not read, so seen() hides it. sourceIPs and user.groups are array-mapped (read as f{} and f).
+    // The backend's claim. Pass-through names a–f are scalar names: an array there (e, f) is named
+    // `e{}` by Splunk and not read, so seen() hides it. sourceIPs and user.groups are array-mapped
+    // (read as f{} and f). JSON null is the text "null", [] and {} make no field.
     expect(
-      splunkView.seen({
+      seenOf("splunk")({
         a: null,
         b: [],
         c: {},
@@ -66,8 +70,13 @@ describe("view", () => {
         sourceIPs: [null, false],
         user: { groups: [null], username: 7 },
       }),
-    ).toEqual({ d: "5", sourceIPs: ["false"], user: { username: "7" } });
-    expect(splunkView.seen({ sourceIPs: "10.0.0.1", verb: ["get"], e: "x" })).toEqual({
+    ).toEqual({
+      a: "null",
+      d: "5",
+      sourceIPs: ["null", "false"],
+      user: { groups: ["null"], username: "7" },
+    });
+    expect(seenOf("splunk")({ sourceIPs: "10.0.0.1", verb: ["get"], e: "x" })).toEqual({
       sourceIPs: "10.0.0.1",
       e: "x",
     });
@@ -145,7 +154,12 @@ describe("interpreter semantics", () => {
     expect(agree(code, { responseStatus: { code: "abc" } })).toBe(false);
     expect(agree(not(code), {})).toBe(true);
     expect(agree(m("user.username", { kind: "null" }), { user: { username: null } })).toBe(true);
-    expect(agree(m("user.username", { kind: "null" }), { user: { username: "null" } })).toBe(false);
+    // JSON extraction gives a JSON null as the text "null": the string "null" reads as null too
+    // (FIDELITY_NULL_TEXT), where Sigma says the field is present.
+    expect(agree(m("user.username", { kind: "null" }), { user: { username: "null" } })).toBe(true);
+    expect(evaluate(m("user.username", { kind: "null" }), { user: { username: "null" } })).toBe(
+      false,
+    );
     const net = m("sourceIPs", { kind: "cidr", network: "10.0.0.0", prefix: 8, version: 4 });
     expect(agree(net, { sourceIPs: ["1.2.3.4", "10.9.8.7"] })).toBe(true);
     expect(agree(net, { sourceIPs: ["::ffff:10.9.8.7"] })).toBe(false);
@@ -196,14 +210,15 @@ describe("differential findings", () => {
   const one: Part = { kind: "one" };
   const any: Part = { kind: "any" };
 
-  it("null / exists on [] or [null] are declared: Splunk extracts no field for them", () => {
+  it("null / exists on [] are declared: Splunk extracts no field for it; [null] is the text null", () => {
     const groupsNull = m("user.groups", { kind: "null" });
-    expect(lower(groupsNull)).toEqual(["FIDELITY_EMPTY_VALUE"]);
+    expect(lower(groupsNull)).toEqual(["FIDELITY_EMPTY_VALUE", "FIDELITY_NULL_TEXT"]);
     expect(agree(groupsNull, { user: { groups: [] } })).toBe(true);
     expect(evaluate(groupsNull, { user: { groups: [] } })).toBe(false);
     const ipsExist = m("sourceIPs", { kind: "exists" });
-    expect(lower(ipsExist)).toEqual(["FIDELITY_EMPTY_VALUE"]);
-    expect(agree(ipsExist, { sourceIPs: [null] })).toBe(false);
+    expect(lower(ipsExist)).toEqual(["FIDELITY_EMPTY_VALUE", "FIDELITY_NULL_TEXT"]);
+    expect(agree(ipsExist, { sourceIPs: [null] })).toBe(true);
+    expect(evaluate(ipsExist, { sourceIPs: [null] })).toBe(true);
     expect(agree(ipsExist, { sourceIPs: ["10.0.0.1"] })).toBe(true);
   });
 
@@ -213,7 +228,7 @@ describe("differential findings", () => {
     expect(agree(groupsOne, { user: { groups: ["0"] } })).toBe(true);
     expect(agree(groupsOne, { user: { groups: "0" } })).toBe(true);
     const ipsNull = m("sourceIPs", { kind: "null" });
-    expect(lower(ipsNull)).toEqual(["FIDELITY_EMPTY_VALUE"]);
+    expect(lower(ipsNull)).toEqual(["FIDELITY_EMPTY_VALUE", "FIDELITY_NULL_TEXT"]);
     expect(agree(ipsNull, { sourceIPs: 0 })).toBe(false);
     expect(agree(ipsNull, {})).toBe(true);
   });
@@ -228,13 +243,17 @@ describe("differential findings", () => {
     expect(agree(verbOne, { verb: ["0"] })).toBe(false);
     expect(evaluate(verbOne, { verb: ["0"] })).toBe(true);
     const verbNull = m("verb", { kind: "null" });
-    expect(lower(verbNull)).toEqual(["FIDELITY_SCALAR_NAME", "FIDELITY_EMPTY_VALUE"]);
+    expect(lower(verbNull)).toEqual([
+      "FIDELITY_SCALAR_NAME",
+      "FIDELITY_EMPTY_VALUE",
+      "FIDELITY_NULL_TEXT",
+    ]);
     expect(agree(verbNull, { verb: ["get"] })).toBe(true);
     expect(agree(verbNull, { verb: "get" })).toBe(false);
   });
 
   it("a leaf behind a nested array is invisible in the view (objectRef{}.resource)", () => {
-    expect(splunkView.seen({ objectRef: [{ resource: "pods" }], verb: [["a"]] })).toEqual({});
+    expect(seenOf("splunk")({ objectRef: [{ resource: "pods" }], verb: [["a"]] })).toEqual({});
     expect(agree(m("objectRef.resource", lit("pods")), { objectRef: [{ resource: "pods" }] })).toBe(
       false,
     );
@@ -308,6 +327,7 @@ describe("the TokenRequest rule", () => {
       ["FIDELITY_SCALAR_NAME", "info"],
       ["FIDELITY_SCALAR_NAME", "info"],
       ["FIDELITY_EMPTY_VALUE", "info"],
+      ["FIDELITY_NULL_TEXT", "info"],
     ]);
     // In predicate order; user.username's later predicates (the exclusions) add none.
     expect(
@@ -337,7 +357,10 @@ describe("the TokenRequest rule", () => {
     expect(agree(ir, ev(""))).toBe(false);
     expect(agree(ir, ev(undefined))).toBe(false);
     expect(agree(ir, ev(null))).toBe(false);
-    expect(agree(ir, ev("null"))).toBe(true);
+    // A JSON null is extracted as the text "null", so exists excludes that text: a username
+    // that is the string "null" reads as missing (declared, FIDELITY_NULL_TEXT).
+    expect(agree(ir, ev("null"))).toBe(false);
+    expect(evaluate(ir, ev("null"))).toBe(true);
     expect(agree(ir, ev("eks:x"))).toBe(false);
   });
 });
@@ -459,11 +482,11 @@ describe("property: interpreter(query(lower(ir)), document(e)) === evaluate(effe
   it("holds for random rules and events", () => {
     fc.assert(
       fc.property(expr, fc.array(event, { minLength: 1, maxLength: 5 }), (ir, events) => {
-        const { effective, diagnostics } = splunkBackend.lower(ir, ctx);
-        if (diagnostics.some((d) => d.severity === "error")) return;
-        const run = splInterpreter.compile(splunkBackend.query(effective, ctx));
-        for (const e of events)
-          expect(run(splunkView.document(e))).toBe(evaluate(effective, splunkView.seen(e)));
+        const lowered = splunkBackend.lower(ir, ctx);
+        if (lowered.diagnostics.some((d) => d.severity === "error")) return;
+        const run = splInterpreter.compile(splunkBackend.query(lowered.effective, ctx));
+        const expected = expectedOf("splunk", ir, lowered, ctx);
+        for (const e of events) expect(run(splunkView.document(e))).toBe(expected(e));
       }),
       { numRuns: 600, seed: 20261128 },
     );

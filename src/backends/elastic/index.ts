@@ -8,6 +8,8 @@ import { lowerForElastic } from "./lower.js";
 import { kibanaNdjson } from "./ndjson.js";
 import { printKql } from "./print.js";
 import { ruleMeta } from "./rule-meta.js";
+import { elasticSeen } from "./seen.js";
+import { ELASTIC_DATA_NOTES } from "./data-notes.js";
 import { detectionRuleToml } from "./toml.js";
 
 /** Elastic Security: KQL over the Kubernetes integration's ECS documents. */
@@ -28,6 +30,9 @@ export const elasticBackend: Backend = {
   lower(ir: Expr, ctx: BackendContext): Lowered {
     return lowerForElastic(ir, ctx);
   },
+
+  dataNotes: ELASTIC_DATA_NOTES,
+  seen: elasticSeen,
 
   query,
 

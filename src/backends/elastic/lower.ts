@@ -17,6 +17,7 @@ import {
 } from "../../ir.js";
 import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
+import { DeviationRecorder } from "../deviations.js";
 import {
   fieldType,
   isStringType,
@@ -48,6 +49,7 @@ const TARGET = "elastic";
 
 class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
+  readonly recorder = new DeviationRecorder();
   private readonly lowercase: ReadonlySet<string>;
   private readonly wholeArrays: ReadonlySet<string>;
 
@@ -73,7 +75,17 @@ class Lowerer {
     });
   }
 
+  /** The target says this predicate differently: the lowered form is its declared effect. */
   private deviation(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "warning", code, message);
+    this.recorder.declare(code);
+  }
+
+  /**
+   * A difference that lies in the data Elastic stores (the seen event), not in the query: the
+   * predicate itself is exact there; the warning says how to write the rule so that it holds.
+   */
+  private dataWarning(m: MatchExpr, code: string, message: string): void {
     this.report(m, "warning", code, message);
   }
 
@@ -88,7 +100,7 @@ class Lowerer {
     const why = this.wholeArrays.has(target)
       ? `the pipeline drops the whole ${field} array from ${target} when any element is not an IP address`
       : `Elasticsearch does not index a value of ${type} field ${target} that does not parse as ${type} (ignore_malformed in logs-*-*)`;
-    this.deviation(
+    this.dataWarning(
       m,
       "FIDELITY_MALFORMED_IGNORED",
       `${why}: ${query} where the raw ${field} holds only such values`,
@@ -132,7 +144,7 @@ class Lowerer {
       case "const":
         return e;
       case "match":
-        return this.match(e, guarded);
+        return this.recorder.predicate(e, () => this.match(e, guarded));
       default:
         return assertNever(e);
     }
@@ -202,7 +214,7 @@ class Lowerer {
           `a boolean cannot be matched on ${type} field ${target}`,
         );
       case "null":
-        this.deviation(
+        this.dataWarning(
           m,
           "FIDELITY_EMPTY_DROPPED",
           `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`,
@@ -213,7 +225,7 @@ class Lowerer {
         // The empty-value guard cannot help a typed field: a malformed value is not indexed.
         if (!isStringType(type)) this.malformed(m, m.field, target, type);
         if (!isGuarded)
-          this.deviation(
+          this.dataWarning(
             m,
             "FIDELITY_EMPTY_DROPPED",
             `Elastic drops empty values ("", [], {}) at ingest: '${target}:*' is false where the raw event has an empty ${m.field}; add 'not ${m.field}|cased: ''' beside it`,
@@ -357,7 +369,7 @@ class Lowerer {
     if (out.length === 0) {
       // The pipeline never stores "", so a match of the empty string is false on Elastic.
       if (!guarded)
-        this.deviation(
+        this.dataWarning(
           m,
           "FIDELITY_EMPTY_DROPPED",
           `Elastic drops empty strings at ingest: ${field}: '' can never match`,
@@ -365,7 +377,7 @@ class Lowerer {
       return FALSE;
     }
     if (!guarded && out.every((p) => p.kind === "any"))
-      this.deviation(
+      this.dataWarning(
         m,
         "FIDELITY_EMPTY_DROPPED",
         `Elastic drops empty values at ingest: '${target}:*' is false where the raw event has an empty ${field}`,
@@ -473,5 +485,5 @@ export function lowerForElastic(ir: Expr, ctx: BackendContext): Lowered {
       file: ctx.rule.source.path,
       target: TARGET,
     });
-  return { effective, diagnostics };
+  return { effective, deviations: l.recorder.deviations, diagnostics };
 }

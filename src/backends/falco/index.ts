@@ -5,6 +5,8 @@ import { FALCO_CAPABILITIES } from "./capabilities.js";
 import { falcoFieldName, presenceField } from "./elements.js";
 import { lowerFalco } from "./lower.js";
 import { printCondition, type PrintEnv } from "./print.js";
+import { falcoSeen } from "./seen.js";
+import { FALCO_DATA_NOTES } from "./data-notes.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => string {
   return (m) => {
@@ -25,6 +27,8 @@ export const falcoBackend = {
   name: "falco",
   capabilities: FALCO_CAPABILITIES,
   lower: lowerFalco,
+  dataNotes: FALCO_DATA_NOTES,
+  seen: falcoSeen,
   query(effective, ctx) {
     return printCondition(effective, envOf(ctx), ctx.mapping?.scope);
   },

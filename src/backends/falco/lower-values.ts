@@ -1,6 +1,6 @@
 import { and, not, or, type Expr, type MatchExpr, type Part, type Test } from "../../ir.js";
 import { comparable } from "./number-glob.js";
-import { report, withTest, type Sink } from "./sink.js";
+import { deviate, report, withTest, type Sink } from "./sink.js";
 
 /**
  * Lowering of numeric comparisons and CIDR tests on Falco string fields. The printer writes a
@@ -44,7 +44,7 @@ export function lowerComparison(sink: Sink, m: MatchExpr, f: string, t: Comparis
     );
     return m;
   }
-  report(
+  deviate(
     sink,
     m,
     "warning",
@@ -67,7 +67,7 @@ export function lowerCidr(sink: Sink, m: MatchExpr, f: string, t: Cidr): Expr {
     );
     return m;
   }
-  report(
+  deviate(
     sink,
     m,
     "warning",

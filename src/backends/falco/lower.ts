@@ -15,8 +15,9 @@ import { arrayElements, elementFields, elementName, presenceField } from "./elem
 import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glob.js";
 import { lowerCidr, lowerComparison, shareCidrGuards } from "./lower-values.js";
 import { declareListShape, scalarValueShape } from "./shape.js";
-import { falcoField, report, withTest, type Sink } from "./sink.js";
+import { deviate, falcoField, report, withTest, type Sink } from "./sink.js";
 import { checkFalcoVersion } from "./version.js";
+import { DeviationRecorder } from "../deviations.js";
 
 /**
  * IR → the IR Falco says exactly. Each change is a fidelity diagnostic at the predicate's origin;
@@ -27,7 +28,7 @@ import { checkFalcoVersion } from "./version.js";
 function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cased: boolean): Expr {
   let p = pattern;
   if (p.some((x) => x.kind === "one")) {
-    report(
+    deviate(
       sink,
       m,
       "warning",
@@ -55,7 +56,7 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
       : !canFold(p)
         ? "Falco folds ASCII letters only"
         : `case folding needs more than ${MAX_ALTERNATIVES} glob alternatives`;
-    report(sink, m, "warning", "FIDELITY_CASE_SENSITIVE", `matched case-sensitively: ${why}`);
+    deviate(sink, m, "warning", "FIDELITY_CASE_SENSITIVE", `matched case-sensitively: ${why}`);
     c = true;
   }
   if (isList && p.some((x) => x.kind !== "text")) {
@@ -150,7 +151,7 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
         }
         return lowerComparison(sink, m, f, { ...t, op: t.op });
       }
-      report(
+      deviate(
         sink,
         m,
         "warning",
@@ -160,7 +161,7 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
       return lowerPattern(sink, m, f, literal(String(t.value)), true);
     case "exists":
       if (isList) return m;
-      report(
+      deviate(
         sink,
         m,
         "info",
@@ -173,7 +174,7 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
       ]);
     case "null":
       if (isList) return m;
-      report(
+      deviate(
         sink,
         m,
         "info",
@@ -233,7 +234,7 @@ function lowerElements(sink: Sink, m: MatchExpr, field: string): Expr {
   const bound = arrayElements(sink.ctx);
   if (!bound.ok) return m;
   const first = falcoField(sink, m, elementName(field, 0));
-  report(
+  deviate(
     sink,
     m,
     "warning",
@@ -257,7 +258,7 @@ function lowerExpr(sink: Sink, e: Expr): Expr {
     case "const":
       return e;
     case "match":
-      return lowerMatch(sink, e);
+      return sink.recorder.predicate(e, () => lowerMatch(sink, e));
     default:
       return assertNever(e);
   }
@@ -281,6 +282,7 @@ export function lowerFalco(ir: Expr, ctx: BackendContext): Lowered {
   const out: Diagnostic[] = [...checkFalcoVersion(ctx)];
   const bound = arrayElements(ctx);
   if (!bound.ok) out.push(bound.error);
-  const effective = lowerExpr({ ctx, out, noted: new Set() }, ir);
-  return { effective, diagnostics: unique(out) };
+  const recorder = new DeviationRecorder();
+  const effective = lowerExpr({ ctx, out, noted: new Set(), recorder }, ir);
+  return { effective, deviations: recorder.deviations, diagnostics: unique(out) };
 }

@@ -1,7 +1,7 @@
 import { and, isLiteral, literal, not, type Expr, type MatchExpr } from "../../ir.js";
 import { compilePredicate } from "../../sigma/evaluate.js";
 import { FALCO } from "./dialect.js";
-import { report, reportOnce, withTest, type Sink } from "./sink.js";
+import { deviate, report, reportOnce, withTest, type Sink } from "./sink.js";
 
 /**
  * What k8saudit does to the shape of a value, declared where a lowered predicate depends on it
@@ -84,7 +84,7 @@ export function scalarValueShape(
     );
     return lowered;
   }
-  report(
+  deviate(
     sink,
     m,
     "info",

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { MatchExpr, Test } from "../../ir.js";
 import type { BackendContext } from "../types.js";
+import type { DeviationRecorder } from "../deviations.js";
 import { falcoFieldName } from "./elements.js";
 
 /** Where lowering collects its diagnostics, with the helpers every lowering step uses. */
@@ -9,6 +10,8 @@ export interface Sink {
   readonly out: Diagnostic[];
   /** Per-field notes already given in this rule (`code field`), so each is said once per field. */
   readonly noted: Set<string>;
+  /** The per-predicate deviations declared with `deviate`. */
+  readonly recorder: DeviationRecorder;
 }
 
 /** A fidelity note (info/warning) or an UNSUPPORTED_* error at the predicate's origin. */
@@ -29,6 +32,18 @@ export function report(
     target: "falco",
     ...(fidelity ? { fidelity: true } : {}),
   });
+}
+
+/** `report` for a predicate Falco says differently: the lowered form is its declared effect. */
+export function deviate(
+  sink: Sink,
+  m: MatchExpr,
+  severity: "warning" | "info",
+  code: string,
+  message: string,
+): void {
+  report(sink, m, severity, code, message);
+  sink.recorder.declare(code);
 }
 
 /** `report`, but only for the first predicate of the rule that reads `field` (a per-field fact). */

@@ -70,8 +70,12 @@ export const jsBackend: Backend = {
   lower(ir: Expr, ctx: BackendContext): Lowered {
     const diagnostics: Diagnostic[] = [];
     unrunnable(ir, ctx, diagnostics);
-    return { effective: ir, diagnostics };
+    return { effective: ir, deviations: [], diagnostics };
   },
+
+  dataNotes: [],
+  // The module reads the raw event itself.
+  seen: () => (raw) => raw,
 
   query(effective: Expr, ctx: BackendContext): string {
     return print(effective, ctx).expression;

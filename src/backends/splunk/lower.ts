@@ -1,4 +1,4 @@
-import { DiagnosticError, assertNever, type Diagnostic } from "../../diagnostics.js";
+import { DiagnosticError, assertNever, hasErrors, type Diagnostic } from "../../diagnostics.js";
 import {
   and,
   not,
@@ -15,6 +15,8 @@ import { parseIPv6 } from "../../sigma/cidr.js";
 import { ipv4NetworkRegex, jsToPcre } from "./pcre.js";
 import { caseInsensitiveRegex, foldIsExact } from "./casefold.js";
 import { regexFlags } from "../../sigma/eval-regex.js";
+import { compilePredicate } from "../../sigma/evaluate.js";
+import { DeviationRecorder } from "../deviations.js";
 
 /** True when an IPv6 network shares addresses with ::ffff:0:0/96, where IPv4 text also matches. */
 function overlapsMapped(network: string, prefix: number): boolean {
@@ -35,13 +37,17 @@ function overlapsMapped(network: string, prefix: number): boolean {
  * rest). Rewrites: a boolean is the case-insensitive text "true"/"false" (the same values); a
  * case-insensitive pattern on which Unicode case folding differs from Sigma's lower-casing
  * becomes a case-sensitive regex listing each character's lower-case class (casefold.ts).
- * Declared deviations, each at the predicate's origin:
+ * Declared deviations (the predicate is said differently), each at the predicate's origin:
  * - FIDELITY_CIDR_IPV4_TEXT: IPv4 networks match dotted-quad text only;
- * - FIDELITY_EMPTY_VALUE: JSON extraction gives no field for [], {}, [null] (or an object), so
+ * - FIDELITY_CASE_FOLD: the few case-insensitive patterns casefold.ts cannot encode exactly;
+ * - FIDELITY_NULL_TEXT: on a scalar field the query tells JSON null (extracted as the text
+ *   "null") from values by that text, so a string "null" reads as null.
+ * Data notes (what the extracted fields hold; seen.ts states it for the parity run):
+ * - FIDELITY_EMPTY_VALUE: JSON extraction gives no field for [] or {} (or an object), so
  *   null / exists cannot tell them from a missing field;
  * - FIDELITY_BOOLEAN_AS_TEXT: a regex that can match "true"/"false" also matches JSON booleans,
  *   which Splunk extracts as that text (Sigma's regex reads only strings and numbers);
- * - FIDELITY_CASE_FOLD: the few case-insensitive patterns casefold.ts cannot encode exactly.
+ * - FIDELITY_SCALAR_NAME: an array at a field the map names as a scalar is not read.
  * Keywords, field references and time parts are refused.
  */
 
@@ -57,8 +63,12 @@ function matchesBooleanText(source: string, flags: RegexFlags): boolean {
   return re.test("true") || re.test("false");
 }
 
+/** What Splunk's JSON extraction gives for a JSON null: the text null (DESIGN.md). */
+const NULL_TEXT = "null";
+
 export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
   const diagnostics: Diagnostic[] = [];
+  const recorder = new DeviationRecorder();
   const file = ctx.rule.source.path;
   const report = (
     m: MatchExpr,
@@ -75,6 +85,16 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       target: "splunk",
       ...(severity === "error" ? {} : { fidelity: true }),
     });
+  };
+  /** The query says m differently; what it returns is m's declared effective form. */
+  const deviate = (
+    m: MatchExpr,
+    severity: "warning" | "info",
+    code: string,
+    message: string,
+  ): void => {
+    report(m, severity, code, message);
+    recorder.declare(code);
   };
 
   const scalarNoted = new Set<string>();
@@ -114,7 +134,73 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     return true;
   };
 
+  const isScalarName = (field: string): boolean =>
+    !(ctx.mapping?.fields[field] ?? field).endsWith("{}");
+  const nullText = (m: MatchExpr, field: string): MatchExpr => ({
+    kind: "match",
+    field,
+    test: { kind: "pattern", pattern: [{ kind: "text", text: NULL_TEXT }], cased: true },
+    origin: m.origin,
+  });
+
+  /**
+   * JSON extraction gives a JSON null as the text "null". On a field read under a single (scalar)
+   * name, the query tells a null from a value by that text: exists and every value test that
+   * would hold on "null" exclude it, null includes it; so only a raw string "null" is read as a
+   * JSON null (FIDELITY_NULL_TEXT). An array field's "null" elements are data (a note).
+   */
   function lowerMatch(m: MatchExpr): Expr {
+    const lowered = lowerTest(m);
+    const field = m.field;
+    if (field === null || hasErrors(diagnostics)) return lowered;
+    const t = m.test;
+    if (!isScalarName(field)) {
+      // A multivalue field cannot tell a null element from the text "null": a data note.
+      if (
+        t.kind === "exists" ||
+        t.kind === "null" ||
+        compilePredicate(lowered)({ [field]: NULL_TEXT })
+      )
+        report(
+          m,
+          "info",
+          "FIDELITY_NULL_TEXT",
+          `Splunk extracts a JSON null as the text "null": a null at or in ${field} reads as that text`,
+        );
+      return lowered;
+    }
+    if (t.kind === "exists" || t.kind === "null") {
+      deviate(
+        m,
+        "info",
+        "FIDELITY_NULL_TEXT",
+        `Splunk extracts a JSON null as the text "null": ${t.kind} on ${field} ${t.kind === "exists" ? "excludes" : "includes"} that text, so a string "null" counts as null`,
+      );
+      return t.kind === "exists"
+        ? and([lowered, not(nullText(m, field))])
+        : or([lowered, nullText(m, field)]);
+    }
+    if (!compilePredicate(lowered)({ [field]: NULL_TEXT })) return lowered;
+    if (t.kind === "pattern" && t.pattern.length === 1 && t.pattern[0]!.kind === "text") {
+      // The value is the word null itself: a guard would leave a predicate that never holds.
+      report(
+        m,
+        "info",
+        "FIDELITY_NULL_TEXT",
+        `Splunk extracts a JSON null as the text "null": this value also matches a JSON null at ${field}`,
+      );
+      return lowered;
+    }
+    deviate(
+      m,
+      "info",
+      "FIDELITY_NULL_TEXT",
+      `Splunk extracts a JSON null as the text "null": the test excludes that text, so it does not hold on a string "null" at ${field}`,
+    );
+    return and([lowered, not(nullText(m, field))]);
+  }
+
+  function lowerTest(m: MatchExpr): Expr {
     if (m.field === null) {
       report(
         m,
@@ -142,7 +228,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
         // The printer writes the exact character classes; only an inexact one changes the IR.
         const cr = caseInsensitiveRegex(t.pattern);
         if (cr.deviation === null) return m;
-        report(
+        deviate(
           m,
           "warning",
           "FIDELITY_CASE_FOLD",
@@ -184,7 +270,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
             );
           return m;
         }
-        report(
+        deviate(
           m,
           "warning",
           "FIDELITY_CIDR_IPV4_TEXT",
@@ -229,7 +315,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       case "bool":
         // asBoolean accepts a JSON boolean or "true"/"false" in any case: exactly the values whose
         // text lower-cases to it, and Splunk sees booleans as that text.
-        return lowerMatch({
+        return lowerTest({
           ...m,
           test: {
             kind: "pattern",
@@ -244,7 +330,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
           m,
           "info",
           "FIDELITY_EMPTY_VALUE",
-          `Splunk's JSON extraction gives no field for an empty array or object, an array of nulls or an object value: ${t.kind === "null" ? "'null' also holds" : "'exists' does not hold"} where the raw ${m.field} is one`,
+          `Splunk's JSON extraction gives no field for an empty array or object, or an object value: ${t.kind === "null" ? "'null' also holds" : "'exists' does not hold"} where the raw ${m.field} is one`,
         );
         return m;
       default:
@@ -263,11 +349,11 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       case "const":
         return e;
       case "match":
-        return lowerMatch(e);
+        return recorder.predicate(e, () => lowerMatch(e));
       default:
         return assertNever(e);
     }
   };
 
-  return { effective: walk(ir), diagnostics };
+  return { effective: walk(ir), deviations: recorder.deviations, diagnostics };
 }

@@ -1,10 +1,5 @@
-import { assertNever } from "../../diagnostics.js";
-import { findLogsource, loadTarget } from "../../targets/load.js";
-import type { SigmaRule } from "../../sigma/rule.js";
 import type { TargetView } from "../types.js";
 import { parseIp } from "../kql/ip.js";
-import { indexFieldType, KEYWORD_IGNORE_ABOVE, type EsFieldType } from "../kql/mapping.js";
-import { indexedInteger } from "../kql/numeric.js";
 
 /**
  * How Elastic stores a raw Kubernetes audit event: the agent's filestream config (stream.yml.hbs)
@@ -144,100 +139,22 @@ export function elasticDocument(raw: unknown): JsonObject {
 }
 
 /**
- * The Sigma field → document field map the queries use, from targets/elastic.yml (the Kubernetes
- * audit logsource); seen() needs it to know which raw values land in keyword or ip fields.
+ * Which integration indexes a raw event: the Kubernetes integration's audit_logs data stream reads
+ * the API server's audit log, which holds audit.k8s.io Event objects only. An event no modelled
+ * integration collects is stored nowhere: no query sees it.
  */
-function auditFieldMap(): Readonly<Record<string, string>> {
-  const config = loadTarget("elastic");
-  const probe = { logsource: { product: "kubernetes", service: "audit" } } as unknown as SigmaRule;
-  return findLogsource(config, probe)?.fields ?? {};
-}
-
-let fieldMap: Readonly<Record<string, string>> | undefined;
-
-/**
- * The value Elasticsearch indexes for one raw leaf of a field of the given type, in the form the
- * reference evaluator reads (undefined: nothing is indexed). Keyword values longer than
- * ignore_above are skipped; with `ignore_malformed` (logs@settings), a value that does not parse
- * as the field's type is skipped too, and numbers are coerced as Elasticsearch coerces them.
- */
-function indexedLeaf(type: EsFieldType, v: Json): Json | undefined {
-  switch (type) {
-    case "keyword":
-      return typeof v === "string" && v.length > KEYWORD_IGNORE_ABOVE ? undefined : v;
-    case "text":
-    case "constant_keyword":
-    case "date":
-      return v;
-    case "integer":
-    case "long":
-      return indexedInteger(v, type);
-    case "ip":
-      return typeof v === "string" && parseIp(v) !== undefined ? v : undefined;
-    case "boolean":
-      return typeof v === "boolean" ? v : v === "true" ? true : v === "false" ? false : undefined;
-    default:
-      return assertNever(type);
-  }
-}
-
-/**
- * What the Elastic query can see of a raw event, in Sigma field names: empty values are gone,
- * sourceIPs is gone when source.ip could not be built, keyword values longer than ignore_above
- * are not indexed, and values of numeric, ip and boolean fields are what the index holds
- * (coerced, or left out when malformed).
- */
-export function elasticSeen(raw: unknown): Json {
-  fieldMap ??= auditFieldMap();
-  const map = fieldMap;
-  const c = clone(raw);
-  if (isObject(c)) {
-    for (const obj of ["requestObject", "responseObject"]) {
-      const o = c[obj];
-      if (isObject(o)) delete o.metadata;
-    }
-    const sourceIpField = map.sourceIPs;
-    if (
-      sourceIpField !== undefined &&
-      indexFieldType(sourceIpField) === "ip" &&
-      convertIps(c.sourceIPs) === undefined
-    )
-      delete c.sourceIPs;
-  }
-  const typeAt = (path: string): EsFieldType | undefined => {
-    const target = map[path];
-    return target === undefined ? undefined : (indexFieldType(target) ?? "keyword");
-  };
-  const leaf = (path: string, v: Json): Json | undefined => {
-    if (Array.isArray(v) || isObject(v) || v === null) return v;
-    const type = typeAt(path);
-    return type === undefined ? v : indexedLeaf(type, v);
-  };
-  const prune = (v: Json, path: string): Json => {
-    if (Array.isArray(v)) {
-      const out: Json[] = [];
-      for (const x of v) {
-        const y = leaf(path, x);
-        if (y !== undefined) out.push(prune(y, path));
-      }
-      return out;
-    }
-    if (isObject(v)) {
-      const out: JsonObject = {};
-      for (const [k, x] of Object.entries(v)) {
-        const p = path === "" ? k : `${path}.${k}`;
-        const y = leaf(p, x);
-        if (y !== undefined) out[k] = prune(y, p);
-      }
-      return out;
-    }
-    return v;
-  };
-  return dropEmpty(prune(c, ""));
+function isAuditEvent(raw: unknown): boolean {
+  if (!isObject(raw)) return false;
+  // An object that names another kind or API group is not an audit record (a core/v1 Event is
+  // collected by the integration's event data stream, under kubernetes.event.*).
+  const kindOk = raw.kind === undefined || raw.kind === "Event";
+  const apiOk =
+    raw.apiVersion === undefined ||
+    (typeof raw.apiVersion === "string" && raw.apiVersion.startsWith("audit.k8s.io/"));
+  return kindOk && apiOk;
 }
 
 export const elasticView: TargetView = {
   target: "elastic",
-  seen: elasticSeen,
-  document: elasticDocument,
+  document: (raw) => (isAuditEvent(raw) ? elasticDocument(raw) : {}),
 };

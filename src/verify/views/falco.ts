@@ -1,4 +1,3 @@
-import { loadTarget } from "../../targets/load.js";
 import type { TargetView } from "../types.js";
 
 /**
@@ -8,22 +7,15 @@ import type { TargetView } from "../types.js";
  * a missing key is "not available". null when the k8saudit event source drops the event at
  * ingestion (not `kind: Event`, no RFC 3339 `stageTimestamp`, larger than maxEventSize).
  *
- * seen(raw): the same values under the Sigma field names of targets/falco.yml, so that the
- * reference evaluator reads exactly what Falco reads: JSON null becomes the text "null", numbers
- * and booleans become text, objects become compact JSON, an empty list is unavailable, and
- * without a top-level auditID no ka.* field exists (json.value fields need no auditID).
- * `sourceIPs` is read through the json plugin (ka.sourceips is broken, plugin bug #236): as a
- * whole it is its JSON text, and element N is the field `sourceIPs.N`. A list field with a
- * presence field (`user.groups`: exists / null read json.value[/user/groups]) that k8saudit
- * leaves unavailable is an empty list when its whole value is there and not "null".
+ * Values are rendered as the plugins render them: strings as is (up to a NUL), everything else as
+ * compact JSON, so JSON null reads "null"; ka.* fields need a top-level auditID, json.value[…]
+ * fields (every node of the event, by JSON pointer) do not.
  */
 
 type FalcoValue = string | readonly string[];
 type Doc = Record<string, FalcoValue>;
 
 const MAX_EVENT_SIZE = 262144;
-/** What k8saudit and the json plugin render for a JSON null. */
-const FALCO_NULL_TEXT = "null";
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -211,81 +203,7 @@ export function falcoDocument(raw: unknown): Doc | null {
   return doc;
 }
 
-/** `jevt.value[x]` and `json.value[/x]` are one field; the document uses the canonical name. */
-function canonicalField(name: string): string {
-  const m = /^(?:json|jevt)\.value\[(.*)\]$/.exec(name);
-  if (!m) return name;
-  const pointer = m[1]!;
-  return `json.value[/${pointer.startsWith("/") ? pointer.slice(1) : pointer}]`;
-}
-
-interface AuditMapping {
-  /** Sigma field → canonical Falco field. */
-  readonly fields: readonly (readonly [string, string])[];
-  /** Element-wise array fields: Sigma field → the document key prefix of its elements. */
-  readonly elements: readonly (readonly [string, string])[];
-  /** List fields with a presence field: Sigma field → canonical json.value field of the whole. */
-  readonly presence: readonly (readonly [string, string])[];
-}
-
-function auditMapping(): AuditMapping {
-  const config = loadTarget("falco");
-  const mapping = config.logsources.find(
-    (m) =>
-      m.match.product?.toLowerCase() === "kubernetes" && m.match.service?.toLowerCase() === "audit",
-  );
-  const fields = Object.entries(mapping?.fields ?? {}).map(
-    ([sigma, falco]) => [sigma, canonicalField(falco)] as const,
-  );
-  const declared = mapping?.settings.elementFields;
-  const names = Array.isArray(declared) ? declared.filter((x) => typeof x === "string") : [];
-  const elements = fields
-    .filter(([sigma, falco]) => names.includes(sigma) && falco.startsWith("json.value["))
-    .map(([sigma, falco]) => [sigma, `${falco.slice(0, -1).replace(/\/$/, "")}/`] as const);
-  const declaredPresence = mapping?.settings.presenceFields;
-  const presence =
-    typeof declaredPresence === "object" && declaredPresence !== null
-      ? Object.entries(declaredPresence)
-          .filter((e): e is [string, string] => typeof e[1] === "string")
-          .map(([sigma, falco]) => [sigma, canonicalField(falco)] as const)
-      : [];
-  return { fields, elements, presence };
-}
-
-const INDEX = /^(?:0|[1-9][0-9]*)$/;
-
-/**
- * seen(raw). Element N of an element-wise array field F (targets/falco.yml `elementFields`) is
- * the field `F.N`, with exactly the value of json.value[<pointer>/N]: the backend's effective IR
- * reads elements under those names (src/backends/falco/elements.ts).
- */
-export function falcoSeen(raw: unknown): Record<string, FalcoValue> | null {
-  const doc = falcoDocument(raw);
-  if (doc === null) return null;
-  const { fields, elements, presence } = auditMapping();
-  const out: Record<string, FalcoValue> = {};
-  for (const [sigma, falco] of fields) {
-    const v = doc[falco];
-    if (v !== undefined) out[sigma] = v;
-  }
-  // A list field k8saudit leaves unavailable ([] or not a list) whose whole value is there and
-  // not the text "null" is present with no values: exists (read through the presence field)
-  // holds, every value test (on the list field) fails.
-  for (const [sigma, whole] of presence) {
-    const v = doc[whole];
-    if (out[sigma] === undefined && v !== undefined && v !== FALCO_NULL_TEXT) out[sigma] = [];
-  }
-  for (const [sigma, prefix] of elements)
-    for (const [key, v] of Object.entries(doc)) {
-      if (!key.startsWith(prefix) || !key.endsWith("]")) continue;
-      const index = key.slice(prefix.length, -1);
-      if (INDEX.test(index)) out[`${sigma}.${index}`] = v;
-    }
-  return out;
-}
-
 export const falcoView: TargetView = {
   target: "falco",
-  seen: falcoSeen,
   document: falcoDocument,
 };

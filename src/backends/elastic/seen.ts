@@ -1,0 +1,95 @@
+import type { BackendContext, SeenEvent } from "../types.js";
+import { fieldType, wholeArrayFields } from "./fields.js";
+import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
+
+/**
+ * What an Elastic query can see of a raw event, in Sigma field names (the backend's claim, from
+ * its mapping): every mapped leaf is what its field type indexes (indexed.ts), a field filled
+ * from a whole array (`wholeArrays`: `convert type: ip` on the array) is gone when any element is
+ * not an address, and, where the logsource's ingest pipeline removes empty values
+ * (`dropEmpty`), "", null, [] and {} are gone at every depth, children first.
+ */
+
+type Json = unknown;
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isEmpty(v: Json): boolean {
+  return (
+    v === null ||
+    v === undefined ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
+}
+
+function withoutEmpty(v: Json): Json {
+  if (Array.isArray(v)) return v.map(withoutEmpty).filter((x) => !isEmpty(x));
+  if (isObject(v)) {
+    const out: Record<string, Json> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = withoutEmpty(x);
+      if (!isEmpty(y)) out[k] = y;
+    }
+    return out;
+  }
+  return v;
+}
+
+export function elasticSeen(ctx: BackendContext): SeenEvent {
+  const fields = ctx.mapping?.fields ?? {};
+  const wholeArrays = wholeArrayFields(ctx);
+  const dropEmpty = ctx.mapping?.settings.dropEmpty === true;
+  const ignoreAbove = DEFAULT_IGNORE_ABOVE;
+  const typeAt = (path: string): ReturnType<typeof fieldType> | undefined => {
+    const target = fields[path];
+    return target === undefined ? undefined : fieldType(ctx, target);
+  };
+  const wholeArraySources = Object.entries(fields)
+    .filter(([, target]) => wholeArrays.has(target))
+    .map(([sigma]) => sigma);
+
+  const index = (v: Json, path: string): Json => {
+    if (Array.isArray(v)) {
+      const out: Json[] = [];
+      for (const x of v) {
+        const y = leaf(x, path);
+        if (y !== undefined) out.push(index(y, path));
+      }
+      return out;
+    }
+    if (isObject(v)) {
+      const out: Record<string, Json> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const p = path === "" ? k : `${path}.${k}`;
+        const y = leaf(x, p);
+        if (y !== undefined) out[k] = index(y, p);
+      }
+      return out;
+    }
+    return v;
+  };
+  const leaf = (v: Json, path: string): Json => {
+    if (Array.isArray(v) || isObject(v) || v === null) return v;
+    const type = typeAt(path);
+    return type === undefined ? v : indexedValue(v, type, ignoreAbove);
+  };
+
+  return (raw) => {
+    if (!isObject(raw)) return raw;
+    const event: Record<string, Json> = { ...raw };
+    for (const sigma of wholeArraySources) {
+      // Only top-level sources are filled whole (the Kubernetes pipeline's sourceIPs).
+      const v = event[sigma];
+      if (v === undefined || v === null) continue;
+      const items = Array.isArray(v) ? v : [v];
+      if (!items.every((x) => typeof x === "string" && indexedValue(x, "ip", 0) !== undefined))
+        delete event[sigma];
+    }
+    const indexed = index(event, "");
+    return dropEmpty ? withoutEmpty(indexed) : indexed;
+  };
+}

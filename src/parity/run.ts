@@ -1,0 +1,284 @@
+import { compileForTarget, type RuleIR, type TargetOutput } from "../compile.js";
+import type { Deviation } from "../backends/types.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { Expr } from "../ir.js";
+import { compilePredicate, evaluate } from "../sigma/evaluate.js";
+import { inLogsource } from "../sigma/logsource-membership.js";
+import { locate, type Loc } from "../source.js";
+import type { TargetName } from "../targets/types.js";
+import type { Fixture } from "../verify/fixtures.js";
+import { MatchTimeoutError } from "../verify/js/interpret.js";
+import { interpreterFor, parityFormat, viewFor } from "../verify/registry.js";
+import { ParseError } from "../verify/types.js";
+import { responsible, suspects } from "./localize.js";
+import { replaceDeclared } from "./replace.js";
+
+/**
+ * The parity check. For every rule × fixture × target, with `e` the raw event:
+ *  - expectation: the reference evaluator on the rule's IR with exactly the target's declared
+ *    deviations replaced, on the target's seen event (`seen(e)`, the backend's claim of what its
+ *    data holds), and false outside the rule's logsource;
+ *  - translation: the interpreter reading the emitted text on the view's document of `e` must give
+ *    the expectation. No exception: any other change of meaning is a failure, whatever the
+ *    backend declared elsewhere in the rule;
+ *  - label: the reference evaluator on the rule's IR must agree with the fixture's label;
+ *  - a target answer that differs from the label is a declared deviation with its cause (the
+ *    deviating predicates at their line:col, or the data notes for what the seen event lacks); a
+ *    difference caused by the seen event when the backend gave no data note is undeclared.
+ */
+export type DisagreementKind =
+  "translation" | "timeout" | "label" | "undeclared-deviation" | "declared-deviation" | "parse";
+
+/** Why a target's answer differs from the label. */
+export type Cause =
+  | {
+      readonly kind: "predicate";
+      readonly codes: readonly string[];
+      readonly file: string;
+      readonly loc?: Loc;
+    }
+  | { readonly kind: "data"; readonly codes: readonly string[] };
+
+export interface RuleRef {
+  readonly id: string;
+  readonly title: string;
+  readonly file: string;
+}
+
+export interface Disagreement {
+  readonly kind: DisagreementKind;
+  readonly rule: RuleRef;
+  readonly fixture: string;
+  /** "sigma" for a label disagreement of the reference evaluator. */
+  readonly target: TargetName | "sigma";
+  readonly expected: boolean;
+  readonly got: boolean;
+  readonly text: string;
+  readonly detail?: string;
+  /** Where in the rule file to look (a translation failure's suspect predicate, a cause). */
+  readonly file: string;
+  readonly loc?: Loc;
+  /** For declared deviations: what explains the difference from the label. */
+  readonly causes?: readonly Cause[];
+}
+
+/** A rule/target pair the target cannot express (an error diagnostic says why). */
+export interface UnsupportedPair {
+  readonly rule: RuleRef;
+  readonly target: TargetName;
+  readonly errors: readonly Diagnostic[];
+}
+
+export interface TargetStats {
+  cases: number;
+  agree: number;
+  declaredDeviations: number;
+  /** Rules this target cannot express; nothing to compare. */
+  unsupported: number;
+}
+
+export interface VerifyReport {
+  readonly cases: number;
+  readonly disagreements: readonly Disagreement[];
+  readonly unsupported: readonly UnsupportedPair[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly perTarget: Readonly<Record<string, TargetStats>>;
+  /**
+   * False when a disagreement other than a declared deviation was found, or (unless
+   * allowUnsupported) when a rule/target pair could not be compiled or no case was checked.
+   */
+  readonly ok: boolean;
+}
+
+export interface VerifyOptions {
+  readonly targets: readonly TargetName[];
+  readonly targetOptions?: Readonly<Record<string, string>>;
+  /** Compile as `convert --strict`: a fidelity warning makes the pair unsupported. */
+  readonly strict?: boolean;
+  /** Unsupported pairs and an empty run are reported, not failures. */
+  readonly allowUnsupported?: boolean;
+}
+
+const errorsOf = (ds: readonly Diagnostic[]): Diagnostic[] =>
+  ds.filter((d) => d.severity === "error");
+
+/** Fidelity diagnostics that are not a deviation of a predicate: what the data cannot show. */
+function dataNotes(output: TargetOutput): string[] {
+  const deviated = new Set(
+    output.deviations.flatMap((d) => {
+      const at = d.node.kind === "match" ? d.node.origin.offset : -1;
+      return d.codes.map((c) => `${c}@${at}`);
+    }),
+  );
+  const codes = output.diagnostics
+    .filter((d) => d.fidelity && !deviated.has(`${d.code}@${d.loc?.offset ?? -1}`))
+    .map((d) => d.code)
+    .concat(output.dataNotes.map((n) => n.code));
+  return [...new Set(codes)].sort();
+}
+
+function predicateCauses(ds: readonly Deviation[], file: string): Cause[] {
+  return ds.map((d) => ({
+    kind: "predicate",
+    codes: d.codes,
+    file: d.node.kind === "match" ? (d.node.origin.file ?? file) : file,
+    ...(d.node.kind === "match" ? { loc: d.node.origin } : {}),
+  }));
+}
+
+export async function verifyRules(
+  rules: readonly RuleIR[],
+  fixtures: readonly Fixture[],
+  options: VerifyOptions,
+): Promise<VerifyReport> {
+  const disagreements: Disagreement[] = [];
+  const unsupported: UnsupportedPair[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const perTarget: Record<string, TargetStats> = {};
+  let cases = 0;
+  for (const r of rules) {
+    const ruleRef: RuleRef = {
+      id: r.rule.id ?? r.rule.title,
+      title: r.rule.title,
+      file: r.rule.source.path,
+    };
+    const condition = r.rule.conditions[0];
+    const conditionLoc = condition ? locate(r.rule.source, condition.start) : undefined;
+    const labels = fixtures.map((f) => f.matches.includes(ruleRef.id));
+    const inScope = fixtures.map((f) => inLogsource(r.rule.logsource, f.event));
+    fixtures.forEach((f, i) => {
+      const reference = inScope[i]! && evaluate(r.ir, f.event);
+      if (reference !== labels[i])
+        disagreements.push({
+          kind: "label",
+          rule: ruleRef,
+          fixture: f.id,
+          target: "sigma",
+          expected: labels[i]!,
+          got: reference,
+          text: "",
+          file: ruleRef.file,
+          ...(conditionLoc ? { loc: conditionLoc } : {}),
+        });
+    });
+    for (const target of options.targets) {
+      const stats = (perTarget[target] ??= {
+        cases: 0,
+        agree: 0,
+        declaredDeviations: 0,
+        unsupported: 0,
+      });
+      const output = await compileForTarget(r, target, {
+        format: parityFormat(target),
+        ...(options.strict ? { strict: true } : {}),
+        ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
+      });
+      diagnostics.push(...output.diagnostics);
+      const errors = errorsOf(output.diagnostics);
+      if (errors.length > 0) {
+        stats.unsupported++;
+        unsupported.push({ rule: ruleRef, target, errors });
+        continue;
+      }
+      let predicate: (doc: unknown) => boolean;
+      try {
+        predicate = interpreterFor(target).compile(output.artifact);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        disagreements.push({
+          kind: "parse",
+          rule: ruleRef,
+          fixture: "",
+          target,
+          expected: true,
+          got: false,
+          text: output.artifact,
+          detail: e.message,
+          file: ruleRef.file,
+        });
+        continue;
+      }
+      const view = viewFor(target);
+      const expectedIR: Expr = replaceDeclared(r.ir, output.deviations);
+      const holds = compilePredicate(expectedIR);
+      const notes = dataNotes(output);
+      fixtures.forEach((f, i) => {
+        cases++;
+        stats.cases++;
+        const label = labels[i]!;
+        const base = { rule: ruleRef, fixture: f.id, target, text: output.query };
+        let got: boolean;
+        try {
+          got = predicate(view.document(f.event));
+        } catch (e) {
+          // A generated JS module whose regex backtracks for too long on this event.
+          if (!(e instanceof MatchTimeoutError)) throw e;
+          disagreements.push({
+            ...base,
+            kind: "timeout",
+            expected: label,
+            got: false,
+            detail: e.message,
+            file: ruleRef.file,
+          });
+          return;
+        }
+        const seen = output.seen(f.event);
+        const stored = inScope[i]! && seen !== null;
+        const expected = stored && holds(seen);
+        if (got !== expected) {
+          const suspect = stored ? suspects(expectedIR, seen, got)[0] : undefined;
+          const loc = suspect?.origin ?? conditionLoc;
+          disagreements.push({
+            ...base,
+            kind: "translation",
+            expected,
+            got,
+            ...(inScope[i] ? {} : { detail: "the event is outside the rule's logsource" }),
+            file: suspect?.origin.file ?? ruleRef.file,
+            ...(loc ? { loc } : {}),
+          });
+          return;
+        }
+        if (got === label) {
+          stats.agree++;
+          return;
+        }
+        // The target's answer is its declared meaning; say what makes it differ from the label.
+        const onSeen = stored && evaluate(r.ir, seen);
+        const causes: Cause[] = [];
+        if (onSeen !== got)
+          causes.push(
+            ...predicateCauses(responsible(r.ir, output.deviations, seen, got), ruleRef.file),
+          );
+        const dataCaused = onSeen !== label;
+        if (dataCaused && notes.length > 0) causes.push({ kind: "data", codes: notes });
+        const declared = !dataCaused || notes.length > 0;
+        if (declared) stats.declaredDeviations++;
+        const first = causes.find((c) => c.kind === "predicate");
+        disagreements.push({
+          ...base,
+          kind: declared ? "declared-deviation" : "undeclared-deviation",
+          expected: label,
+          got,
+          ...(declared
+            ? {}
+            : { detail: "the target's data changes the answer, and no data note says so" }),
+          file: first?.kind === "predicate" ? first.file : ruleRef.file,
+          ...(first?.kind === "predicate" && first.loc ? { loc: first.loc } : {}),
+          causes,
+        });
+      });
+    }
+  }
+  const failing = disagreements.filter((d) => d.kind !== "declared-deviation");
+  const complete = options.allowUnsupported || (unsupported.length === 0 && cases > 0);
+  return {
+    cases,
+    disagreements,
+    unsupported,
+    diagnostics,
+    perTarget,
+    ok: failing.length === 0 && complete,
+  };
+}
