@@ -144,10 +144,17 @@ export async function verifyRules(
     };
     const condition = r.rule.conditions[0];
     const conditionLoc = condition ? locate(r.rule.source, condition.start) : undefined;
-    const labels = fixtures.map((f) => f.matches.includes(ruleRef.id));
     const inScope = fixtures.map((f) => inLogsource(r.rule.logsource, f.event));
+    const references = fixtures.map((f, i) => inScope[i]! && evaluate(r.ir, f.event));
+    const labelled = fixtures.map(
+      (f) => f.labelled === undefined || f.labelled.includes(ruleRef.id),
+    );
+    // An unlabelled pair takes the rule's own answer as its label: only translation and causes.
+    const labels = fixtures.map((f, i) =>
+      labelled[i] ? f.matches.includes(ruleRef.id) : references[i]!,
+    );
     fixtures.forEach((f, i) => {
-      const reference = inScope[i]! && evaluate(r.ir, f.event);
+      const reference = references[i]!;
       if (reference !== labels[i])
         disagreements.push({
           kind: "label",

@@ -10,6 +10,12 @@ export interface Fixture {
   readonly id: string;
   readonly why: string;
   readonly matches: readonly string[];
+  /**
+   * The rules the label speaks for (`matches` ⊆ labelled). Absent: every rule under verification.
+   * A family's fixtures (Windows events checked against a whole corpus) label the rules they were
+   * written for; for the others only translation and causes are checked, against the reference.
+   */
+  readonly labelled?: readonly string[];
   readonly event: unknown;
   readonly file: string;
   readonly line: number;
@@ -70,10 +76,20 @@ export function loadFixtures(paths: readonly string[]): {
           return;
         }
         if (!isRecord(value)) return bad("a fixture must be a JSON object");
-        const { id, why, matches, event } = value;
+        const { id, why, matches, labelled, event } = value;
         if (typeof id !== "string" || id === "") return bad("'id' must be a non-empty string");
         if (!Array.isArray(matches) || !matches.every((m) => typeof m === "string"))
           return bad("'matches' must be a list of rule ids");
+        if (
+          labelled !== undefined &&
+          (!Array.isArray(labelled) || !labelled.every((m) => typeof m === "string"))
+        )
+          return bad("'labelled' must be a list of rule ids");
+        if (
+          Array.isArray(labelled) &&
+          !(matches as string[]).every((m) => (labelled as string[]).includes(m))
+        )
+          return bad("every rule in 'matches' must be in 'labelled'");
         if (!("event" in value)) return bad("'event' is missing");
         const previous = seen.get(id);
         if (previous) return bad(`duplicate fixture id '${id}' (also in ${previous})`);
@@ -82,6 +98,7 @@ export function loadFixtures(paths: readonly string[]): {
           id,
           why: typeof why === "string" ? why : "",
           matches: matches as string[],
+          ...(labelled !== undefined ? { labelled: labelled as string[] } : {}),
           event,
           file,
           line,
