@@ -44,6 +44,8 @@ export const YAML_CODES = [
   "YAML_UNKNOWN_ANCHOR",
   "YAML_COMPLEX_KEY",
   "YAML_ALIAS_EXPANSION",
+  "YAML_UNSUPPORTED_TAG",
+  "YAML_TAG_MISMATCH",
 ] as const;
 
 export interface Span {

@@ -8,14 +8,21 @@ import {
 } from "js-yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { locate, type SourceFile } from "../source.js";
+import {
+  resolveCoreScalar,
+  resolveTag,
+  resolveTaggedScalar,
+  tagHandles,
+  type ScalarValue,
+} from "./yaml-schema.js";
+
+export { resolveCoreScalar, type ScalarValue };
 
 /**
  * A YAML tree where every node keeps its source offsets. Rules are built from this tree rather
  * than from plain JS values so that a bad modifier three levels down is reported where it stands.
  */
 export type YNode = YScalar | YSeq | YMap;
-
-export type ScalarValue = string | number | boolean | null;
 
 export interface YScalar {
   readonly kind: "scalar";
@@ -94,6 +101,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
   const maxExpanded = options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED;
   let aborted = false;
 
+  let handles = tagHandles([]);
   const size = (n: YNode): number => sizes.get(n) ?? 1;
 
   function anchorName(start: number, end: number): string | undefined {
@@ -104,7 +112,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
     const ev = events[i++]!;
     switch (ev.type) {
       case EVENT_ID.SCALAR: {
-        const node = scalarNode(text, ev);
+        const node = scalarNode(ev, checkTag(ev, "scalar"));
         register(anchorName(ev.anchorStart, ev.anchorEnd), node);
         return node;
       }
@@ -129,6 +137,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
         return target;
       }
       case EVENT_ID.SEQUENCE: {
+        checkTag(ev, "seq");
         const items: YNode[] = [];
         let total = 1;
         while (events[i]?.type !== EVENT_ID.POP) {
@@ -145,6 +154,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
         return node;
       }
       case EVENT_ID.MAPPING: {
+        checkTag(ev, "map");
         const entries: YEntry[] = [];
         const seen = new Map<string, YScalar>();
         let total = 1;
@@ -185,6 +195,57 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
     }
   }
 
+  /**
+   * Reports a tag this loader gives no meaning to, or a core tag on the wrong kind of node, and
+   * returns what a scalar's tag asks for: its text as a string, or a core type to resolve it as.
+   */
+  function checkTag(ev: TaggedEvent, kind: YNode["kind"]): ScalarTag {
+    if (ev.tagStart < 0) return undefined;
+    const raw = text.slice(ev.tagStart, ev.tagEnd);
+    const at = (code: string, message: string): undefined => {
+      error(code, ev.tagStart, message, raw.length);
+      return undefined;
+    };
+    const tag = resolveTag(raw, handles);
+    switch (tag.kind) {
+      case "non-specific":
+        return kind === "scalar" ? "str" : undefined;
+      case "unsupported":
+        return at(
+          "YAML_UNSUPPORTED_TAG",
+          `the YAML tag ${raw}${raw.includes(tag.uri) ? "" : ` (${tag.uri})`} is not supported: a Sigma file is data, and only the core tags !!str, !!int, !!float, !!bool, !!null, !!seq and !!map have a meaning here`,
+        );
+      case "core": {
+        const fits = tag.tag === "seq" || tag.tag === "map" ? tag.tag === kind : kind === "scalar";
+        if (!fits) return at("YAML_TAG_MISMATCH", `${raw} cannot tag ${KIND_NAMES[kind]}`);
+        return tag.tag === "seq" || tag.tag === "map" ? undefined : tag.tag;
+      }
+    }
+  }
+
+  function scalarNode(ev: ScalarEvent, tag: ScalarTag): YScalar {
+    const decoded = getScalarValue(text, ev);
+    const quoted = ev.style !== SCALAR_STYLE.PLAIN;
+    // An empty plain scalar (`key:` with nothing after it) has no source text of its own.
+    const start = ev.valueStart >= 0 ? ev.valueStart : 0;
+    const end = ev.valueEnd >= 0 ? ev.valueEnd : start;
+    let value: ScalarValue;
+    if (tag !== undefined) {
+      const typed = resolveTaggedScalar(tag, decoded);
+      if (typed === undefined) {
+        error(
+          "YAML_TAG_MISMATCH",
+          ev.tagStart,
+          `'${decoded}' is not a valid !!${tag} value`,
+          ev.tagEnd - ev.tagStart,
+        );
+      }
+      value = typed === undefined ? decoded : typed;
+    } else if (quoted) value = decoded;
+    else value = resolveCoreScalar(decoded);
+    return { kind: "scalar", value, text: decoded, quoted, start, end };
+  }
+
   function track(node: YNode, total: number, offset: number): void {
     sizes.set(node, total);
     if (total > maxExpanded && !aborted) {
@@ -205,6 +266,7 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
     const ev = events[i++]!;
     if (ev.type !== EVENT_ID.DOCUMENT) continue;
     anchors.clear();
+    handles = tagHandles(ev.directives);
     if (events[i]?.type === EVENT_ID.POP) {
       documents.push(null);
       i++;
@@ -218,74 +280,26 @@ export function parseYaml(file: SourceFile, options: ParseYamlOptions = {}): Yam
   return { documents, diagnostics };
 }
 
+/** The tag positions every node event carries. */
+interface TaggedEvent {
+  readonly tagStart: number;
+  readonly tagEnd: number;
+}
+
+/** A scalar tag's request: resolve the text as this core type, or (undefined) as untagged. */
+type ScalarTag = "str" | "int" | "float" | "bool" | "null" | undefined;
+
+const KIND_NAMES: Record<YNode["kind"], string> = {
+  scalar: "a scalar",
+  seq: "a sequence",
+  map: "a mapping",
+};
+
 function yamlErrorCode(reason: string): string {
   if (/\btab/i.test(reason)) return "YAML_TAB_INDENT";
   if (/indent/i.test(reason)) return "YAML_BAD_INDENT";
   if (/duplicat/i.test(reason)) return "YAML_DUPLICATE_KEY";
   return "YAML_SYNTAX";
-}
-
-function scalarNode(text: string, ev: ScalarEvent): YScalar {
-  const decoded = getScalarValue(text, ev);
-  const quoted = ev.style !== SCALAR_STYLE.PLAIN;
-  const tag = ev.tagStart >= 0 ? text.slice(ev.tagStart, ev.tagEnd) : undefined;
-  let value: ScalarValue;
-  if (tag === "!!str" || tag === "!") value = decoded;
-  else if (quoted && tag === undefined) value = decoded;
-  else value = resolveCoreScalar(decoded);
-  // An empty plain scalar (`key:` with nothing after it) has no source text of its own.
-  const start = ev.valueStart >= 0 ? ev.valueStart : 0;
-  const end = ev.valueEnd >= 0 ? ev.valueEnd : start;
-  return { kind: "scalar", value, text: decoded, quoted, start, end };
-}
-
-const INT_DEC = /^[-+]?[0-9]+$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-
-/** YAML 1.2 core schema, as Sigma tooling (PyYAML aside) reads plain scalars. */
-export function resolveCoreScalar(s: string): ScalarValue {
-  switch (s) {
-    case "":
-    case "~":
-    case "null":
-    case "Null":
-    case "NULL":
-      return null;
-    case "true":
-    case "True":
-    case "TRUE":
-      return true;
-    case "false":
-    case "False":
-    case "FALSE":
-      return false;
-    case ".inf":
-    case ".Inf":
-    case ".INF":
-    case "+.inf":
-    case "+.Inf":
-    case "+.INF":
-      return Infinity;
-    case "-.inf":
-    case "-.Inf":
-    case "-.INF":
-      return -Infinity;
-    case ".nan":
-    case ".NaN":
-    case ".NAN":
-      return NaN;
-  }
-  if (INT_DEC.test(s)) {
-    const n = Number(s);
-    // Keep huge integers as text so that no digit is silently lost.
-    return Number.isSafeInteger(n) ? n : s;
-  }
-  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (FLOAT.test(s)) return Number(s);
-  return s;
 }
 
 /** The JS value of a node (for metadata and custom fields). */
