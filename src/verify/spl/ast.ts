@@ -1,4 +1,4 @@
-import type { RegexSearch } from "../../sigma/regex-engine.js";
+import type { PcreRegex } from "./pcre.js";
 
 /** The typed AST of the SPL subset, built from the CST by build.ts; every node keeps its offset. */
 
@@ -53,7 +53,7 @@ export type EvalNode =
 export type EvalFunction =
   | { readonly name: "isnull" | "isnotnull" | "tonumber"; readonly arg: EvalNode }
   | { readonly name: "true" | "false" }
-  | { readonly name: "mvfind" | "match"; readonly arg: EvalNode; readonly regex: RegexSearch }
+  | { readonly name: "mvfind" | "match"; readonly arg: EvalNode; readonly regex: PcreRegex }
   /** cidrmatch("net/prefix", x): the network is parsed at parse time (IPv6 only is modelled). */
   | {
       readonly name: "cidrmatch";

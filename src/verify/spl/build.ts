@@ -11,7 +11,7 @@ import type {
   SearchValue,
 } from "./ast.js";
 import { parseIPv6Text } from "./ip.js";
-import { pcreToSearch, type RegexSearch } from "./pcre.js";
+import { pcreToSearch, type PcreRegex } from "./pcre.js";
 
 /**
  * The typed visitor: CST → AST, with every construct outside the modelled subset reported as a
@@ -158,11 +158,11 @@ export function buildPipeline(text: string): Pipeline {
     return { kind: "cmp", op: OPS[op.image]!, left, right: evalAtom(r), offset: left.offset };
   };
 
-  const regexArg = (a: EvalNode): RegexSearch => {
+  const regexArg = (a: EvalNode): PcreRegex => {
     if (a.kind !== "string")
       throw fail(a.offset, "the regular expression must be a string literal");
-    return pcreToSearch(a.value, (i) =>
-      fail(a.offset + 1 + i, "regular expression outside the modelled PCRE subset"),
+    return pcreToSearch(a.value, (i, reason) =>
+      fail(a.offset + 1 + i, `regular expression outside the modelled PCRE subset: ${reason}`),
     );
   };
 
