@@ -55,7 +55,13 @@ export type Test =
       readonly cased: boolean;
     }
   /** A part of a date-time value equals a number (Sigma's time modifiers). */
-  | { readonly kind: "timepart"; readonly part: TimePart; readonly value: number };
+  | { readonly kind: "timepart"; readonly part: TimePart; readonly value: number }
+  /**
+   * Elasticsearch's match_phrase on a text field: the `standard` analyzer's lower-cased tokens of
+   * the value (as text) hold `tokens` consecutively (src/sigma/standard-analyzer.ts). The front
+   * end never writes it; it is what a backend's effective IR says a text field really does.
+   */
+  | { readonly kind: "phrase"; readonly tokens: readonly string[] };
 
 export type TestKind = Test["kind"];
 

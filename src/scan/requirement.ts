@@ -77,6 +77,7 @@ function testRequirement(test: Test): Requirement {
     case "exists":
     case "fieldref":
     case "timepart":
+    case "phrase":
       return NONE;
   }
   return assertNever(test);

@@ -6,6 +6,7 @@ import { fieldAccessor, keywordAccessor, type Accessor } from "./eval-lookup.js"
 import { compileRegexSearch } from "./eval-regex.js";
 import { asBoolean, asNumber, asSearchText, asText } from "./eval-scalar.js";
 import { parseDateTime, timePart } from "./eval-time.js";
+import { analyze, containsPhrase } from "./standard-analyzer.js";
 
 /**
  * The reference evaluator: the meaning of an IR expression on a raw JSON event (Sigma semantics).
@@ -39,6 +40,9 @@ import { parseDateTime, timePart } from "./eval-time.js";
  *   the other field (any pair), case-insensitive unless cased; a missing other field: false.
  * - timepart: a string in RFC 3339 date-time form with an offset; the UTC part equals the number
  *   (eval-time.ts).
+ * - phrase: the value as text, analysed like Elasticsearch's standard analyzer, holds the tokens
+ *   consecutively (standard-analyzer.ts); a value with a character outside the analyzer's model
+ *   is an error (PHRASE_UNMODELLED), never a guess.
  * - keywords (no field): the values are every string and number leaf of the event at any depth.
  *
  * compilePredicate builds the closures once (globs, regexes, networks, paths); evaluate is the
@@ -136,6 +140,21 @@ function compileValueTest(
           const o = asText(w);
           return o !== undefined && refHolds(position, value, fold(o));
         });
+      };
+    }
+    case "phrase": {
+      const phrase = test.tokens;
+      return (v) => {
+        const t = asText(v);
+        if (t === undefined) return false;
+        const tokens = analyze(t);
+        if (tokens === undefined)
+          invalid(
+            m,
+            "PHRASE_UNMODELLED",
+            `${JSON.stringify(t)} holds a character outside the modelled standard analyzer`,
+          );
+        return containsPhrase(tokens, phrase);
       };
     }
     case "timepart": {

@@ -163,6 +163,88 @@ describe("elastic lower + query: exact text", () => {
   });
 });
 
+describe("elastic lower: a text field is matched as KQL matches it (match_phrase)", () => {
+  const groups = "kubernetes.audit.user.groups";
+  /** What KQL answers, and the parity expectation (the declared phrase on the seen event). */
+  const run = (ir: Expr, raw: unknown): { kql: boolean; declared: boolean } => {
+    const r = compile(ir);
+    return {
+      kql: kqlInterpreter.compile(r.query)(elasticView.document(raw)),
+      declared: r.expected(raw),
+    };
+  };
+  const withGroups = (...g: string[]) => ({
+    kind: "Event",
+    apiVersion: "audit.k8s.io/v1",
+    user: { username: "u", groups: g },
+  });
+
+  it("a case-insensitive value is the phrase of its lower-cased words, with no false case warning", () => {
+    const match = eq("user.groups", "System:Masters", false);
+    const r = compile(match);
+    expect(r.query).toBe(`${SCOPE} and ${groups}:"system:masters"`);
+    expect(r.effective).toMatchObject({ test: { kind: "phrase", tokens: ["system:masters"] } });
+    expect(r.deviations).toEqual([
+      { node: match, effective: r.effective, codes: ["FIDELITY_TEXT_FIELD"] },
+    ]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.loc])).toEqual([
+      ["FIDELITY_TEXT_FIELD", "warning", match.origin],
+    ]);
+    expect(r.diagnostics[0]!.message).toMatch(/merely contains the phrase/);
+  });
+
+  it("the phrase matches in any case, and values that only contain it ('-' splits a word)", () => {
+    const ir = eq("user.groups", "system:masters", false);
+    for (const [value, holds] of [
+      ["System:Masters", true],
+      ["SYSTEM:MASTERS", true],
+      ["system:masters-readonly", true],
+      ["x system:masters", true],
+      ["system:mastersx", false],
+      ["system.masters", false],
+      ["system", false],
+    ] as const) {
+      expect(run(ir, withGroups(value)), value).toEqual({ kql: holds, declared: holds });
+    }
+  });
+
+  it("|cased cannot be said on a text field: the same phrase, declared", () => {
+    const r = compile(eq("user.groups", "system:nodes", true));
+    expect(r.effective).toMatchObject({ test: { kind: "phrase", tokens: ["system:nodes"] } });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["FIDELITY_TEXT_FIELD"]);
+    expect(r.diagnostics[0]!.message).toMatch(/in any case/);
+  });
+
+  it("a wildcard on a text field is refused, naming the field", () => {
+    for (const pattern of [
+      [any, ...text("masters"), any],
+      [...text("system:"), any],
+      [...text("a"), one],
+    ]) {
+      const r = elasticBackend.lower(glob("user.groups", pattern, false), context());
+      expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+        ["UNSUPPORTED_TEXT_FIELD_WILDCARD", "error"],
+      ]);
+      expect(r.diagnostics[0]!.message).toContain(groups);
+    }
+  });
+
+  it("a value with no indexed word, or outside the analyzer model, is refused", () => {
+    for (const value of ["---", "日本", "e\u0301"]) {
+      const r = elasticBackend.lower(eq("user.groups", value, false), context());
+      expect(
+        r.diagnostics.map((d) => d.code),
+        value,
+      ).toEqual(["UNSUPPORTED_TEXT_FIELD_VALUE"]);
+    }
+  });
+
+  it("match anything stays an exists query", () => {
+    const r = compile(glob("user.groups", [any, any], false));
+    expect(r.query).toBe(`${SCOPE} and ${groups}:*`);
+  });
+});
+
 describe("elastic lower: typed fields index what their type parses", () => {
   const code = (test: Test) => m("responseStatus.code", test);
 

@@ -366,3 +366,32 @@ describe("boolean structure", () => {
     expect([f(e), f({ a: "2" }), f({})]).toEqual([false, true, true]);
   });
 });
+
+describe("phrase (Elasticsearch's match_phrase on a text field)", () => {
+  const phrase = (...tokens: string[]): Test => ({ kind: "phrase", tokens });
+
+  it("holds when one value's analysed words hold the tokens in a row", () => {
+    const f = m("groups", phrase("system:masters"));
+    expect(evaluate(f, { groups: ["x", "System:Masters-readonly"] })).toBe(true);
+    expect(evaluate(f, { groups: "system:mastersx" })).toBe(false);
+    expect(evaluate(m("g", phrase("a", "b")), { g: ["x a", "b"] })).toBe(false);
+    expect(evaluate(m("g", phrase("a", "b")), { g: "A-b" })).toBe(true);
+    expect(evaluate(m("g", phrase("403")), { g: 403 })).toBe(true);
+    expect(evaluate(m("g", phrase()), { g: "" })).toBe(false);
+    expect(evaluate(m("g", phrase("a")), {})).toBe(false);
+  });
+
+  it("a value outside the analyzer model is an error at the predicate, not a guess", () => {
+    let error: unknown;
+    try {
+      evaluate(m("g", phrase("a")), { g: "日本" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DiagnosticError);
+    expect((error as DiagnosticError).diagnostic).toMatchObject({
+      code: "PHRASE_UNMODELLED",
+      loc: origin,
+    });
+  });
+});

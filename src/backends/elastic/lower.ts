@@ -18,6 +18,7 @@ import {
 import { mapField } from "../../targets/load.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { DeviationRecorder } from "../deviations.js";
+import { textFieldTest } from "./text-field.js";
 import {
   fieldType,
   isStringType,
@@ -33,7 +34,8 @@ import {
  *   case-sensitive (FIDELITY_CASE_SENSITIVE).
  * - `?` does not exist: widened to `*` (FIDELITY_SINGLE_WILDCARD).
  * - Kibana trims an unquoted (wildcard) value: edge whitespace is dropped (FIDELITY_TRIMMED_WHITESPACE).
- * - Text fields are analysed (FIDELITY_TEXT_FIELD).
+ * - Text fields are analysed: a literal becomes the match_phrase KQL runs there (the `phrase`
+ *   test, FIDELITY_TEXT_FIELD); a wildcard on one is refused (text-field.ts).
  * - The ingest pipeline drops "", {}, [] and null: `f: ''` can never match (it becomes false),
  *   and exists / null / match-anything tests see a dropped value as missing
  *   (FIDELITY_EMPTY_DROPPED), except under the guard `exists f and not (… f: '' …)`, which makes
@@ -235,6 +237,10 @@ class Lowerer {
         return this.unsupported(m, "UNSUPPORTED_FIELDREF", "KQL cannot compare two fields");
       case "timepart":
         return this.unsupported(m, "UNSUPPORTED_TIMEPART", "KQL cannot extract parts of a date");
+      case "phrase":
+        // Already what a text field does; anywhere else it has no KQL form.
+        if (type === "text") return m;
+        return this.unsupported(m, "UNSUPPORTED_PHRASE", `${target} is ${type}, not a text field`);
       default:
         return assertNever(t);
     }
@@ -270,8 +276,10 @@ class Lowerer {
       this.deviation(
         m,
         "FIDELITY_NUMBER_AS_TEXT",
-        `${target} is ${type}: ${t.value} is matched as the exact text "${t.value}", not numerically`,
+        `${target} is ${type}: ${t.value} is matched as the ${type === "text" ? "" : "exact "}text "${t.value}", not numerically`,
       );
+      if (type === "text")
+        return this.textField(m, [{ kind: "text", text: String(t.value) }], true, target);
       return {
         ...m,
         test: { kind: "pattern", pattern: [{ kind: "text", text: String(t.value) }], cased: true },
@@ -349,12 +357,11 @@ class Lowerer {
         "UNSUPPORTED_PATTERN",
         `${target} is a date field: KQL date matching is not supported`,
       );
-    if (type === "text")
-      this.deviation(
-        m,
-        "FIDELITY_TEXT_FIELD",
-        `${target} is a text field: Elasticsearch matches analysed tokens, not the whole value`,
-      );
+    if (type === "text" && pattern.length > 0) {
+      // `f:*` is an exists query whatever the field's type; any other value is analysed.
+      if (!pattern.every((p) => p.kind === "any")) return this.textField(m, pattern, cased, target);
+      pattern = [{ kind: "any" }];
+    }
 
     let parts: Part[] = [...pattern];
     if (parts.some((p) => p.kind === "one")) {
@@ -404,6 +411,14 @@ class Lowerer {
       }
     }
     return { ...m, test: { kind: "pattern", pattern: out, cased: isCased } };
+  }
+
+  /** A value on a text field: the phrase KQL really matches, or refused. */
+  private textField(m: MatchExpr, pattern: Pattern, cased: boolean, target: string): Expr {
+    const lowered = textFieldTest(pattern, cased, target);
+    if (!lowered.ok) return this.unsupported(m, lowered.code, lowered.message);
+    this.deviation(m, "FIDELITY_TEXT_FIELD", lowered.message);
+    return { ...m, test: lowered.test };
   }
 
   /** Kibana trims an unquoted value (String.prototype.trim, so JS whitespace). */

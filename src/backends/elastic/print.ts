@@ -88,6 +88,9 @@ function computeListValue(m: MatchExpr): ListValue {
       return unsupported(m, "a field comparison");
     case "timepart":
       return unsupported(m, "a time part");
+    case "phrase":
+      // match_phrase re-analyses the text: the tokens joined by a space are the same phrase.
+      return { value: quoted(t.tokens.join(" ")), negated: false };
     default:
       return assertNever(t);
   }

@@ -224,6 +224,15 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
         "Falco conditions cannot take parts of a timestamp",
       );
       return m;
+    case "phrase":
+      report(
+        sink,
+        m,
+        "error",
+        "UNSUPPORTED_PHRASE",
+        "a phrase test (Elasticsearch's analysed text) is not a rule construct; it has no meaning here",
+      );
+      return m;
     default:
       return assertNever(t);
   }

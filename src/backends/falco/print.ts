@@ -178,6 +178,7 @@ function printMatch(m: MatchExpr, env: PrintEnv): Printed {
     case "bool":
     case "fieldref":
     case "timepart":
+    case "phrase":
       throw new Error(`internal: ${t.kind} test reached the Falco printer without lowering`);
     default:
       return assertNever(t);

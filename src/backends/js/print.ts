@@ -210,6 +210,12 @@ class Printer {
       }
       case "timepart":
         return binary("===", this.use("$timePart", id(v), str(test.part)), num(test.value));
+      case "phrase":
+        throw invalid(
+          m,
+          "UNSUPPORTED_PHRASE",
+          "a phrase test (Elasticsearch's analysed text) is not a rule construct; it has no meaning here",
+        );
       default:
         return assertNever(test);
     }

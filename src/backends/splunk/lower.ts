@@ -333,6 +333,14 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
           `Splunk's JSON extraction gives no field for an empty array or object, or an object value: ${t.kind === "null" ? "'null' also holds" : "'exists' does not hold"} where the raw ${m.field} is one`,
         );
         return m;
+      case "phrase":
+        report(
+          m,
+          "error",
+          "UNSUPPORTED_PHRASE",
+          "a phrase test (Elasticsearch's analysed text) is not a rule construct; it has no meaning here",
+        );
+        return m;
       default:
         return assertNever(t);
     }

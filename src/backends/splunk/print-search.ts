@@ -40,6 +40,7 @@ function matchSearchable(m: MatchExpr): boolean {
     case "exists":
     case "fieldref":
     case "timepart":
+    case "phrase":
       return false;
     default:
       return assertNever(m.test);

@@ -101,6 +101,7 @@ function printTest(m: MatchExpr, f: string): string {
       });
     case "fieldref":
     case "timepart":
+    case "phrase":
       throw new DiagnosticError({
         severity: "error",
         code: "INTERNAL_SPLUNK_PRINT",

@@ -1,6 +1,7 @@
 import { assertNever } from "../../diagnostics.js";
 import { ParseError, type Interpreter } from "../types.js";
 import type { KqlNode, KqlValue, RangeOp, Span, WildcardPart } from "./ast.js";
+import { anyTokenIn, phraseIn, standardTokens } from "./analyzer.js";
 import { ipInRange, parseIp, parseIpOrCidr } from "./ip.js";
 import { indexFieldType, KEYWORD_IGNORE_ABOVE, type EsFieldType } from "./mapping.js";
 import { indexedInteger } from "./numeric.js";
@@ -10,8 +11,9 @@ import { describeValue, parseKql } from "./parse.js";
  * Evaluates parsed KQL on an Elasticsearch document with Elastic's semantics: keyword fields match
  * exactly and case-sensitively, `*` is the only wildcard, `f:*` is an exists query, values longer
  * than ignore_above are not indexed, ip fields compare addresses and CIDR ranges, numeric fields
- * compare numbers. Text fields are modelled as keyword (declared by the backend). Anything the model
- * does not cover (free text, nested, wildcards on non-string fields, dates) is a ParseError.
+ * compare numbers. Text fields are analysed (analyzer.ts): a quoted value is a match_phrase, an
+ * unquoted one a match of any of its tokens (Kibana's kuery `is`). Anything the model does not
+ * cover (free text, nested, wildcards on text or non-string fields, dates) is a ParseError.
  */
 
 type Doc = (document: unknown) => boolean;
@@ -115,8 +117,11 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
   const type = typeOf(field);
   if (value.kind === "wildcard") {
     if (value.parts.length === 1 && value.parts[0]!.kind === "any") return existsQuery(field, type);
-    if (!isStringType(type))
-      fail(`wildcard on ${type} field ${field} is outside the modelled subset`, value.span);
+    if (!isStringType(type) || type === "text")
+      fail(
+        `wildcard on ${type} field ${field} is outside the modelled subset${type === "text" ? " (a query_string on analysed tokens)" : ""}`,
+        value.span,
+      );
     const re = globToRegExp(value.parts);
     return (doc) =>
       valuesAt(doc, field).some((v) => {
@@ -129,9 +134,10 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
   const text = value.kind === "json" ? String(value.value) : value.text;
   switch (type) {
     case "keyword":
-    case "text":
     case "constant_keyword":
       return (doc) => valuesAt(doc, field).some((v) => keywordTerm(v, type) === text);
+    case "text":
+      return textQuery(field, text, value.kind === "string" && value.quoted, value.span);
     case "ip": {
       const range = parseIpOrCidr(text);
       if (range === undefined)
@@ -169,6 +175,22 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
     default:
       return assertNever(type);
   }
+}
+
+/** match_phrase (quoted) or match (unquoted) on the analysed words of a text field. */
+function textQuery(field: string, text: string, quoted: boolean, span: Span): Doc {
+  let query: string[];
+  try {
+    query = standardTokens(text);
+  } catch (e) {
+    return fail(`${(e as Error).message} (value for text field ${field})`, span);
+  }
+  const holds = quoted ? phraseIn : anyTokenIn;
+  return (doc) =>
+    valuesAt(doc, field).some((v) => {
+      const t = keywordTerm(v, "text");
+      return t !== undefined && holds(standardTokens(t), query);
+    });
 }
 
 const COMPARE: Readonly<Record<RangeOp, (a: number, b: number) => boolean>> = {

@@ -4,8 +4,8 @@
  * interpreter reads queries against this, independently of targets/elastic.yml, so a wrong type in
  * the target file shows up as a disagreement.
  *
- * `text` fields are analysed in Elasticsearch (token matching); the interpreter models them as
- * keyword and the backend declares every match on one as a deviation (FIDELITY_TEXT_FIELD).
+ * `text` fields are analysed in Elasticsearch (the standard analyzer): the interpreter matches
+ * their lower-cased tokens (analyzer.ts), as match_phrase / match do.
  */
 export type EsFieldType =
   "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean" | "constant_keyword";
