@@ -10,17 +10,17 @@ export const ELASTIC_CAPABILITIES: readonly CapabilityEntry[] = [
   {
     construct: "equals, case-insensitive",
     capability: "deviation",
-    how: "keyword fields are case-sensitive: exact only for values without cased letters or fields declared lower-case; else FIDELITY_CASE_SENSITIVE",
+    how: "keyword fields are case-sensitive: exact only for values without cased letters or fields declared lower-case; else FIDELITY_CASE_SENSITIVE. Text fields: match_phrase on lower-cased words (FIDELITY_TEXT_FIELD)",
   },
   {
     construct: "equals |cased",
     capability: "exact",
-    how: 'quoted value f:"v" (keyword fields; text fields: FIDELITY_TEXT_FIELD)',
+    how: 'quoted value f:"v" (keyword fields; text fields are match_phrase on lower-cased words: FIDELITY_TEXT_FIELD)',
   },
   {
     construct: "wildcard *",
     capability: "exact",
-    how: "unquoted value with * (edge whitespace is trimmed by Kibana: FIDELITY_TRIMMED_WHITESPACE)",
+    how: "unquoted value with * (edge whitespace is trimmed by Kibana: FIDELITY_TRIMMED_WHITESPACE); on text fields a query_string over single words: UNSUPPORTED_TEXT_FIELD_WILDCARD",
   },
   {
     construct: "wildcard ?",
