@@ -187,6 +187,8 @@ describe("interpreter rejects text outside the subset with a position", () => {
     ["* | where like('verb', \"a%\")", 1, 11],
     ['* | where objectRef.resource=="x"', 1, 11],
     ["* | where isnotnull(mvfind('v', \"[[:alpha:]]\"))", 1, 35],
+    // A backreference: outside the PCRE model, refused at the backslash.
+    ["* | where isnotnull(mvfind('v', \"(a)\\\\1\"))", 1, 37],
     ['`kube_audit` verb="x"', 1, 1],
     ['verb="a\\*"', 1, 8],
   ];
