@@ -1,44 +1,96 @@
 import type { LogSource } from "./rule.js";
+import {
+  WINDOWS_CATEGORY_PRODUCERS,
+  WINDOWS_SERVICE_CHANNELS,
+  type WindowsProducer,
+} from "./windows-logsources.js";
 
 /**
- * A rule applies only to the events of its logsource: that is part of its meaning. This table says,
- * for the logsources whose raw events identify themselves, which raw events belong to them, from
- * the producers' own formats (the Kubernetes audit.k8s.io Event type). The parity runner holds
- * every target to it: a query whose scope lets in another source's event fails there.
- * A logsource the table does not know is not decided here (every event may belong to it).
+ * A rule applies only to the events of its logsource: that is part of its meaning. This module
+ * says, for the logsources whose raw events identify themselves, which raw events belong to them,
+ * from the producers' own formats (the Kubernetes audit.k8s.io Event type; the Windows event-log
+ * record's Channel and EventID, windows-logsources.ts). The parity runner holds every target to it:
+ * a query whose scope lets in another source's event fails there.
+ * A logsource key the tables do not know is not decided here (every event may belong to it).
  */
 
-interface Membership {
-  readonly logsource: LogSource;
-  readonly test: (raw: Record<string, unknown>) => boolean;
-}
+type Raw = Record<string, unknown>;
+type Test = (raw: Raw) => boolean;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
+function isRecord(x: unknown): x is Raw {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-const MEMBERSHIPS: readonly Membership[] = [
-  {
-    // kube-apiserver writes audit.k8s.io/v1 (formerly v1beta1) objects of kind Event. An event
-    // that says it is another object (a core/v1 Event, a Pod) is not one; a partial event that
-    // leaves the envelope out is judged by its fields alone.
-    logsource: { product: "kubernetes", service: "audit" },
-    test: (raw) =>
-      (raw.kind === undefined || raw.kind === "Event") &&
-      (raw.apiVersion === undefined ||
-        (typeof raw.apiVersion === "string" && raw.apiVersion.startsWith("audit.k8s.io/"))),
-  },
+const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
+
+/**
+ * kube-apiserver writes audit.k8s.io/v1 (formerly v1beta1) objects of kind Event. An event that
+ * says it is another object (a core/v1 Event, a Pod) is not one; a partial event that leaves the
+ * envelope out is judged by its fields alone.
+ */
+function kubernetesAudit(logsource: LogSource): Test | undefined {
+  if (lower(logsource.product) !== "kubernetes" || lower(logsource.service) !== "audit")
+    return undefined;
+  return (raw) =>
+    (raw.kind === undefined || raw.kind === "Event") &&
+    (raw.apiVersion === undefined ||
+      (typeof raw.apiVersion === "string" && raw.apiVersion.startsWith("audit.k8s.io/")));
+}
+
+/** The record's EventID as a number (Windows writes an unsigned integer; text forms are read too). */
+function eventId(raw: Raw): number | undefined {
+  const v = raw.EventID;
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/**
+ * A Windows event-log record in the flat form the fixtures use (test/fixtures/README.md): it names
+ * its Channel and EventID. Sysmon for Linux writes the same shape to `Linux-Sysmon/Operational`,
+ * which is not a Windows channel.
+ */
+function isWindowsRecord(raw: Raw): boolean {
+  return (
+    typeof raw.Channel === "string" &&
+    raw.Channel !== "Linux-Sysmon/Operational" &&
+    eventId(raw) !== undefined
+  );
+}
+
+function producedBy(raw: Raw, p: WindowsProducer): boolean {
+  const id = eventId(raw);
+  return (
+    typeof raw.Channel === "string" &&
+    p.channels.includes(raw.Channel) &&
+    id !== undefined &&
+    p.eventIds.includes(id) &&
+    (p.eventTypes === undefined ||
+      (typeof raw.EventType === "string" && p.eventTypes.includes(raw.EventType)))
+  );
+}
+
+/** product windows, with the category's records and the service's channels where the tables know them. */
+function windows(logsource: LogSource): Test | undefined {
+  if (lower(logsource.product) !== "windows") return undefined;
+  const category = lower(logsource.category);
+  const service = lower(logsource.service);
+  const producers = category === undefined ? undefined : WINDOWS_CATEGORY_PRODUCERS[category];
+  const channels = service === undefined ? undefined : WINDOWS_SERVICE_CHANNELS[service];
+  return (raw) =>
+    isWindowsRecord(raw) &&
+    (producers === undefined || producers.some((p) => producedBy(raw, p))) &&
+    (channels === undefined || (typeof raw.Channel === "string" && channels.includes(raw.Channel)));
+}
+
+const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
+  kubernetesAudit,
+  windows,
 ];
 
-const KEYS = ["product", "category", "service"] as const;
-
-/** Every key the table entry gives is the rule's (case-insensitive). */
-const covers = (entry: LogSource, rule: LogSource): boolean =>
-  KEYS.every((k) => entry[k] === undefined || entry[k].toLowerCase() === rule[k]?.toLowerCase());
-
-/** Whether a raw event can belong to the rule's logsource (true where the table cannot tell). */
+/** Whether a raw event can belong to the rule's logsource (true where the tables cannot tell). */
 export function inLogsource(logsource: LogSource, raw: unknown): boolean {
-  const known = MEMBERSHIPS.filter((m) => covers(m.logsource, logsource));
-  if (known.length === 0) return true;
-  return isRecord(raw) && known.some((m) => m.test(raw));
+  const tests = DECIDERS.map((d) => d(logsource)).filter((t): t is Test => t !== undefined);
+  if (tests.length === 0) return true;
+  return isRecord(raw) && tests.every((t) => t(raw));
 }
