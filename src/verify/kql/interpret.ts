@@ -3,7 +3,8 @@ import { ParseError, type Interpreter } from "../types.js";
 import type { KqlNode, KqlValue, RangeOp, Span, WildcardPart } from "./ast.js";
 import { anyTokenIn, phraseIn, standardTokens } from "./analyzer.js";
 import { ipInRange, parseIp, parseIpOrCidr } from "./ip.js";
-import { indexFieldType, KEYWORD_IGNORE_ABOVE, type EsFieldType } from "./mapping.js";
+import { datasetField, MAPPED_DATASETS } from "./datasets.js";
+import { indexedLength, type EsField, type EsFieldType } from "./mapping.js";
 import { indexedInteger } from "./numeric.js";
 import { describeValue, parseKql } from "./parse.js";
 
@@ -18,10 +19,15 @@ import { describeValue, parseKql } from "./parse.js";
 
 type Doc = (document: unknown) => boolean;
 
-/** How the interpreter types a field: the index mapping, else keyword (dynamic string mapping). */
-export type FieldTypeOf = (field: string) => EsFieldType;
+/**
+ * How the interpreter types a field in the data stream a document was indexed into
+ * (`data_stream.dataset`; undefined for a document without one): the stream's index mapping,
+ * else keyword (the logs-* templates' dynamic string mapping).
+ */
+export type FieldTypeOf = (field: string, dataset: string | undefined) => EsField;
 
-const defaultTypeOf: FieldTypeOf = (field) => indexFieldType(field) ?? "keyword";
+const defaultTypeOf: FieldTypeOf = (field, dataset) =>
+  datasetField(dataset, field) ?? { type: "keyword" };
 
 function fail(message: string, span: Span): never {
   throw new ParseError(message, span.offset, span.line, span.col);
@@ -51,7 +57,7 @@ export function valuesAt(node: unknown, path: string): unknown[] {
 }
 
 /** The terms Elasticsearch indexes for one source value of a string-typed field. */
-function keywordTerm(v: unknown, type: EsFieldType): string | undefined {
+function keywordTerm(v: unknown, field: EsField): string | undefined {
   const s =
     typeof v === "string"
       ? v
@@ -59,7 +65,7 @@ function keywordTerm(v: unknown, type: EsFieldType): string | undefined {
         ? String(v)
         : undefined;
   if (s === undefined) return undefined;
-  if (type === "keyword" && s.length > KEYWORD_IGNORE_ABOVE) return undefined;
+  if (s.length > indexedLength(field)) return undefined;
   return s;
 }
 
@@ -86,17 +92,21 @@ function fieldName(field: KqlValue): string {
 }
 
 function isStringType(type: EsFieldType): boolean {
-  return type === "keyword" || type === "text" || type === "constant_keyword";
+  return (
+    type === "keyword" || type === "wildcard" || type === "text" || type === "constant_keyword"
+  );
 }
 
-function existsQuery(field: string, type: EsFieldType): Doc {
+function existsQuery(field: string, mapping: EsField): Doc {
+  const type = mapping.type;
   return (doc) =>
     valuesAt(doc, field).some((v) => {
       switch (type) {
         case "keyword":
+        case "wildcard":
         case "text":
         case "constant_keyword":
-          return keywordTerm(v, type) !== undefined;
+          return keywordTerm(v, mapping) !== undefined;
         case "ip":
           return typeof v === "string" && parseIp(v) !== undefined;
         case "integer":
@@ -112,11 +122,13 @@ function existsQuery(field: string, type: EsFieldType): Doc {
     });
 }
 
-function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Doc {
+function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: (field: string) => EsField): Doc {
   const field = fieldName(fieldValue);
-  const type = typeOf(field);
+  const mapping = typeOf(field);
+  const type = mapping.type;
   if (value.kind === "wildcard") {
-    if (value.parts.length === 1 && value.parts[0]!.kind === "any") return existsQuery(field, type);
+    if (value.parts.length === 1 && value.parts[0]!.kind === "any")
+      return existsQuery(field, mapping);
     if (!isStringType(type) || type === "text")
       fail(
         `wildcard on ${type} field ${field} is outside the modelled subset${type === "text" ? " (a query_string on analysed tokens)" : ""}`,
@@ -125,7 +137,7 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
     const re = globToRegExp(value.parts);
     return (doc) =>
       valuesAt(doc, field).some((v) => {
-        const t = keywordTerm(v, type);
+        const t = keywordTerm(v, mapping);
         return t !== undefined && re.test(t);
       });
   }
@@ -134,8 +146,9 @@ function isQuery(fieldValue: KqlValue, value: KqlValue, typeOf: FieldTypeOf): Do
   const text = value.kind === "json" ? String(value.value) : value.text;
   switch (type) {
     case "keyword":
+    case "wildcard":
     case "constant_keyword":
-      return (doc) => valuesAt(doc, field).some((v) => keywordTerm(v, type) === text);
+      return (doc) => valuesAt(doc, field).some((v) => keywordTerm(v, mapping) === text);
     case "text":
       return textQuery(field, text, value.kind === "string" && value.quoted, value.span);
     case "ip": {
@@ -188,7 +201,7 @@ function textQuery(field: string, text: string, quoted: boolean, span: Span): Do
   const holds = quoted ? phraseIn : anyTokenIn;
   return (doc) =>
     valuesAt(doc, field).some((v) => {
-      const t = keywordTerm(v, "text");
+      const t = keywordTerm(v, { type: "text" });
       return t !== undefined && holds(standardTokens(t), query);
     });
 }
@@ -200,9 +213,14 @@ const COMPARE: Readonly<Record<RangeOp, (a: number, b: number) => boolean>> = {
   gte: (a, b) => a >= b,
 };
 
-function rangeQuery(fieldValue: KqlValue, op: RangeOp, value: KqlValue, typeOf: FieldTypeOf): Doc {
+function rangeQuery(
+  fieldValue: KqlValue,
+  op: RangeOp,
+  value: KqlValue,
+  typeOf: (field: string) => EsField,
+): Doc {
   const field = fieldName(fieldValue);
-  const type = typeOf(field);
+  const type = typeOf(field).type;
   if (type !== "integer" && type !== "long")
     fail(`a range on ${type} field ${field} is outside the modelled subset`, value.span);
   const text = value.kind === "string" ? value.text : "";
@@ -217,7 +235,7 @@ function rangeQuery(fieldValue: KqlValue, op: RangeOp, value: KqlValue, typeOf: 
     });
 }
 
-function build(node: KqlNode, typeOf: FieldTypeOf): Doc {
+function build(node: KqlNode, typeOf: (field: string) => EsField): Doc {
   switch (node.kind) {
     case "or": {
       const items = node.items.map((i) => build(i, typeOf));
@@ -247,15 +265,36 @@ function build(node: KqlNode, typeOf: FieldTypeOf): Doc {
   }
 }
 
-/** An interpreter over a given field typing (tests use this to model other indices). */
-export function createKqlInterpreter(typeOf: FieldTypeOf = defaultTypeOf): Interpreter {
+function datasetOf(doc: unknown): string | undefined {
+  const ds = valuesAt(doc, "data_stream.dataset")[0];
+  return typeof ds === "string" ? ds : undefined;
+}
+
+/**
+ * An interpreter over a given field typing (tests use this to model other indices). A query runs
+ * on every data stream its index pattern names, each with its own mapping: it is built once per
+ * modelled data stream (so a query one of them cannot run is a ParseError at compile time), and
+ * each document is answered by the build for its own `data_stream.dataset`.
+ */
+export function createKqlInterpreter(
+  typeOf: FieldTypeOf = defaultTypeOf,
+  datasets: readonly string[] = MAPPED_DATASETS,
+): Interpreter {
   return {
     target: "elastic",
     compile(text: string) {
-      return build(parseKql(text), typeOf);
+      const ast = parseKql(text);
+      const fallback = build(ast, (field) => typeOf(field, undefined));
+      const byDataset = new Map<string, Doc>(
+        datasets.map((ds) => [ds, build(ast, (field) => typeOf(field, ds))]),
+      );
+      return (doc) => {
+        const ds = datasetOf(doc);
+        return ((ds !== undefined ? byDataset.get(ds) : undefined) ?? fallback)(doc);
+      };
     },
   };
 }
 
-/** KQL on `logs-kubernetes.audit_logs-*` (ELASTIC_INDEX_FIELDS; unknown fields are keyword). */
+/** KQL on the modelled data streams (datasets.ts; unknown fields are keyword). */
 export const kqlInterpreter: Interpreter = createKqlInterpreter();

@@ -8,10 +8,35 @@
  * their lower-cased tokens (analyzer.ts), as match_phrase / match do.
  */
 export type EsFieldType =
-  "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean" | "constant_keyword";
+  | "keyword"
+  | "wildcard"
+  | "text"
+  | "ip"
+  | "integer"
+  | "long"
+  | "date"
+  | "boolean"
+  | "constant_keyword";
+
+/** A field's mapping as far as queries see it: its type and, for keyword fields, ignore_above. */
+export interface EsField {
+  readonly type: EsFieldType;
+  /** Longer values are kept in _source but not indexed; absent: the type's default. */
+  readonly ignoreAbove?: number;
+}
 
 /** Elasticsearch default for keyword fields created by Fleet packages and ECS. */
 export const KEYWORD_IGNORE_ABOVE = 1024;
+
+/**
+ * How long a value may be and still be indexed: keyword fields take the Fleet/ECS default unless
+ * the mapping names another; wildcard, text and constant_keyword fields index any length (the
+ * wildcard type's ignore_above defaults to Integer.MAX_VALUE).
+ */
+export function indexedLength(field: EsField): number {
+  if (field.ignoreAbove !== undefined) return field.ignoreAbove;
+  return field.type === "keyword" ? KEYWORD_IGNORE_ABOVE : Number.POSITIVE_INFINITY;
+}
 
 const K = "kubernetes.audit";
 
