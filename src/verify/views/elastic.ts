@@ -1,5 +1,7 @@
 import type { TargetView } from "../types.js";
 import { parseIp } from "../kql/ip.js";
+import { elasticWindowsDocument } from "./elastic-windows/index.js";
+import { windowsRecord } from "./windows-record.js";
 
 /**
  * How Elastic stores a raw Kubernetes audit event: the agent's filestream config (stream.yml.hbs)
@@ -154,7 +156,16 @@ function isAuditEvent(raw: unknown): boolean {
   return kindOk && apiOk;
 }
 
+/**
+ * Routing by what the raw event is: a Windows event-log record (Channel and EventID) goes through
+ * the Windows/System integrations (elastic-windows/), an audit.k8s.io Event through the Kubernetes
+ * integration; anything else is collected by no modelled integration.
+ */
 export const elasticView: TargetView = {
   target: "elastic",
-  document: (raw) => (isAuditEvent(raw) ? elasticDocument(raw) : {}),
+  document(raw) {
+    const rec = windowsRecord(raw);
+    if (rec !== undefined) return elasticWindowsDocument(rec);
+    return isAuditEvent(raw) ? elasticDocument(raw) : {};
+  },
 };
