@@ -1,4 +1,6 @@
 import type { TargetView } from "../types.js";
+import { splunkWindowsDocument } from "./splunk-windows.js";
+import { windowsRecord } from "./windows-record.js";
 
 /**
  * How Splunk stores a raw JSON event and what a search reads of it: search-time JSON extraction
@@ -60,9 +62,15 @@ const SOURCETYPES: readonly {
   },
 ];
 
+/**
+ * A Windows event-log record (Channel and EventID) is collected as rendered XML and extracted by
+ * the Windows and Sysmon add-ons (splunk-windows.ts); anything else is a JSON line.
+ */
 export const splunkView: TargetView = {
   target: "splunk",
   document(raw) {
+    const rec = windowsRecord(raw);
+    if (rec !== undefined) return splunkWindowsDocument(rec);
     const doc: Doc = {};
     flatten(raw, "", doc);
     const route = isRecord(raw) ? SOURCETYPES.find((s) => s.is(raw)) : undefined;
