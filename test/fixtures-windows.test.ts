@@ -14,8 +14,19 @@ import { HAVE_CORPUS, SKIP_REASON } from "./helpers/shared-data.js";
 
 const { fixtures, diagnostics } = loadFixtures(["test/fixtures/windows"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const GUID_TEXT =
-  /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+const GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
+/** Values of the GUID type (win:GUID) in Sysmon and Security records: rendered with braces. */
+const GUID_FIELDS = new Set([
+  "ProcessGuid",
+  "ParentProcessGuid",
+  "LogonGuid",
+  "SourceProcessGUID",
+  "TargetProcessGUID",
+  "SourceProcessGuid",
+  "TargetProcessGuid",
+  "TargetLogonGuid",
+  "Provider_Guid",
+]);
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" && x !== null && !Array.isArray(x);
@@ -50,8 +61,8 @@ describe("Windows fixture files", () => {
       if (!Number.isInteger(e.EventRecordID)) bad.push(`${f.id}: EventRecordID must be a number`);
       for (const [k, v] of Object.entries(e)) {
         // GUIDs are written as Windows renders them, with braces.
-        if (typeof v === "string" && GUID_TEXT.test(v) && !v.startsWith("{"))
-          bad.push(`${f.id}: ${k} is a GUID without braces`);
+        if (GUID_FIELDS.has(k) && (typeof v !== "string" || !GUID.test(v)))
+          bad.push(`${f.id}: ${k} is not a braced GUID`);
         if (v === null || (typeof v === "object" && !Array.isArray(v)))
           bad.push(`${f.id}: ${k} is not a rendered value`);
       }
