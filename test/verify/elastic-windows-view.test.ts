@@ -226,4 +226,123 @@ describe("Elastic view: transcribed pipeline-test facts", () => {
     ).toEqual([]);
     expect(valuesAt(doc, "winlog.event_data")).toEqual([]);
   });
+
+  const psBase = {
+    Version: 1,
+    Keywords: "0x0",
+    Channel: "Microsoft-Windows-PowerShell/Operational",
+    Computer: "vagrant",
+    Security_UserID: "S-1-5-21-1350058589-2282154016-2764056528-1000",
+    Provider_Name: "Microsoft-Windows-PowerShell",
+    Provider_Guid: "{a0c1853b-5c40-4b15-8766-3cf1c58f985a}",
+  };
+
+  it("PowerShell 4103 (powershell_operational test-events.json-expected.json @ 023613e1, second event)", () => {
+    const doc = elasticView.document({
+      ...psBase,
+      EventID: 4103,
+      Level: 4,
+      Task: 106,
+      Opcode: 20,
+      EventRecordID: 3885,
+      Correlation_ActivityID: "{1aca0717-2acb-0002-c208-ca1acb2ad601}",
+      Execution_ProcessID: 3984,
+      Execution_ThreadID: 3616,
+      ContextInfo:
+        "        Severity = Informational\n        Host Name = ServerRemoteHost\n        Host Version = 1.0.0.0\n        Host ID = ed57761b-ba0f-4d11-87d9-fac33820d20e\n        Host Application = C:\\Windows\\system32\\wsmprovhost.exe -Embedding\n        Engine Version = 5.1.17763.1007\n        Runspace ID = 0729459a-8646-4176-8b02-024421a9632e\n        Pipeline ID = 1\n        Command Name = cmd.exe\n        Command Type = Application\n        Script Name =\n        Command Path = C:\\Windows\\system32\\cmd.exe\n        Sequence Number = 34\n        User = VAGRANT\\vagrant\n        Connected User = VAGRANT\\vagrant\n        Shell ID = Microsoft.PowerShell\n",
+      UserData: "",
+      Payload:
+        'CommandInvocation(cmd.exe): "cmd.exe"\nCommandInvocation(Out-Null): "Out-Null"\nParameterBinding(Out-Null): name="InputObject"; value="symbolic link created for C:\\vagrant <<===>> \\\\vboxsvr\\vagrant"\n',
+    });
+    expect(
+      missingOrDifferent(
+        doc,
+        {
+          process: {
+            args: ["C:\\Windows\\system32\\wsmprovhost.exe", "-Embedding"],
+            args_count: 2,
+            entity_id: "ed57761b-ba0f-4d11-87d9-fac33820d20e",
+            title: "ServerRemoteHost",
+            command_line: "C:\\Windows\\system32\\wsmprovhost.exe -Embedding",
+          },
+          winlog: {
+            record_id: "3885",
+            event_id: "4103",
+            activity_id: "{1aca0717-2acb-0002-c208-ca1acb2ad601}",
+          },
+          log: { level: "information" },
+          source: { user: { name: "vagrant", domain: "VAGRANT" } },
+          related: { user: ["vagrant"] },
+          powershell: {
+            pipeline_id: "1",
+            process: { executable_version: "1.0.0.0" },
+            id: "Microsoft.PowerShell",
+            engine: { version: "5.1.17763.1007" },
+            runspace_id: "0729459a-8646-4176-8b02-024421a9632e",
+            command: {
+              name: "cmd.exe",
+              path: "C:\\Windows\\system32\\cmd.exe",
+              invocation_details: [
+                { related_command: "cmd.exe", type: "CommandInvocation", value: '"cmd.exe"' },
+                { related_command: "Out-Null", type: "CommandInvocation", value: '"Out-Null"' },
+                {
+                  related_command: "Out-Null",
+                  name: '"InputObject"',
+                  type: "ParameterBinding",
+                  value: '"symbolic link created for C:\\vagrant <<===>> \\\\vboxsvr\\vagrant"',
+                },
+              ],
+              type: "Application",
+            },
+          },
+          event: { sequence: 34, code: "4103", kind: "event" },
+          user: {
+            name: "vagrant",
+            domain: "VAGRANT",
+            id: "S-1-5-21-1350058589-2282154016-2764056528-1000",
+          },
+        },
+        [],
+      ),
+    ).toEqual([]);
+    expect(valuesAt(doc, "winlog.event_data")).toEqual([]);
+  });
+
+  it("PowerShell 4104 (same file, fourth event): the script block and its counters", () => {
+    const doc = elasticView.document({
+      ...psBase,
+      EventID: 4104,
+      Level: 5,
+      Task: 2,
+      Opcode: 15,
+      EventRecordID: 3580,
+      Execution_ProcessID: 4844,
+      Execution_ThreadID: 4428,
+      MessageNumber: 1,
+      MessageTotal: 1,
+      ScriptBlockText: ".\\patata.ps1",
+      ScriptBlockId: "50d2dbda-7361-4926-a94d-d9eadfdb43fa",
+      Path: "",
+    });
+    expect(
+      missingOrDifferent(
+        doc,
+        {
+          winlog: { record_id: "3580", event_id: "4104" },
+          log: { level: "verbose" },
+          powershell: {
+            sequence: 1,
+            total: 1,
+            file: {
+              script_block_text: ".\\patata.ps1",
+              script_block_id: "50d2dbda-7361-4926-a94d-d9eadfdb43fa",
+            },
+          },
+          event: { code: "4104" },
+        },
+        [],
+      ),
+    ).toEqual([]);
+    expect(valuesAt(doc, "file.path")).toEqual([]);
+  });
 });

@@ -62,6 +62,24 @@ function contextInfo(doc: JsonObject): void {
   if (key !== undefined) ed[key] = value.trim();
 }
 
+/**
+ * 4103's Connected User (DOMAIN\\name, a remote session's user) is the source user and becomes
+ * user.*; the account the agent resolved for the record moves to destination.user.*.
+ */
+function connectedUser(doc: JsonObject): void {
+  const parts = str(doc, `${ED}.ConnectedUser`)?.split("\\");
+  if (parts?.length !== 2) return;
+  if (parts[0] !== "") set(doc, "source.user.domain", parts[0]!);
+  if (parts[1] !== "") set(doc, "source.user.name", parts[1]!);
+  const name = str(doc, "source.user.name");
+  if (name !== undefined) appendUnique(doc, "related.user", name);
+  if (get(doc, "source.user") === undefined) return;
+  rename(doc, "user.domain", "destination.user.domain");
+  rename(doc, "user.name", "destination.user.name");
+  copy(doc, "source.user.domain", "user.domain");
+  copy(doc, "source.user.name", "user.name");
+}
+
 function removeKeySpaces(doc: JsonObject): void {
   const ed = eventData(doc);
   if (ed === undefined) return;
@@ -154,6 +172,7 @@ export function powershellOperationalPipeline(doc: JsonObject): void {
   convertInto(doc, "SequenceNumber", "event.sequence");
   copy(doc, "winlog.process.pid", "process.pid");
   copy(doc, "winlog.user.identifier", "user.id");
+  connectedUser(doc);
   convertInto(doc, "MessageNumber", "powershell.sequence");
   convertInto(doc, "MessageTotal", "powershell.total");
   for (const [from, to] of OPERATIONAL_RENAMES) rename(doc, `${ED}.${from}`, to);
