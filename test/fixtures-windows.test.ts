@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hasErrors } from "../src/diagnostics.js";
 import { evaluate } from "../src/sigma/evaluate.js";
-import { inLogsource } from "../src/sigma/logsource-membership.js";
+import { inLogsource, sigmaEvent } from "../src/sigma/logsource-membership.js";
 import { loadFixtures } from "../src/verify/fixtures.js";
 import { corpusRules } from "./helpers/corpus-rules.js";
 import { HAVE_CORPUS, SKIP_REASON } from "./helpers/shared-data.js";
@@ -111,7 +111,9 @@ describe.skipIf(!HAVE_CORPUS)(
           const r = rules.get(id);
           if (r === undefined) continue;
           checked++;
-          const got = inLogsource(r.rule.logsource, f.event) && evaluate(r.ir, f.event);
+          const got =
+            inLogsource(r.rule.logsource, f.event) &&
+            evaluate(r.ir, sigmaEvent(r.rule.logsource, f.event));
           const want = f.matches.includes(id);
           if (got !== want)
             wrong.push(`${f.id} × ${r.rule.title} (${id}): label ${want}, reference ${got}`);

