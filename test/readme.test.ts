@@ -3,12 +3,13 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./cli/run-cli.js";
+import { ROOT, runInProcess } from "./helpers/cli-in-process.js";
 
 /**
- * Every `$ command` in a ```console block of the README is run as shown (through bash, with
- * `sigprism` being this checkout's CLI), and every line shown under it must appear in what it
- * printed. Abridged outputs show a subset of lines; nothing shown may be invented.
+ * Every `$ command` in a ```console block of the README is run as shown, and every line shown
+ * under it must appear in what it printed. Abridged outputs show a subset of lines; nothing shown
+ * may be invented. A plain `sigprism word…` command (no shell syntax) runs through the CLI's main()
+ * in this process; anything else runs through bash, with `sigprism` being this checkout's CLI.
  */
 interface Example {
   readonly command: string;
@@ -49,13 +50,16 @@ describe("README examples", () => {
   });
 
   for (const example of list) {
-    it(example.command, () => {
-      const r = spawnSync("bash", ["-c", example.command], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "1", PATH: `${shim}:${process.env.PATH}` },
-        timeout: 120_000,
-      });
+    it(example.command, async () => {
+      const plain = /^sigprism((?: [\w./,=-]+)+)$/.exec(example.command);
+      const r = plain
+        ? await runInProcess(plain[1]!.trim().split(" "))
+        : spawnSync("bash", ["-c", example.command], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, NO_COLOR: "1", PATH: `${shim}:${process.env.PATH}` },
+            timeout: 120_000,
+          });
       const printed = (r.stdout + "\n" + r.stderr).split("\n");
       const missing = example.expected.filter((line) => !printed.some((p) => p.includes(line)));
       expect(missing, r.stdout + r.stderr).toEqual([]);

@@ -32,6 +32,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     })
     .strict()
     .recommendCommands()
+    // --help and --version end by returning, not by process.exit: the exit code is main's result,
+    // so the CLI can also run inside another process (the test suite runs it in process).
+    .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .command(
       "convert <paths..>",

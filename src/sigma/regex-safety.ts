@@ -106,7 +106,7 @@ function checkExponential(source: string, options: RegexSafetyOptions): RegexSaf
 
 // ---- character sets: 128 ASCII bits plus one bit for "some character above U+007F" ----
 
-interface CharSet {
+export interface CharSet {
   readonly bits: Uint32Array;
   other: boolean;
 }
@@ -182,6 +182,20 @@ function classEscape(letter: string): CharSet | undefined {
 
 // ---- syntax tree ----
 
+/** The shape of a pattern: what can be matched, over-approximated (assertions match anything). */
+export type RegexShape = Node;
+
+/**
+ * The pattern's shape for cost models outside this module (the verify JS interpreter bounds V8's
+ * backtracking with it); undefined when the pattern is too long or deep to read.
+ */
+export function regexShape(source: string, ignoreCase: boolean): RegexShape | undefined {
+  if (source.length > MAX_ANALYZED_LENGTH) return undefined;
+  const parser = new Parser(source, ignoreCase);
+  const ast = parser.parse();
+  return parser.tooDeepAt === undefined ? ast : undefined;
+}
+
 type Node =
   | { readonly kind: "char"; readonly set: CharSet }
   | { readonly kind: "seq"; readonly items: readonly Node[] }
@@ -194,8 +208,8 @@ type Node =
       readonly offset: number;
     }
   | { readonly kind: "group"; readonly body: Node; readonly zeroWidth: boolean }
-  /** `^ $ \b \B`: zero-width, match no character. */
-  | { readonly kind: "assert" }
+  /** `^ $ \b \B`: zero-width, match no character; `^` and `$` say which end they hold at. */
+  | { readonly kind: "assert"; readonly anchor?: "start" | "end" }
   | { readonly kind: "backref"; readonly offset: number };
 
 /**
@@ -283,8 +297,9 @@ class Parser {
       case ".":
         return { kind: "char", set: anySet() };
       case "^":
+        return { kind: "assert", anchor: "start" };
       case "$":
-        return { kind: "assert" };
+        return { kind: "assert", anchor: "end" };
       case "\\":
         return this.escape();
       default:

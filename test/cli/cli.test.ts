@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { kqlInterpreter } from "../../src/verify/kql/index.js";
 import { viewFor } from "../../src/verify/registry.js";
+import { runInProcess as cli } from "../helpers/cli-in-process.js";
 import { ROOT, TOKEN_RULE, runCli } from "./run-cli.js";
 
 const tokenRequestEvent = (username: string | null) => ({
@@ -40,28 +41,33 @@ detection:
   condition: selection
 `;
 
+/**
+ * The CLI as a user runs it. Commands run in this process through main() (stdout, stderr and exit
+ * code captured); what is about the process itself (standard input, the bin script, NO_COLOR in the
+ * environment) runs as a spawned `node bin/sigprism.js`.
+ */
 describe("sigprism as a user runs it", () => {
-  it("prints its version and help with examples for every command", () => {
-    const version = runCli(["--version"]);
+  it("prints its version and help with examples for every command", async () => {
+    const version = await cli(["--version"]);
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toBe(
       JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
     );
     for (const cmd of ["convert", "lint", "verify", "scan", "targets"]) {
-      const help = runCli([cmd, "--help"]);
+      const help = await cli([cmd, "--help"]);
       expect(help.status, cmd).toBe(0);
       expect(help.stdout, cmd).toContain("Examples:");
     }
   });
 
-  it("exits 2 on a usage error", () => {
-    expect(runCli(["frobnicate"]).status).toBe(2);
-    expect(runCli(["convert", "-t", "qradar", TOKEN_RULE]).status).toBe(2);
-    expect(runCli(["convert", TOKEN_RULE]).status).toBe(2);
+  it("exits 2 on a usage error", async () => {
+    expect((await cli(["frobnicate"])).status).toBe(2);
+    expect((await cli(["convert", "-t", "qradar", TOKEN_RULE])).status).toBe(2);
+    expect((await cli(["convert", TOKEN_RULE])).status).toBe(2);
   });
 
-  it("converts the TokenRequest rule to KQL that means what the rule says", () => {
-    const r = runCli(["convert", "-t", "elastic", TOKEN_RULE]);
+  it("converts the TokenRequest rule to KQL that means what the rule says", async () => {
+    const r = await cli(["convert", "-t", "elastic", TOKEN_RULE]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
     const predicate = kqlInterpreter.compile(r.stdout);
@@ -73,7 +79,7 @@ describe("sigprism as a user runs it", () => {
     expect(predicate(view.document(tokenRequestEvent(null)))).toBe(false);
   });
 
-  it("reads a rule from standard input", () => {
+  it("reads a rule from standard input", async () => {
     const r = runCli(["convert", "-t", "splunk", "-"], {
       input: readFileSync(join(ROOT, TOKEN_RULE)),
     });
@@ -81,12 +87,12 @@ describe("sigprism as a user runs it", () => {
     expect(r.stdout).toContain("serviceaccounts");
   });
 
-  it("reports a bad rule as file:line:col with a suggestion, exits 1 and writes nothing", () => {
+  it("reports a bad rule as file:line:col with a suggestion, exits 1 and writes nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sigprism-cli-"));
     const file = join(dir, "bad.yml");
     writeFileSync(file, BAD_RULE);
     const out = join(dir, "out");
-    const r = runCli(["convert", "-t", "all", file, "-o", out]);
+    const r = await cli(["convert", "-t", "all", file, "-o", out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
@@ -100,9 +106,9 @@ describe("sigprism as a user runs it", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("writes one file per rule and target with -o", () => {
+  it("writes one file per rule and target with -o", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "out");
-    const r = runCli(["convert", "-t", "elastic,js", TOKEN_RULE, "-o", out]);
+    const r = await cli(["convert", "-t", "elastic,js", TOKEN_RULE, "-o", out]);
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       "k8s_serviceaccount_token_created_via_tokenrequest.elastic.kql",
@@ -110,8 +116,8 @@ describe("sigprism as a user runs it", () => {
     ]);
   });
 
-  it("lints the project's rules cleanly and a bad rule with exit 1, also as JSON", () => {
-    const ok = runCli(["lint", "rules"]);
+  it("lints the project's rules cleanly and a bad rule with exit 1, also as JSON", async () => {
+    const ok = await cli(["lint", "rules"]);
     expect(ok.status).toBe(0);
     expect(ok.stderr).toMatch(/11 documents checked in 11 files: 0 errors/);
     const bad = runCli(["lint", "--format", "json", "-"], { input: BAD_RULE });
@@ -127,10 +133,10 @@ describe("sigprism as a user runs it", () => {
     });
   });
 
-  it("verifies the rules over the fixtures and writes JUnit; unsupported pairs fail unless allowed", () => {
+  it("verifies the rules over the fixtures and writes JUnit; unsupported pairs fail unless allowed", async () => {
     const junit = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "verify.xml");
     const args = ["verify", "rules/kubernetes", "--fixtures", "test/fixtures", "--junit", junit];
-    const allowed = runCli([...args, "--allow-unsupported"]);
+    const allowed = await cli([...args, "--allow-unsupported"]);
     expect(allowed.stdout).toContain("target");
     expect(allowed.status, allowed.stdout.slice(-3000)).toBe(0);
     expect(allowed.stdout).not.toContain("all agree");
@@ -142,14 +148,14 @@ describe("sigprism as a user runs it", () => {
       /<skipped message="unsupported: UNSUPPORTED_REGEX at rules\/kubernetes\/audit\/k8s_secret_read_by_scripted_client\.yml:\d+:\d+/,
     );
     expect(xml).toContain("<system-out>declared deviation at rules/kubernetes/audit/");
-    const strict = runCli(args);
+    const strict = await cli(args);
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(
       /^rules\/kubernetes\/audit\/k8s_secret_read_by_scripted_client\.yml:\d+:\d+: error UNSUPPORTED_REGEX \[elastic\]/m,
     );
   });
 
-  it("fails verify when one fixture label is wrong", () => {
+  it("fails verify when one fixture label is wrong", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sigprism-cli-"));
     const ruleId = /^id:\s*(\S+)/m.exec(readFileSync(join(ROOT, TOKEN_RULE), "utf8"))![1]!;
     writeFileSync(
@@ -161,7 +167,7 @@ describe("sigprism as a user runs it", () => {
         event: tokenRequestEvent("alice"),
       }) + "\n",
     );
-    const r = runCli(["verify", TOKEN_RULE, "--fixtures", dir, "--json"]);
+    const r = await cli(["verify", TOKEN_RULE, "--fixtures", dir, "--json"]);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as {
       disagreements: { kind: string; rule: { id: string } }[];
@@ -169,7 +175,7 @@ describe("sigprism as a user runs it", () => {
     expect(report.disagreements.some((d) => d.kind === "label" && d.rule.id === ruleId)).toBe(true);
   });
 
-  it("scans NDJSON (plain, gzip, stdin): matches on stdout, summary and malformed lines on stderr", () => {
+  it("scans NDJSON (plain, gzip, stdin): matches on stdout, summary and malformed lines on stderr", async () => {
     const lines = [
       JSON.stringify(tokenRequestEvent("alice@corp.example")),
       JSON.stringify(tokenRequestEvent("system:node:ip-10-0-0-1")),
@@ -183,7 +189,9 @@ describe("sigprism as a user runs it", () => {
       [[gz], ""],
       [["-"], lines],
     ] as const) {
-      const r = runCli(["scan", "-r", TOKEN_RULE, "--validate-json", ...args], { input });
+      const argv = ["scan", "-r", TOKEN_RULE, "--validate-json", ...args];
+      // Standard input is the process's own: that case runs spawned.
+      const r = input === "" ? await cli(argv) : runCli(argv, { input });
       const matches = r.stdout
         .trim()
         .split("\n")
@@ -200,24 +208,24 @@ describe("sigprism as a user runs it", () => {
       expect(r.stderr).toMatch(/scanned 4 lines/);
       expect(r.status).toBe(1);
     }
-    const clean = runCli(["scan", "-r", TOKEN_RULE, "-"], {
-      input: JSON.stringify(tokenRequestEvent("carol")) + "\n",
-    });
+    const plain = join(dir, "clean.ndjson");
+    writeFileSync(plain, JSON.stringify(tokenRequestEvent("carol")) + "\n");
+    const clean = await cli(["scan", "-r", TOKEN_RULE, plain]);
     expect(clean.status).toBe(0);
     expect(clean.stdout.trim().split("\n")).toHaveLength(1);
   });
 
-  it("prints the targets and the capability matrix", () => {
-    const r = runCli(["targets"]);
+  it("prints the targets and the capability matrix", async () => {
+    const r = await cli(["targets"]);
     expect(r.status).toBe(0);
     for (const t of ["elastic", "splunk", "falco", "js", "|cidr", "wildcard ?"])
       expect(r.stdout).toContain(t);
-    const j = JSON.parse(runCli(["targets", "--json"]).stdout) as { capabilities: unknown[] };
+    const j = JSON.parse((await cli(["targets", "--json"])).stdout) as { capabilities: unknown[] };
     expect(j.capabilities.length).toBeGreaterThan(10);
   });
 
-  it("runs the main job of `npm start`: every rule for every target into out/, then parity", () => {
-    const r = runCli(["main"]);
+  it("runs the main job of `npm start`: every rule for every target into out/, then parity", async () => {
+    const r = await cli(["main"]);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toMatch(/wrote \d+ files to out\//);
     expect(r.stdout).toContain("all targets agree with every rule on every fixture");
@@ -229,7 +237,7 @@ describe("sigprism as a user runs it", () => {
     ).toBe(true);
   });
 
-  it("never colours output when NO_COLOR is set or output is not a terminal", () => {
+  it("never colours output when NO_COLOR is set or output is not a terminal", async () => {
     const r = runCli(["lint", "-"], { input: BAD_RULE });
     expect(r.stderr).not.toContain("\x1b[");
   });

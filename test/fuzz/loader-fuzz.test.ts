@@ -26,8 +26,10 @@ describe("loader fuzz", () => {
     () => {
       const report = runLoaderFuzz(CASES, SEED);
       expect(report.failures.slice(0, 10)).toEqual([]);
-      // No single file may take long: the slowest case is named when it does.
-      expect(report.slowest.ms, report.slowest.name).toBeLessThan(2_000);
+      // No case is timed (a hang is caught by the test's timeout); the long run (npm run
+      // fuzz:loader) prints the slowest case for a look, never as a verdict.
+      if (CASES > 2_000)
+        console.log(`slowest case: ${report.slowest.name} (${report.slowest.ms.toFixed(0)} ms)`);
       // The mix reaches every stage: some mutants still load, and errors come from the input
       // check, the YAML parser, the loader, the condition grammar and the normalizer.
       expect(report.clean / CASES).toBeGreaterThan(0.05);

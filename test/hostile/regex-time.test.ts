@@ -9,17 +9,21 @@ import { loadSigmaFile } from "../../src/sigma/load.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import { pcreToSearch } from "../../src/verify/spl/pcre.js";
 import { ParseError } from "../../src/verify/types.js";
-import { headlines, runCli } from "./cli-run.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
+import { headlines } from "./cli-run.js";
 
 /**
  * Issue 7, item 4: no `|re` value can hang the evaluator, `sigprism scan` or `sigprism verify`.
- * V8 needs hours for `.*a.*b` on a 100 KB value (cubic) and seconds for `a+b` (quadratic); the
- * evaluator runs RE2JS instead, and exponential shapes are refused at the value's line:col.
+ * The evaluator runs RE2JS instead of V8, and exponential shapes are refused at the value's
+ * line:col. Nothing here is timed: the values are 1,000,000 characters long, where V8's
+ * backtracking needs about 20 minutes for the quadratic `a+b` (1 s at 30,000 characters, measured)
+ * and centuries for the cubic `.*a.*b`, so a super-linear engine cannot finish before vitest's
+ * hang guard (60 s); RE2JS answers in milliseconds.
  */
 
 const HEAD =
   "title: t\nid: 5c0f0e0e-0000-4000-8000-000000000001\nlogsource:\n    product: kubernetes\n    service: audit\n";
-const N = 100_000;
+const N = 1_000_000;
 
 function rule(pattern: string): string {
   // A single-quoted YAML scalar keeps every backslash; a quote is doubled.
@@ -45,12 +49,6 @@ const ACCEPTED: readonly [string, string, boolean][] = [
   [".*a.*b", "a".repeat(N) + "b", true],
 ];
 
-function timed<T>(f: () => T): { value: T; ms: number } {
-  const started = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - started };
-}
-
 describe("accepted polynomial patterns run in linear time", () => {
   for (const [pattern, value, expected] of ACCEPTED) {
     it(`/${pattern}/ on ${value.length} characters: evaluate and compilePredicate`, () => {
@@ -58,13 +56,13 @@ describe("accepted polynomial patterns run in linear time", () => {
       expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       const ir = compileRuleIR(loaded.documents[0] as SigmaRule).ir;
       const event = { requestURI: value };
-      const once = timed(() => evaluate(ir, event));
-      expect(once.value).toBe(expected);
-      expect(once.ms).toBeLessThan(1_000);
+      expect(evaluate(ir, event)).toBe(expected);
       const predicate = compilePredicate(ir);
-      const many = timed(() => [predicate(event), predicate(event), predicate(event)]);
-      expect(many.value).toEqual([expected, expected, expected]);
-      expect(many.ms).toBeLessThan(1_000);
+      expect([predicate(event), predicate(event), predicate(event)]).toEqual([
+        expected,
+        expected,
+        expected,
+      ]);
       expect(predicateFromYaml(rule(pattern))(event)).toBe(expected);
     });
   }
@@ -110,11 +108,9 @@ describe("the SPL interpreter's PCRE runs in linear time too", () => {
   const at = (offset: number): ParseError => new ParseError("outside", offset, 1, offset + 1);
   it("(?i)\\A.*a.*b\\z and a final $ (PCRE: before a final newline)", () => {
     const a = "a".repeat(N);
-    const r = timed(() => pcreToSearch("(?i).*a.*b\\z", at).test(a));
-    expect(r.value).toBe(false);
-    expect(r.ms).toBeLessThan(1_000);
+    expect(pcreToSearch("(?i).*a.*b\\z", at).test(a)).toBe(false);
     const dollar = pcreToSearch("a+b$", at);
-    expect(timed(() => dollar.test(a)).ms).toBeLessThan(1_000);
+    expect(dollar.test(a)).toBe(false);
     expect(dollar.test("aab\n")).toBe(true);
     expect(dollar.test("aab\n\n")).toBe(false);
   });
@@ -122,11 +118,11 @@ describe("the SPL interpreter's PCRE runs in linear time too", () => {
     const s = pcreToSearch("(?:\\A|(?<=[\\n\\r]))a+b(?=[\\n\\r]|\\z)", at);
     expect(s.test("x\raab\ny")).toBe(true);
     expect(s.test("xaab")).toBe(false);
-    expect(timed(() => s.test("\n" + "a".repeat(N))).ms).toBeLessThan(1_000);
+    expect(s.test("\n" + "a".repeat(N))).toBe(false);
   });
 });
 
-describe("the built CLI (npm run build first)", () => {
+describe("the CLI, in process", () => {
   const dir = mkdtempSync(join(tmpdir(), "sigprism-regex-"));
   const rulePath = join(dir, "slow.yml");
   writeFileSync(rulePath, rule(".*a.*b"));
@@ -136,43 +132,60 @@ describe("the built CLI (npm run build first)", () => {
       matches: [],
       event: { kind: "Event", apiVersion: "audit.k8s.io/v1", verb: "get", requestURI: uri },
     });
+  const fixtures = join(dir, "fixtures.ndjson");
+  writeFileSync(fixtures, event("hostile", "a".repeat(N)) + "\n" + event("plain", "/api") + "\n");
 
-  it("scan: a 100 KB hostile value in well under a second of matching", async () => {
+  it("scan: a 1 MB hostile value is answered (no match), not hung", async () => {
     const logs = join(dir, "audit.ndjson");
     writeFileSync(logs, JSON.stringify({ kind: "Event", requestURI: "a".repeat(N) }) + "\n");
-    const r = await runCli(["scan", "-r", rulePath, logs], { timeoutMs: 10_000 });
-    expect(r.signal).toBeNull();
+    const r = await runInProcess(["scan", "-r", rulePath, logs]);
     expect(r.stdout).toBe("");
-    expect(r.ms).toBeLessThan(5_000);
+    expect(r.stderr).toMatch(/scanned 1 lines/);
+    expect(r.status).toBe(0);
   });
 
   it("verify (Splunk's interpreter): the hostile fixture is answered, not hung", async () => {
-    const fixtures = join(dir, "fixtures.ndjson");
-    writeFileSync(fixtures, event("hostile", "a".repeat(N)) + "\n" + event("plain", "/api") + "\n");
-    const r = await runCli(["verify", rulePath, "--fixtures", fixtures, "--targets", "splunk"], {
-      timeoutMs: 10_000,
-    });
-    expect(r.signal).toBeNull();
+    const r = await runInProcess([
+      "verify",
+      rulePath,
+      "--fixtures",
+      fixtures,
+      "--targets",
+      "splunk",
+    ]);
     expect(headlines(r.stderr).filter((h) => h.severity === "error")).toEqual([]);
+    expect(r.stdout).toMatch(/all agree/);
     expect(r.status).toBe(0);
-    expect(r.ms).toBeLessThan(5_000);
   });
 
-  it("verify (the JS module, V8's backtracking): a slow match() is a reported timeout, not a hang", async () => {
-    const fixtures = join(dir, "fixtures-js.ndjson");
-    writeFileSync(fixtures, event("hostile", "a".repeat(N)) + "\n" + event("plain", "/api") + "\n");
-    const r = await runCli(
-      ["verify", rulePath, "--fixtures", fixtures, "--targets", "js", "--json"],
-      {
-        timeoutMs: 20_000,
-      },
-    );
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    const report = JSON.parse(r.stdout) as { disagreements: { kind: string; fixture: string }[] };
-    expect(report.disagreements).toEqual([
-      expect.objectContaining({ kind: "timeout", fixture: "hostile" }),
+  it("verify (the JS module, V8's backtracking): a search past the step budget is an unchecked case, a warning, never a failure", async () => {
+    const r = await runInProcess([
+      "verify",
+      rulePath,
+      "--fixtures",
+      fixtures,
+      "--targets",
+      "js",
+      "--json",
     ]);
-    expect(r.ms).toBeLessThan(10_000);
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      disagreements: unknown[];
+      perTarget: Record<string, { cases: number; agree: number }>;
+      diagnostics: { severity: string; code: string; message: string }[];
+    };
+    expect(report.disagreements).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(r.status).toBe(0);
+    // The plain fixture is checked; the hostile one is counted out before V8 starts, so the
+    // warning comes from the step count (VERIFY_JS_STEP_BUDGET), not from the wall-clock guard.
+    expect(report.perTarget["js"]).toEqual(expect.objectContaining({ cases: 2, agree: 1 }));
+    expect(report.diagnostics.filter((d) => d.severity !== "info")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        code: "VERIFY_JS_STEP_BUDGET",
+        message: expect.stringContaining("fixture hostile:"),
+      }),
+    ]);
   });
 });

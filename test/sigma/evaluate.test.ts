@@ -153,12 +153,12 @@ describe("pattern", () => {
   });
 
   it("does not backtrack exponentially", () => {
+    // 30 stars over 5,000 characters: a backtracking glob tries about C(5000, 30) ≈ 10^80 splits
+    // and never returns before the hang guard (vitest's timeout); the linear matcher answers.
     const parts: Part[] = [];
     for (let i = 0; i < 30; i++) parts.push(ANY, T("a"));
     parts.push(T("b"));
-    const started = performance.now();
     expect(evaluate(m("f", pat(parts)), { f: "a".repeat(5000) })).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -346,9 +346,8 @@ describe("loadSigmaFile: YAML problems come with positions", () => {
       const name = String.fromCharCode(97 + i);
       bomb.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
     }
-    const started = Date.now();
+    // Expanded, j is 10^10 nodes: only a loader that refuses before expanding ever returns.
     const r = load(lines(...bomb));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(r.diagnostics.map((d) => d.code)).toEqual(["YAML_ALIAS_EXPANSION"]);
     expect(r.documents).toEqual([]);
   });

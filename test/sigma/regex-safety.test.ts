@@ -29,7 +29,9 @@ describe("checkRegexSafety: classic catastrophic patterns", () => {
     expect(checkRegexSafety("(x(y)\\2)*")).toMatchObject({ reason: /backreference/ });
   });
 
-  it("answers in bounded time on 100 KB hostile pattern sources", () => {
+  // An exponential analysis (or one recursing per character) never returns on these sources
+  // before the hang guard (vitest's timeout); nothing is timed.
+  it("answers on 100 KB hostile pattern sources", () => {
     const sources: readonly [string, boolean][] = [
       ["(a+)+".repeat(16_000).slice(0, MAX_ANALYZED_LENGTH), false],
       ["(".repeat(50_000) + "a" + ")".repeat(50_000), false],
@@ -39,9 +41,7 @@ describe("checkRegexSafety: classic catastrophic patterns", () => {
       ["(?:a|ab)".repeat(2_400) + "*", false],
     ];
     for (const [source, expected] of sources) {
-      const started = performance.now();
       const r = checkRegexSafety(source);
-      expect(performance.now() - started).toBeLessThan(2_000);
       expect(r.safe).toBe(expected);
     }
   });

@@ -1,5 +1,6 @@
 import vm from "node:vm";
 import { ParseError } from "../types.js";
+import { regexCostModel, type RegexCostModel } from "./regex-cost.js";
 
 /**
  * The JS "interpreter" of the parity check: it runs the emitted module text itself, in a fresh
@@ -14,21 +15,30 @@ import { ParseError } from "../types.js";
  * The module runs the host's RegExp, which backtracks: every rule regex it accepts is free of
  * exponential shapes (the normalizer's regex-safety), but an unanchored search is still
  * polynomial in V8 (`a+b` is quadratic, `.*a.*b` cubic: hours on a 100 KB value), while the
- * reference evaluator runs the same meaning on RE2JS in linear time. So each call of `match` runs
- * as a script with a timeout (about 50 µs of overhead per call, measured): a verify run on a hostile event
- * ends with a MatchTimeoutError instead of hanging.
+ * reference evaluator runs the same meaning on RE2JS in linear time. So every regex search the
+ * module starts (RegExp.prototype.exec, which test, match, replace and split call) is first
+ * costed: regex-cost.ts counts an upper bound on V8's backtracking steps for that pattern and
+ * text. A `match(event)` whose searches would take more than MATCH_STEP_BUDGET steps is not run
+ * to the end: it throws MatchNotCheckedError, which verify reports as a warning (the case is not
+ * checked), never as a disagreement. The decision is a count, the same on an idle or a loaded
+ * machine. A generous wall-clock guard (MATCH_GUARD_MS) stays behind it for what the count does
+ * not model (a pattern too large to model, or a loop in the module itself); it too ends in
+ * MatchNotCheckedError, never in a verdict.
  */
 
-/** How long one `match(event)` may run in verify before it is stopped. */
-export const MATCH_TIMEOUT_MS = 500;
+/** Backtracking steps one `match(event)` may take: a fraction of a second of V8 on one core. */
+export const MATCH_STEP_BUDGET = 100_000_000;
 
-/** `match` did not finish within MATCH_TIMEOUT_MS on one document. */
-export class MatchTimeoutError extends Error {
-  readonly code = "JS_MATCH_TIMEOUT";
-  constructor(readonly timeoutMs: number) {
-    super(
-      `the generated module's match() did not finish within ${timeoutMs} ms on this event (V8 backtracking on a rule regex)`,
-    );
+/** The wall-clock hang guard of one `match(event)`; far above what the step budget allows. */
+export const MATCH_GUARD_MS = 60_000;
+
+/** `match` was not run to the end on one document: the case cannot be checked. */
+export class MatchNotCheckedError extends Error {
+  constructor(
+    readonly code: "VERIFY_JS_STEP_BUDGET" | "VERIFY_JS_GUARD",
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -81,11 +91,26 @@ export function loadModule(moduleText: string): LoadedModule {
   });
   // V8 gives every context a `console`; the module has no business with it either.
   vm.runInContext("delete globalThis.console;", context);
-  const exported: unknown = script.runInContext(context, { timeout: 5_000 });
+  const costs = new SearchCosts();
+  // Every search goes through the context's own RegExp.prototype.exec (the spec's RegExpExec):
+  // wrapped, it asks for its cost first.
+  const installGate = vm.runInContext(
+    `(function (gate) {
+      const exec = RegExp.prototype.exec;
+      const apply = Reflect.apply;
+      Object.defineProperty(RegExp.prototype, "exec", {
+        value: { exec(s) { gate(String(this.source), String(this.flags), String(s)); return apply(exec, this, [s]); } }.exec,
+        writable: true, enumerable: false, configurable: true,
+      });
+    })`,
+    context,
+  ) as (gate: (source: string, flags: string, text: string) => void) => void;
+  installGate((source, flags, text) => costs.charge(source, flags, text));
+  const exported: unknown = script.runInContext(context, { timeout: MATCH_GUARD_MS });
   const { match, rule } = exported as { match: unknown; rule: unknown };
   if (typeof match !== "function")
     throw parseError(moduleText, 0, "the module exports no function `match`");
-  // The call goes through the context's globals so that each one can run under a timeout.
+  // The call goes through the context's globals so that each one can run under the guard.
   const slots = context as { __sigprismMatch?: unknown; __sigprismEvent?: unknown };
   slots.__sigprismMatch = match;
   const call = new vm.Script("__sigprismMatch(__sigprismEvent) === true", {
@@ -94,10 +119,15 @@ export function loadModule(moduleText: string): LoadedModule {
   return {
     match: (event) => {
       slots.__sigprismEvent = event;
+      costs.reset();
       try {
-        return call.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) === true;
+        return call.runInContext(context, { timeout: MATCH_GUARD_MS }) === true;
       } catch (e) {
-        if (isTimeout(e)) throw new MatchTimeoutError(MATCH_TIMEOUT_MS);
+        if (isTimeout(e))
+          throw new MatchNotCheckedError(
+            "VERIFY_JS_GUARD",
+            `the generated module's match() did not finish within ${MATCH_GUARD_MS / 1000} s on this event`,
+          );
         throw e;
       } finally {
         slots.__sigprismEvent = undefined;
@@ -105,6 +135,37 @@ export function loadModule(moduleText: string): LoadedModule {
     },
     rule: typeof rule === "string" ? (JSON.parse(rule) as unknown) : undefined,
   };
+}
+
+/** The steps spent by the searches of one match() call, against MATCH_STEP_BUDGET. */
+class SearchCosts {
+  private readonly models = new Map<string, RegexCostModel | undefined>();
+  private spent = 0;
+
+  reset(): void {
+    this.spent = 0;
+  }
+
+  charge(source: string, flags: string, text: string): void {
+    const key = `${flags}/${source}`;
+    let model = this.models.get(key);
+    if (model === undefined && !this.models.has(key)) {
+      model = regexCostModel(source, flags);
+      this.models.set(key, model);
+    }
+    // A pattern too large to model runs under the wall-clock guard alone.
+    if (model === undefined) return;
+    const left = MATCH_STEP_BUDGET - this.spent;
+    const steps = model.steps(text, left + 1);
+    if (steps > left) {
+      const shown = source.length > 60 ? `${source.slice(0, 57)}...` : source;
+      throw new MatchNotCheckedError(
+        "VERIFY_JS_STEP_BUDGET",
+        `the generated module's match() was not run on this event: /${shown}/${flags} on a ${text.length}-character value may take more than ${MATCH_STEP_BUDGET.toExponential(0)} backtracking steps in V8`,
+      );
+    }
+    this.spent += steps;
+  }
 }
 
 function isTimeout(e: unknown): boolean {
