@@ -4,11 +4,12 @@ import { ROOT } from "../cli/run-cli.js";
 
 /**
  * `npm run bench` as it runs, on tiny inputs: the project's rules instead of the corpus, 2,000
- * generated events, one run per figure. Figures are not asserted (no timed tests); the table, the
- * equal match counts and the exit code are. dist/test/bench is built by `pretest`.
+ * generated events, one run per figure, all four targets at once only. Figures are not asserted
+ * (no timed tests); the table, its baselines, the scans' match counts against the reference
+ * evaluator and the exit code are. dist/test/bench is built by `pretest`.
  */
 describe("npm run bench (smoke)", () => {
-  it("prints one table with every section and equal match counts", () => {
+  it("prints one table of whole processes beside their baselines, with equal match counts", () => {
     const r = spawnSync(process.execPath, ["dist/test/bench/run.js", "rules"], {
       cwd: ROOT,
       encoding: "utf8",
@@ -16,21 +17,26 @@ describe("npm run bench (smoke)", () => {
         ...process.env,
         BENCH_EVENTS: "2000",
         BENCH_RUNS: "1",
-        BENCH_COMPILE_RUNS: "1",
         BENCH_COLD_RUNS: "1",
+        BENCH_PER_TARGET: "0",
       },
       timeout: 120_000,
     });
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    for (const row of [
-      "convert -t all (one process)",
-      "cold start",
-      "scan TokenRequest, 1 thread",
-      "scan TokenRequest, 2 workers",
-      "scan status>=400 (no literal), 1 thread",
+    const row = (name: string): string =>
+      r.stdout.split("\n").find((l) => l.includes(name)) ?? `(no row ${name})`;
+    expect(row("node -e 0")).toMatch(/^baseline/);
+    expect(row("JSON.parse loop")).toMatch(/2000 objects/);
+    expect(row("grep -c")).toMatch(/^baseline/);
+    expect(row("convert -t elastic TokenRequest")).toMatch(/× node -e 0/);
+    expect(row("convert -t all (4 targets, one process)")).toMatch(/rules\/s/);
+    expect(row("lint (loading only)")).toMatch(/^compile/);
+    for (const scan of [
+      "scan TokenRequest, --workers 1",
+      "scan TokenRequest, default workers",
+      "scan status>=400 (no literal), --workers 1",
     ])
-      expect(r.stdout).toContain(row);
-    expect(r.stdout).toMatch(/scan TokenRequest, 1 thread.* = \(c\)/);
+      expect(row(scan)).toMatch(/× JSON\.parse loop.*× grep -c.* = reference/);
   }, 180_000);
 });
