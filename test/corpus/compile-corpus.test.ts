@@ -6,14 +6,13 @@ import { DiagnosticError, hasErrors } from "../../src/diagnostics.js";
 import { loadRuleSet } from "../../src/rule-set.js";
 import { findLogsource, loadTarget } from "../../src/targets/load.js";
 import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
-import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
+import { CORPUS, HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 /**
  * Every SigmaHQ rule compiles with every target to query text or to a coded diagnostic: no crash,
  * no rule silently dropped. (Artifacts are exercised elsewhere; this is the query of each rule.)
  */
-describe.skipIf(!HAVE_CORPUS)("the SigmaHQ corpus through every backend", () => {
-  if (!HAVE_CORPUS) console.warn(SKIP_REASON);
+describe.skipIf(!HAVE_CORPUS)(corpusTitle("the SigmaHQ corpus through every backend"), () => {
   it("gives every rule × target an output or a coded error", () => {
     const set = loadRuleSet([CORPUS]);
     const counts: Record<string, { output: number; error: number; codes: Record<string, number> }> =

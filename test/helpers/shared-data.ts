@@ -13,3 +13,12 @@ export const HAVE_CORPUS = existsSync(CORPUS);
 export const HAVE_REFERENCE = existsSync(REFERENCE);
 export const SKIP_REASON = `the SigmaHQ corpus is not at ${CORPUS} (it ships beside the project, not in it): skipped`;
 export const SKIP_REFERENCE = `the reference data is not at ${REFERENCE} (it ships beside the project, not in it): skipped`;
+
+/** A test title that says, only when the data is absent, why the test is skipped. */
+export function corpusTitle(title: string): string {
+  return HAVE_CORPUS ? title : `${title} (${SKIP_REASON})`;
+}
+
+export function referenceTitle(title: string): string {
+  return HAVE_REFERENCE ? title : `${title} (${SKIP_REFERENCE})`;
+}

@@ -3,12 +3,10 @@ import { loadSigmaFile } from "../../src/sigma/load.js";
 import { readRuleFile } from "../../src/sigma/read-input.js";
 import { walkRuleFiles } from "../../src/sigma/walk.js";
 
-import { CORPUS, HAVE_CORPUS } from "../helpers/shared-data.js";
+import { CORPUS, HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 const present = HAVE_CORPUS;
-const name = present
-  ? "loads at least 99% of the SigmaHQ documents without errors"
-  : `SKIPPED: the SigmaHQ corpus is not at ${CORPUS}`;
+const name = corpusTitle("loads at least 99% of the SigmaHQ documents without errors");
 
 describe("the SigmaHQ corpus", () => {
   it.skipIf(!present)(name, () => {

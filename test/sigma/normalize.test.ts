@@ -5,7 +5,7 @@ import type { Diagnostic } from "../../src/diagnostics.js";
 import type { Expr, Part, Test } from "../../src/ir.js";
 import { compileDetection } from "../../src/sigma/normalize.js";
 import { mapGet, parseYaml, type YMap, type YScalar } from "../../src/sigma/yaml-tree.js";
-import { CORPUS, HAVE_CORPUS } from "../helpers/shared-data.js";
+import { CORPUS, HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 function compile(
   yaml: string,
@@ -266,7 +266,7 @@ describe("detection to IR", () => {
 describe("the SigmaHQ corpus", () => {
   const files = HAVE_CORPUS ? walk(CORPUS) : [];
   it.skipIf(files.length === 0)(
-    `compiles at least 99% of the rules without errors${HAVE_CORPUS ? "" : " (skipped: the corpus is absent)"}`,
+    corpusTitle("compiles at least 99% of the rules without errors"),
     () => {
       let rules = 0;
       const failures: string[] = [];

@@ -3,7 +3,7 @@ import type { RegexFlags } from "../../src/ir.js";
 import { compileRegexSearch, regexFlags } from "../../src/sigma/eval-regex.js";
 import { compilesAsUnicode, translateToRe2 } from "../../src/sigma/regex-engine.js";
 import { corpusRegexes } from "../helpers/corpus-regexes.js";
-import { HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
+import { HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 const NONE: RegexFlags = { i: false, m: false, s: false };
 const FLAG_SETS: readonly RegexFlags[] = [
@@ -196,7 +196,7 @@ describe("constructs without an RE2 form", () => {
   });
 });
 
-describe.skipIf(!HAVE_CORPUS)(`every SigmaHQ |re pattern (${SKIP_REASON})`, () => {
+describe.skipIf(!HAVE_CORPUS)(corpusTitle("every SigmaHQ |re pattern"), () => {
   it("translates to RE2 and agrees with V8 on texts built from the pattern's own pieces", () => {
     const patterns = corpusRegexes().map((r) => r.source);
     expect(patterns.length).toBe(217);

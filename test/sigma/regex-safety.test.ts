@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_ANALYZED_LENGTH, checkRegexSafety } from "../../src/sigma/regex-safety.js";
 import { corpusRegexes } from "../helpers/corpus-regexes.js";
-import { HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
+import { HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 describe("checkRegexSafety: classic catastrophic patterns", () => {
   // Each would take exponential (or n^20) time on a 100 KB non-matching input; they must never run.
@@ -72,7 +72,7 @@ describe("checkRegexSafety: patterns that are safe", () => {
   }
 });
 
-describe.skipIf(!HAVE_CORPUS)(`checkRegexSafety on the SigmaHQ corpus (${SKIP_REASON})`, () => {
+describe.skipIf(!HAVE_CORPUS)(corpusTitle("checkRegexSafety on the SigmaHQ corpus"), () => {
   it("accepts almost every real |re pattern and rejects only genuine nested quantifiers", () => {
     const patterns = corpusRegexes();
     expect(patterns.length).toBeGreaterThan(150);

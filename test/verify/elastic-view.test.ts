@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { valuesAt } from "../../src/verify/kql/interpret.js";
 import { elasticView } from "../../src/verify/views/elastic.js";
-import { HAVE_REFERENCE, REFERENCE, SKIP_REFERENCE } from "../helpers/shared-data.js";
+import { HAVE_REFERENCE, REFERENCE, referenceTitle } from "../helpers/shared-data.js";
 
 const REF = `${REFERENCE}elastic-integrations`;
 
@@ -77,7 +77,7 @@ function pipelineCases(): [string, unknown, unknown][] {
 }
 
 describe.skipIf(!HAVE_REFERENCE)(
-  `elastic view reproduces Elastic's pipeline-test expectations (${SKIP_REFERENCE})`,
+  referenceTitle("elastic view reproduces Elastic's pipeline-test expectations"),
   () => {
     const cases = pipelineCases();
     it.skipIf(cases.length === 0)("has the expectations", () => expect(cases).toHaveLength(4));

@@ -8,7 +8,7 @@ import { and, normalizePattern, not, or, type Expr, type Part, type Test } from 
 import { evaluate } from "../../src/sigma/evaluate.js";
 import { falcoInterpreter } from "../../src/verify/falco/index.js";
 import { falcoView } from "../../src/verify/views/falco.js";
-import { HAVE_REFERENCE, REFERENCE, SKIP_REFERENCE } from "../helpers/shared-data.js";
+import { HAVE_REFERENCE, REFERENCE, referenceTitle } from "../helpers/shared-data.js";
 import { context, tokenRequestIR } from "../backends/falco-helpers.js";
 
 /**
@@ -224,7 +224,7 @@ describe("Falco parity (property)", () => {
   });
 
   it.skipIf(!HAVE_REFERENCE)(
-    `the TokenRequest rule agrees on the reference captures (${SKIP_REFERENCE})`,
+    referenceTitle("the TokenRequest rule agrees on the reference captures"),
     async () => {
       const { readFileSync, readdirSync } = await import("node:fs");
       const dirs = [`${REFERENCE}community-captures`, `${REFERENCE}falco-k8s_audit`];
