@@ -26,7 +26,10 @@ import { regexCostModel, type RegexCostModel } from "./regex-cost.js";
  * MatchNotCheckedError, never in a verdict.
  */
 
-/** Backtracking steps one `match(event)` may take: a fraction of a second of V8 on one core. */
+/**
+ * Backtracking steps one `match(event)` may take: about 0.1–2 s of V8 on one idle core (1–25 ns a
+ * step, measured).
+ */
 export const MATCH_STEP_BUDGET = 100_000_000;
 
 /** The wall-clock hang guard of one `match(event)`; far above what the step budget allows. */
