@@ -157,6 +157,9 @@ function matches(set: CharSet | "any", code: number, ignoreCase: boolean): boole
 
 /** The model of `source` with `flags`, or undefined when it cannot be modelled. */
 export function regexCostModel(source: string, flags: string): RegexCostModel | undefined {
+  // The shape reader knows the u-mode syntax of Sigma's regexes; set notation (the v flag) and
+  // JavaScript's empty classes `[]` and `[^]` it would misread, so those are not modelled.
+  if (flags.includes("v") || /\[\^?\]/.test(source)) return undefined;
   const ignoreCase = flags.includes("i");
   const shape = regexShape(source, ignoreCase);
   if (shape === undefined) return undefined;
