@@ -85,7 +85,7 @@ const cpu = (samples: readonly Sample[]): number => median(samples.map((s) => s.
 const rssMiB = (samples: readonly Sample[]): number =>
   median(samples.map((s) => s.rssKiB ?? NaN)) / 1024;
 
-/** "1.9× node -e 0" for wall time and, when measured, "; 2.3×" for CPU time. */
+/** The row's time over the baseline's: "1.9× node -e 0" for wall time, "; 2.3×" for CPU time. */
 function times(row: readonly Sample[], base: readonly Sample[], name: string): string {
   const c = cpu(row) / cpu(base);
   return `${(wall(row) / wall(base)).toFixed(2)}× ${name}${Number.isFinite(c) ? `; ${c.toFixed(2)}×` : ""}`;
@@ -165,7 +165,7 @@ async function compileRows(): Promise<{ rows: Row[]; header: string }> {
       ...(targets === 0
         ? {}
         : {
-            ratios: `${((targets * PYSIGMA_TARGET_MS) / wall(samples)).toFixed(1)}× faster than pySigma (${targets} × 17 s, quoted)`,
+            ratios: `${(wall(samples) / (targets * PYSIGMA_TARGET_MS)).toFixed(2)}× pySigma (${targets} × 17 s, quoted)`,
           }),
       ...(targets === 4
         ? {

@@ -21,7 +21,7 @@ const COLUMNS = [
   "cpu",
   "peak RSS",
   "rate",
-  "vs baselines (wall; cpu)",
+  "time / baseline's (wall; cpu)",
   "goal",
   "note",
 ] as const;
