@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runInProcess } from "./helpers/cli-in-process.js";
+import { HANG_GUARD_MS } from "./helpers/hang-guard.js";
 
 /**
  * Every `$ command` in a ```console block of the README is run as shown, and every line shown
@@ -58,7 +59,7 @@ describe("README examples", () => {
             cwd: ROOT,
             encoding: "utf8",
             env: { ...process.env, NO_COLOR: "1", PATH: `${shim}:${process.env.PATH}` },
-            timeout: 120_000,
+            timeout: HANG_GUARD_MS,
           });
       const printed = (r.stdout + "\n" + r.stderr).split("\n");
       const missing = example.expected.filter((line) => !printed.some((p) => p.includes(line)));

@@ -193,7 +193,7 @@ describe("modules are prettier-clean", () => {
       }),
       { numRuns: 150 },
     );
-  }, 60_000);
+  });
 });
 
 describe.skipIf(!HAVE_CORPUS)(corpusTitle("corpus modules are prettier-clean"), () => {
@@ -219,5 +219,5 @@ describe.skipIf(!HAVE_CORPUS)(corpusTitle("corpus modules are prettier-clean"), 
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(300);
-  }, 120_000);
+  });
 });

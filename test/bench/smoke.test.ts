@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run-cli.js";
+import { HANG_GUARD_MS } from "../helpers/hang-guard.js";
 
 /**
  * `npm run bench` as it runs, on tiny inputs: the project's rules instead of the corpus, 2,000
@@ -20,7 +21,7 @@ describe("npm run bench (smoke)", () => {
         BENCH_COLD_RUNS: "1",
         BENCH_PER_TARGET: "0",
       },
-      timeout: 120_000,
+      timeout: HANG_GUARD_MS,
     });
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -38,5 +39,5 @@ describe("npm run bench (smoke)", () => {
       "scan status>=400 (no literal), --workers 1",
     ])
       expect(row(scan)).toMatch(/× JSON\.parse loop.*× grep -c.* = reference/);
-  }, 180_000);
+  });
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { HANG_GUARD_MS } from "../helpers/hang-guard.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TOKEN_RULE =
@@ -21,7 +22,7 @@ export function runCli(
     input: options.input ?? "",
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", ...options.env },
-    timeout: 120_000,
+    timeout: HANG_GUARD_MS,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

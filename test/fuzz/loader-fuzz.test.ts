@@ -22,7 +22,7 @@ describe("loader fuzz", () => {
 
   it(
     `${CASES} random and mutated rule files from seed ${SEED}`,
-    { timeout: Math.max(60_000, CASES * 20) },
+    { timeout: Math.max(300_000, CASES * 20) },
     () => {
       const report = runLoaderFuzz(CASES, SEED);
       expect(report.failures.slice(0, 10)).toEqual([]);

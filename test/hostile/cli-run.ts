@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { HANG_GUARD_MS } from "../helpers/hang-guard.js";
 
 /**
- * Runs the built CLI (`npm run build` first) the way a user does, with a heap cap and a hang guard:
+ * Runs the built CLI (`npm run build` first) the way a user does, with a heap cap and a hang guard,
  * for what is about the process itself (standard input, heap and stack limits). The guard is
- * generous (HANG_GUARD_MS): it catches an algorithm that would never finish, it is not a speed
- * requirement, so a busy machine cannot fail a test; speed lives in `npm run bench`.
+ * generous (test/helpers/hang-guard.ts): it catches an algorithm that would never finish, it is
+ * not a speed requirement, so a busy machine cannot fail a test; speed lives in `npm run bench`.
  */
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -16,11 +17,6 @@ export interface CliRun {
   readonly stdout: string;
   readonly stderr: string;
 }
-
-/** A spawned run is killed after this long; a test that spawns needs a longer vitest timeout. */
-export const HANG_GUARD_MS = 90_000;
-/** The vitest timeout of a test that spawns the CLI (above HANG_GUARD_MS). */
-export const SPAWN_TEST_TIMEOUT_MS = 120_000;
 
 export interface CliOptions {
   /** V8 heap limit in MiB: a blow-up crashes the process instead of passing slowly. */

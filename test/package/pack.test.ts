@@ -86,5 +86,5 @@ console.log(JSON.stringify({ alice: match(event("alice")), kubelet: match(event(
       { cwd: app, encoding: "utf8" },
     );
     expect(tsc.stdout + tsc.stderr).toBe("");
-  }, 180_000);
+  });
 });

@@ -106,7 +106,7 @@ describe.each([
   let suite: Suite;
   beforeAll(async () => {
     suite = await buildSuite(name, rulePaths, fixtures);
-  }, 120_000);
+  });
 
   it("loads all ten rules and the fixtures", () => {
     expect(suite.rules).toHaveLength(10);
