@@ -58,12 +58,21 @@ export function summaryText(report: VerifyReport, rules: number, fixtures: numbe
     parts.push(
       `${report.unsupported.length} rule/target pair${report.unsupported.length === 1 ? "" : "s"} unsupported`,
     );
+  const unchecked = Object.values(report.perTarget).reduce((n, s) => n + s.unchecked, 0);
+  if (unchecked > 0) parts.push(`${unchecked} case${unchecked === 1 ? "" : "s"} unchecked`);
   if (report.cases === 0) parts.push("no case checked");
   const verdict =
     parts.length === 0
       ? "all agree"
       : `${report.ok ? "passed with " : "FAILED: "}${parts.join(", ")}`;
   return `${table}\n\n${rules} rule${rules === 1 ? "" : "s"} × ${fixtures} fixtures: ${report.cases} target cases, ${verdict}`;
+}
+
+/** Cases an interpreter could not decide within its work budget, as warnings. */
+export function uncheckedLines(report: VerifyReport): string[] {
+  return report.diagnostics
+    .filter((d) => d.severity === "warning" && d.code.startsWith("VERIFY_"))
+    .map((d) => `${d.file}: warning ${d.code} [${d.target ?? "?"}]: ${d.message}`);
 }
 
 /** Declared deviations, grouped by rule × target × cause, for `--notes`-like detail. */

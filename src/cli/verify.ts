@@ -19,6 +19,7 @@ import {
   reportJson,
   reportJUnit,
   summaryText,
+  uncheckedLines,
   unsupportedLines,
 } from "./verify-report.js";
 
@@ -78,7 +79,11 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       ),
     );
   } else {
-    for (const line of [...unsupportedLines(report, allowUnsupported), ...failureLines(report)])
+    for (const line of [
+      ...unsupportedLines(report, allowUnsupported),
+      ...failureLines(report),
+      ...uncheckedLines(report),
+    ])
       process.stderr.write(`${line}\n`);
     writeStdout(summaryText(report, ruleIRs.length, fixtures.fixtures.length));
     const deviations = deviationLines(report);

@@ -7,9 +7,9 @@ import { inLogsource, sigmaEvent } from "../sigma/logsource-membership.js";
 import { locate, type Loc } from "../source.js";
 import type { TargetName } from "../targets/types.js";
 import type { Fixture } from "../verify/fixtures.js";
-import { MatchNotCheckedError } from "../verify/js/interpret.js";
+
 import { interpreterFor, parityFormat, viewFor } from "../verify/registry.js";
-import { ParseError } from "../verify/types.js";
+import { CaseNotCheckedError, ParseError } from "../verify/types.js";
 import { responsible, suspects } from "./localize.js";
 import { replaceDeclared } from "./replace.js";
 
@@ -76,6 +76,8 @@ export interface TargetStats {
   declaredDeviations: number;
   /** Rules this target cannot express; nothing to compare. */
   unsupported: number;
+  /** Cases an interpreter could not decide within its work budget (warned, not compared). */
+  unchecked: number;
 }
 
 export interface VerifyReport {
@@ -137,6 +139,17 @@ export async function verifyRules(
   const diagnostics: Diagnostic[] = [];
   const perTarget: Record<string, TargetStats> = {};
   let cases = 0;
+  // A view's document does not depend on the rule: computed once per target and fixture.
+  const byTarget = new Map<TargetName, readonly unknown[]>();
+  const documentsFor = (t: TargetName): readonly unknown[] => {
+    let docs = byTarget.get(t);
+    if (docs === undefined) {
+      const view = viewFor(t);
+      docs = fixtures.map((f) => view.document(f.event));
+      byTarget.set(t, docs);
+    }
+    return docs;
+  };
   for (const r of rules) {
     const ruleRef: RuleRef = {
       id: r.rule.id ?? r.rule.title,
@@ -177,6 +190,7 @@ export async function verifyRules(
         agree: 0,
         declaredDeviations: 0,
         unsupported: 0,
+        unchecked: 0,
       });
       const output = await compileForTarget(r, target, {
         format: parityFormat(target),
@@ -208,7 +222,7 @@ export async function verifyRules(
         });
         continue;
       }
-      const view = viewFor(target);
+      const documents = documentsFor(target);
       const expectedIR: Expr = replaceDeclared(r.ir, output.deviations);
       const holds = compilePredicate(expectedIR);
       const notes = dataNotes(output);
@@ -219,11 +233,12 @@ export async function verifyRules(
         const base = { rule: ruleRef, fixture: f.id, target, text: output.query };
         let got: boolean;
         try {
-          got = predicate(view.document(f.event));
+          got = predicate(documents[i]);
         } catch (e) {
-          // A generated JS module whose regex search would backtrack past the step budget on
-          // this event was not run to the end: the case is unchecked (a warning), not a verdict.
-          if (!(e instanceof MatchNotCheckedError)) throw e;
+          // An interpreter that could not decide within its work budget (a JS module's regex
+          // search past its step count, the PCRE model's): the case is unchecked (a warning).
+          if (!(e instanceof CaseNotCheckedError)) throw e;
+          stats.unchecked++;
           diagnostics.push({
             severity: "warning",
             code: e.code,

@@ -10,6 +10,19 @@ export interface TargetView {
   document(raw: unknown): unknown;
 }
 
+/**
+ * An interpreter could not decide one case within its work budget (a regex search past its step
+ * count): the case is unchecked, reported as such, never turned into a verdict.
+ */
+export class CaseNotCheckedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Text outside an interpreter's modelled subset: a position, never a guess. */
 export class ParseError extends Error {
   constructor(

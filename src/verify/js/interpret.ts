@@ -1,5 +1,5 @@
 import vm from "node:vm";
-import { ParseError } from "../types.js";
+import { CaseNotCheckedError, ParseError } from "../types.js";
 import { regexCostModel, type RegexCostModel } from "./regex-cost.js";
 
 /**
@@ -36,12 +36,9 @@ export const MATCH_STEP_BUDGET = 100_000_000;
 export const MATCH_GUARD_MS = 60_000;
 
 /** `match` was not run to the end on one document: the case cannot be checked. */
-export class MatchNotCheckedError extends Error {
-  constructor(
-    readonly code: "VERIFY_JS_STEP_BUDGET" | "VERIFY_JS_GUARD",
-    message: string,
-  ) {
-    super(message);
+export class MatchNotCheckedError extends CaseNotCheckedError {
+  constructor(code: "VERIFY_JS_STEP_BUDGET" | "VERIFY_JS_GUARD", message: string) {
+    super(code, message);
   }
 }
 

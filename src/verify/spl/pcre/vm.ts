@@ -1,11 +1,13 @@
+import { CaseNotCheckedError } from "../../types.js";
 import type { Assertion } from "./ast.js";
 import { isWordChar, LF } from "./chars.js";
 import type { Inst, Program } from "./program.js";
 
 /** The matcher gave up: the pattern needed more steps than its budget on this subject. */
-export class PcreStepBudgetExceeded extends Error {
+export class PcreStepBudgetExceeded extends CaseNotCheckedError {
   constructor(readonly budget: number) {
     super(
+      "VERIFY_SPL_STEP_BUDGET",
       `PCRE model: the match needed more than ${budget} steps; the interpreter gives up rather than guess`,
     );
   }
