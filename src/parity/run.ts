@@ -7,8 +7,13 @@ import { inLogsource, sigmaEvent } from "../sigma/logsource-membership.js";
 import { locate, type Loc } from "../source.js";
 import type { TargetName } from "../targets/types.js";
 import type { Fixture } from "../verify/fixtures.js";
-
-import { interpreterFor, parityFormat, viewFor } from "../verify/registry.js";
+import {
+  interpretAll,
+  interpreterFor,
+  parityFormat,
+  viewFor,
+  type Answer,
+} from "../verify/registry.js";
 import { CaseNotCheckedError, ParseError } from "../verify/types.js";
 import { responsible, suspects } from "./localize.js";
 import { replaceDeclared } from "./replace.js";
@@ -204,9 +209,9 @@ export async function verifyRules(
         unsupported.push({ rule: ruleRef, target, errors });
         continue;
       }
-      let predicate: (doc: unknown) => boolean;
+      let answers: readonly Answer[];
       try {
-        predicate = interpreterFor(target).compile(output.artifact);
+        answers = await interpretAll(interpreterFor(target), documentsFor(target), output.artifact);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         disagreements.push({
@@ -222,7 +227,6 @@ export async function verifyRules(
         });
         continue;
       }
-      const documents = documentsFor(target);
       const expectedIR: Expr = replaceDeclared(r.ir, output.deviations);
       const holds = compilePredicate(expectedIR);
       const notes = dataNotes(output);
@@ -231,18 +235,15 @@ export async function verifyRules(
         stats.cases++;
         const label = labels[i]!;
         const base = { rule: ruleRef, fixture: f.id, target, text: output.query };
-        let got: boolean;
-        try {
-          got = predicate(documents[i]);
-        } catch (e) {
+        const got = answers[i]!;
+        if (got instanceof CaseNotCheckedError) {
           // An interpreter that could not decide within its work budget (a JS module's regex
           // search past its step count, the PCRE model's): the case is unchecked (a warning).
-          if (!(e instanceof CaseNotCheckedError)) throw e;
           stats.unchecked++;
           diagnostics.push({
             severity: "warning",
-            code: e.code,
-            message: `fixture ${f.id}: ${e.message}`,
+            code: got.code,
+            message: `fixture ${f.id}: ${got.message}`,
             file: ruleRef.file,
             target,
           });

@@ -1,19 +1,27 @@
 import type { TargetName } from "../target-names.js";
-import type { Interpreter, TargetView } from "./types.js";
+import {
+  CaseNotCheckedError,
+  type BatchInterpreter,
+  type Interpreter,
+  type TargetView,
+} from "./types.js";
 import { elasticView } from "./views/elastic.js";
 import { falcoView } from "./views/falco.js";
 import { jsView } from "./views/js.js";
 import { splunkView } from "./views/splunk.js";
+import { sqlView } from "./views/sql.js";
 import { kqlInterpreter } from "./kql/index.js";
 import { splInterpreter } from "./spl/index.js";
 import { falcoInterpreter } from "./falco/index.js";
 import { jsInterpreter } from "./js/index.js";
+import { sqlInterpreter } from "./sql/index.js";
 
-const INTERPRETERS: Readonly<Record<TargetName, Interpreter>> = {
+const INTERPRETERS: Readonly<Record<TargetName, Interpreter | BatchInterpreter>> = {
   elastic: kqlInterpreter,
   splunk: splInterpreter,
   falco: falcoInterpreter,
   js: jsInterpreter,
+  sql: sqlInterpreter,
 };
 
 const VIEWS: Readonly<Record<TargetName, TargetView>> = {
@@ -21,6 +29,7 @@ const VIEWS: Readonly<Record<TargetName, TargetView>> = {
   splunk: splunkView,
   falco: falcoView,
   js: jsView,
+  sql: sqlView,
 };
 
 /** The artifact the parity check reads: the query for the SIEMs, the whole file for Falco and JS. */
@@ -29,8 +38,34 @@ const PARITY_FORMATS: Readonly<Record<TargetName, string>> = {
   splunk: "query",
   falco: "rules",
   js: "module",
+  sql: "query",
 };
 
-export const interpreterFor = (t: TargetName): Interpreter => INTERPRETERS[t];
+export const interpreterFor = (t: TargetName): Interpreter | BatchInterpreter => INTERPRETERS[t];
 export const viewFor = (t: TargetName): TargetView => VIEWS[t];
 export const parityFormat = (t: TargetName): string => PARITY_FORMATS[t];
+
+/** One answer of an interpreter: true/false, or a case it could not decide within its budget. */
+export type Answer = boolean | CaseNotCheckedError;
+
+/**
+ * The interpreter's answers for the emitted text on each view document: an engine runs once over
+ * the whole batch, the others parse once and evaluate per document. Throws ParseError when the
+ * text is outside the interpreter's language.
+ */
+export async function interpretAll(
+  interpreter: Interpreter | BatchInterpreter,
+  documents: readonly unknown[],
+  text: string,
+): Promise<readonly Answer[]> {
+  if ("run" in interpreter) return interpreter.run(text, documents);
+  const predicate = interpreter.compile(text);
+  return documents.map((d) => {
+    try {
+      return predicate(d);
+    } catch (e) {
+      if (e instanceof CaseNotCheckedError) return e;
+      throw e;
+    }
+  });
+}

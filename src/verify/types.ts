@@ -44,3 +44,12 @@ export interface Interpreter {
   /** Parse once (throws ParseError), evaluate many times. */
   compile(text: string): (document: unknown) => boolean;
 }
+
+/**
+ * An interpreter that is an engine: it runs the text once over a whole batch of documents (it
+ * loads them as a table), asynchronously. Throws ParseError when the engine refuses the text.
+ */
+export interface BatchInterpreter {
+  readonly target: TargetName;
+  run(text: string, documents: readonly unknown[]): Promise<readonly boolean[]>;
+}

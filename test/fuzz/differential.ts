@@ -6,7 +6,7 @@ import { compilePredicate } from "../../src/sigma/evaluate.js";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import type { TargetName } from "../../src/targets/types.js";
-import { interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
+import { interpretAll, interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
 import { ParseError } from "../../src/verify/types.js";
 
 /**
@@ -83,15 +83,18 @@ export async function checkCase(
     const out = await compileForTarget(ruleIR, target, { format: parityFormat(target) });
     if (hasErrors(out.diagnostics)) continue;
     compiled.push(target);
-    let predicate: (doc: unknown) => boolean;
+    let answers: readonly unknown[];
     try {
-      predicate = interpreterFor(target).compile(out.artifact);
+      answers = await interpretAll(
+        interpreterFor(target),
+        events.map((e) => viewFor(target).document(e)),
+        out.artifact,
+      );
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       findings.push({ kind: "parse", target, text: out.query, detail: e.message });
       continue;
     }
-    const view = viewFor(target);
     const exact = expectation(ruleIR.rule.logsource, ir, out);
     const onSeen = compilePredicate(ir);
     const noted =
@@ -105,9 +108,11 @@ export async function checkCase(
       const byData = sigmaOnSeen === reference(event) || noted;
       return byPredicate && byData;
     };
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       comparisons++;
-      const got = predicate(view.document(event));
+      const answer = answers[i];
+      if (typeof answer !== "boolean") throw answer;
+      const got = answer;
       const expected = exact(event);
       if (got !== expected) {
         findings.push({ kind: "translation", target, event, expected, got, text: out.query });

@@ -9,7 +9,7 @@ import { loadRuleSet } from "../../src/rule-set.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
 import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
 import { loadFixtures } from "../../src/verify/fixtures.js";
-import { interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
+import { interpretAll, interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
 
 /**
  * The TokenRequest rule is exact in every target on the usernames real data can carry besides a
@@ -50,7 +50,7 @@ describe("TokenRequest: usernames that are not names", () => {
   ];
 
   for (const [name, set] of USERNAMES) {
-    it(`is exact in every target when the username is ${name}`, () => {
+    it(`is exact in every target when the username is ${name}`, async () => {
       for (const base of bases) {
         const event = structuredClone(base);
         set(event.user as Record<string, unknown>);
@@ -58,7 +58,11 @@ describe("TokenRequest: usernames that are not names", () => {
         for (const t of TARGET_NAMES) {
           const out = outputs.get(t)!;
           expect(out.artifact, t).not.toBe("");
-          const got = interpreterFor(t).compile(out.artifact)(viewFor(t).document(event));
+          const [got] = await interpretAll(
+            interpreterFor(t),
+            [viewFor(t).document(event)],
+            out.artifact,
+          );
           expect(got, `${t} on ${JSON.stringify(event.user)} verb ${String(event.verb)}`).toBe(
             label,
           );
