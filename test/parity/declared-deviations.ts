@@ -207,4 +207,12 @@ export const UNSUPPORTED: readonly (UnsupportedConstruct & {
     reason:
       "Falco has no CIDR match on strings; IPv4 networks are encoded as dotted-quad prefixes, IPv6 networks (::1/128, fd00::/8) cannot be",
   },
+  {
+    rule: MASTERS,
+    target: "sql",
+    code: "UNSUPPORTED_CIDR_IPV6",
+    sets: ["rules", "filters"],
+    reason:
+      "no SQL dialect here reads IPv6 text as an address (DuckDB's inet extension is not bundled); IPv4 networks are dotted-quad regexes, IPv6 networks (::1/128, fd00::/8) cannot be",
+  },
 ];
