@@ -50,7 +50,7 @@ export async function main(rawArgv: string[]): Promise<number> {
             alias: "t",
             type: "string",
             demandOption: true,
-            describe: "elastic, splunk, falco, js, a comma list, or all",
+            describe: "elastic, splunk, falco, js, sql, a comma list, or all",
           })
           .option("format", {
             alias: "f",
@@ -73,7 +73,8 @@ export async function main(rawArgv: string[]): Promise<number> {
           })
           .option("option", {
             type: "string",
-            describe: "target option key=value (e.g. scope=..., falco-version=0.39.0)",
+            describe:
+              "target option key=value (e.g. scope=..., falco-version=0.39.0, dialect=spark, table=lake.k8s_audit)",
           })
           .option("diagnostics-format", {
             type: "string",
@@ -183,6 +184,38 @@ export async function main(rawArgv: string[]): Promise<number> {
       run(() => import("./scan.js")),
     )
     .command(
+      "hunt <logs..>",
+      "run rules as SQL in embedded DuckDB over NDJSON (plain or gzip) and Parquet files, folders, globs",
+      (y) =>
+        y
+          .positional("logs", {
+            type: "string",
+            array: true,
+            describe: "files, directories or globs ('logs/*.json.gz')",
+          })
+          .option("rules", {
+            alias: "r",
+            type: "string",
+            demandOption: true,
+            describe: "rule files or directories",
+          })
+          .option("filter", {
+            type: "string",
+            describe: "Sigma filter files or directories to apply",
+          })
+          .option("skip-bad-lines", {
+            type: "boolean",
+            default: false,
+            describe:
+              "report malformed lines (file:line) and read on, instead of stopping at the first",
+          })
+          .example(
+            "$0 hunt -r rules/kubernetes 'archive/*.json.gz' > matches.ndjson",
+            "matches as NDJSON, progress and summary on stderr",
+          ),
+      run(() => import("./hunt.js")),
+    )
+    .command(
       "targets",
       "list targets, their formats and the capability matrix",
       (y) =>
@@ -203,7 +236,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       (y) => y,
       run(() => import("./main-job.js")),
     )
-    .demandCommand(1, "name a command: convert, lint, verify, scan or targets")
+    .demandCommand(1, "name a command: convert, lint, verify, scan, hunt or targets")
     .help()
     .alias("h", "help")
     .fail((msg, err) => {
