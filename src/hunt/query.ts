@@ -22,7 +22,7 @@ export function huntQuery(
   const any = group.rules.map((r) => `(${r.condition})`).join(" OR ");
   const source =
     format === "parquet"
-      ? `SELECT CAST(to_json(p) AS VARCHAR) AS sigprism_raw, ordinality AS sigprism_record, p.* FROM read_parquet(${sqlString(file)}) WITH ORDINALITY AS p`
+      ? `SELECT CAST(to_json(p) AS VARCHAR) AS sigprism_raw, 0 AS sigprism_record, p.* FROM read_parquet(${sqlString(file)}) AS p`
       : `SELECT CAST(json AS VARCHAR) AS sigprism_raw, ordinality AS sigprism_record, unnest(json_transform(json, ${sqlString(group.structure)})) FROM read_ndjson_objects(${sqlString(file)}, ignore_errors = ${skipBadLines ? "true" : "false"}) WITH ORDINALITY`;
   return (
     `SELECT sigprism_raw, sigprism_record, list_filter([${hits.join(", ")}], lambda x: x IS NOT NULL) AS sigprism_hits ` +

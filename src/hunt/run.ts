@@ -73,8 +73,16 @@ export async function expandInputs(
   return { files, errors };
 }
 
-/** The malformed lines of a file, with their line numbers (read again, only when DuckDB found some). */
-async function malformedLines(file: string, report: HuntCallbacks["onMalformed"]): Promise<number> {
+/**
+ * The malformed lines of a file, with their line numbers, read again only when DuckDB found some
+ * (DuckDB's own message names the line where its parser gave up, which for a line cut short is
+ * the next one). `firstOnly` stops at the first.
+ */
+async function malformedLines(
+  file: string,
+  report: HuntCallbacks["onMalformed"],
+  firstOnly = false,
+): Promise<number> {
   let stream: NodeJS.ReadableStream = createReadStream(file);
   if (file.toLowerCase().endsWith(".gz")) stream = stream.pipe(createGunzip());
   let line = 0;
@@ -87,6 +95,7 @@ async function malformedLines(file: string, report: HuntCallbacks["onMalformed"]
     } catch (e) {
       bad++;
       report(file, line, e instanceof Error ? e.message : String(e));
+      if (firstOnly) break;
     }
   }
   return bad;
@@ -137,7 +146,15 @@ export async function hunt(
         }
       }
     } catch (e) {
-      errors.push({ file, message: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      let where: string | undefined;
+      if (/Malformed JSON/.test(message))
+        await malformedLines(
+          file,
+          (_f, line, reason) => (where = `line ${line}: malformed JSON: ${reason}`),
+          true,
+        );
+      errors.push({ file, message: where ?? message });
       continue;
     }
     if (badRecords > 0) malformed += await malformedLines(file, on.onMalformed);
