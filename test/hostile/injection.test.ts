@@ -13,6 +13,9 @@ import { loadModule } from "../../src/verify/js/interpret.js";
 import { parseKql, type KqlNode } from "../../src/verify/kql/index.js";
 import type { EvalNode, Pipeline, SearchNode } from "../../src/verify/spl/ast.js";
 import { buildPipeline } from "../../src/verify/spl/build.js";
+import { duckdb } from "../../src/verify/sql/engine.js";
+import { sqlInterpreter } from "../../src/verify/sql/index.js";
+import { queryShape } from "../../src/verify/sql/shape.js";
 
 /**
  * Values are data, never structure (issue 7): a hostile string compiled through a real backend
@@ -27,6 +30,8 @@ const RUNS = 2_500;
 const JS_RUNS = 1_000;
 const MORE_RUNS = RUNS + (RUNS - JS_RUNS) / 2;
 const SEED = 7_007;
+/** Each SQL case loads a three-row table into DuckDB and runs the query there. */
+const SQL_RUNS = 600;
 
 const TOKENS = [
   "a",
@@ -107,6 +112,25 @@ const ORIGIN = { offset: 0, length: 0, line: 7, col: 25 };
 function context(target: TargetName): BackendContext {
   const config = loadTarget(target);
   return { rule: RULE, config, mapping: findLogsource(config, RULE), options: {} };
+}
+
+/** DuckDB's parse tree of the WHERE condition of a SQL query (shape-checked). */
+async function sqlWhere(query: string): Promise<Record<string, unknown>> {
+  const c = await duckdb();
+  const r = await c.runAndReadAll(`SELECT json_serialize_sql('${query.replace(/'/g, "''")}')`);
+  return queryShape(String(r.getRows()[0]![0])).where as Record<string, unknown>;
+}
+
+/** The column names and constants anywhere below a DuckDB expression node. */
+function sqlLeaves(n: unknown, out: { columns: string[][]; constants: unknown[] }): typeof out {
+  if (Array.isArray(n)) n.forEach((x) => sqlLeaves(x, out));
+  else if (typeof n === "object" && n !== null) {
+    const o = n as Record<string, unknown>;
+    if (o.class === "COLUMN_REF") out.columns.push(o.column_names as string[]);
+    else if (o.class === "CONSTANT") out.constants.push((o.value as { value: unknown }).value);
+    else for (const v of Object.values(o)) sqlLeaves(v, out);
+  }
+  return out;
 }
 
 function matchOf(pattern: Pattern): Expr {
@@ -346,4 +370,49 @@ describe("injection: hostile values keep the query's structure", () => {
       { numRuns: JS_RUNS, seed: SEED + 4 },
     );
   });
+
+  it(`sql: one comparison on objectRef.name in DuckDB's own parse, matching exactly the value (${SQL_RUNS} cases)`, async () => {
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        hostile,
+        fc.constantFrom("exact", "contains", "insensitive"),
+        async (s, how) => {
+          const pattern = how === "contains" ? contains(s) : exact(s);
+          const ctx = context("sql");
+          const backend = backendFor("sql");
+          const m = matchOf(pattern);
+          const ir: Expr =
+            how === "insensitive" && m.kind === "match"
+              ? { ...m, test: { kind: "pattern", pattern, cased: false } }
+              : m;
+          const lowered = backend.lower(ir, ctx);
+          const errors = lowered.diagnostics.filter((d) => d.severity === "error");
+          if (errors.length > 0) {
+            for (const e of errors) expect(e.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+            refused++;
+            return;
+          }
+          const query = backend.query(lowered.effective, ctx);
+          const where = await sqlWhere(query);
+          // One predicate: a comparison or a function call, never AND/OR/NOT built from the value.
+          expect(["COMPARISON", "FUNCTION"]).toContain(where.class);
+          const leaves = sqlLeaves(where, { columns: [], constants: [] });
+          expect(leaves.columns).toEqual([["objectRef", "name"]]);
+          if (how === "exact") expect(leaves.constants).toEqual([s]);
+          const [same, longer, earlier] = await sqlInterpreter.run(query, [
+            { objectRef: { name: s } },
+            { objectRef: { name: s + "a" } },
+            { objectRef: { name: "a" + s } },
+          ]);
+          expect(same).toBe(true);
+          expect(longer).toBe(how === "contains");
+          expect(earlier).toBe(how === "contains");
+        },
+      ),
+      { numRuns: SQL_RUNS, seed: SEED + 5 },
+    );
+    // Only values no SQL string can hold (NUL, unpaired surrogates) may be refused.
+    expect(refused).toBeLessThan(SQL_RUNS / 2);
+  }, 300_000);
 });
