@@ -12,6 +12,22 @@ export type InputFormat = "ndjson" | "parquet";
 
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
+/** read_json's `columns` argument for the table shape (from json_transform's structure). */
+export function readJsonColumns(structure: string): string {
+  const type = (t: unknown): string => {
+    if (typeof t === "string") return t;
+    if (Array.isArray(t)) return `${type(t[0])}[]`;
+    const fields = Object.entries(t as Record<string, unknown>).map(
+      ([k, v]) => `"${k.replace(/"/g, '""')}" ${type(v)}`,
+    );
+    return `STRUCT(${fields.join(", ")})`;
+  };
+  const top = JSON.parse(structure) as Record<string, unknown>;
+  return `{${Object.entries(top)
+    .map(([k, v]) => `${sqlString(k)}: ${sqlString(type(v))}`)
+    .join(", ")}}`;
+}
+
 export function huntQuery(
   group: HuntGroup,
   file: string,
@@ -20,12 +36,21 @@ export function huntQuery(
 ): string {
   const hits = group.rules.map((r, i) => `CASE WHEN ${r.condition} THEN ${i} END`);
   const any = group.rules.map((r) => `(${r.condition})`).join(" OR ");
-  const source =
-    format === "parquet"
-      ? `SELECT CAST(to_json(p) AS VARCHAR) AS sigprism_raw, 0 AS sigprism_record, p.* FROM read_parquet(${sqlString(file)}) AS p`
-      : `SELECT CAST(json AS VARCHAR) AS sigprism_raw, ordinality AS sigprism_record, unnest(json_transform(json, ${sqlString(group.structure)})) FROM read_ndjson_objects(${sqlString(file)}, ignore_errors = ${skipBadLines ? "true" : "false"}) WITH ORDINALITY`;
+  const hitList = `list_filter([${hits.join(", ")}], lambda x: x IS NOT NULL)`;
+  if (format === "parquet")
+    return (
+      `SELECT CAST(to_json(p) AS VARCHAR) AS sigprism_raw, 0 AS sigprism_record, ${hitList} AS sigprism_hits ` +
+      `FROM read_parquet(${sqlString(file)}) AS p WHERE ${any}`
+    );
+  const ignore = `ignore_errors = ${skipBadLines ? "true" : "false"}`;
+  // The conditions run on read_json's typed columns (fast, parallel); the matching records' JSON
+  // text comes from a second reading of the same lines, joined by record number. Both readers
+  // number records alike (blank lines are not records; a malformed line is a record of NULLs).
   return (
-    `SELECT sigprism_raw, sigprism_record, list_filter([${hits.join(", ")}], lambda x: x IS NOT NULL) AS sigprism_hits ` +
-    `FROM (${source}) WHERE sigprism_raw IS NULL OR ${any}`
+    `WITH m AS (SELECT ordinality AS sigprism_record, ${hitList} AS sigprism_hits ` +
+    `FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${readJsonColumns(group.structure)}, ${ignore}) WITH ORDINALITY WHERE ${any}) ` +
+    `SELECT CAST(o.json AS VARCHAR) AS sigprism_raw, o.ordinality AS sigprism_record, m.sigprism_hits ` +
+    `FROM read_ndjson_objects(${sqlString(file)}, ${ignore}) WITH ORDINALITY AS o LEFT JOIN m ON m.sigprism_record = o.ordinality ` +
+    `WHERE m.sigprism_record IS NOT NULL OR o.json IS NULL ORDER BY o.ordinality`
   );
 }

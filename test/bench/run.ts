@@ -18,6 +18,7 @@ import { loadRuleSet } from "../../src/rule-set.js";
 import { compilePredicate } from "../../src/sigma/evaluate.js";
 import { ensureAuditLog } from "./generate.js";
 import { HAVE_GNU_TIME, median, roundRobin, timeProcess, type Sample } from "./measure.js";
+import { huntRows } from "./hunt.js";
 import { renderTable, type Row } from "./table.js";
 
 /**
@@ -41,14 +42,16 @@ import { renderTable, type Row } from "./table.js";
  *
  * Usage (from the repository root): npm run bench [-- <corpus dir>]
  * Environment: BENCH_EVENTS (1000000 events ≈ 1.36 GB, cached in .cache/bench/), BENCH_RUNS
- * (3 runs per figure), BENCH_COLD_RUNS (11), BENCH_ONLY (comma list: cold, compile, scan),
+ * (3 runs per figure), BENCH_COLD_RUNS (11), BENCH_ONLY (comma list: cold, compile, scan, hunt),
  * BENCH_PER_TARGET (0: only all four targets at once).
+ * The hunt section (hunt.ts): `sigprism hunt` against `sigprism scan` with rules/kubernetes over
+ * the same log.
  */
 
 const EVENTS = Number(process.env["BENCH_EVENTS"] ?? 1_000_000);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
 const COLD_RUNS = Number(process.env["BENCH_COLD_RUNS"] ?? 11);
-const ONLY = new Set((process.env["BENCH_ONLY"] ?? "cold,compile,scan").split(","));
+const ONLY = new Set((process.env["BENCH_ONLY"] ?? "cold,compile,scan,hunt").split(","));
 const PER_TARGET = process.env["BENCH_PER_TARGET"] !== "0";
 /** The SigmaHQ corpus beside the checkout (../shared), or a folder given as the first argument. */
 const CORPUS = process.argv[2] ?? join(process.cwd(), "..", "shared", "corpus", "sigmahq");
@@ -294,6 +297,13 @@ async function main(): Promise<void> {
     rows.push(...s.rows);
     headers.push(s.header);
     ok = s.ok;
+  }
+  if (ONLY.has("hunt")) {
+    const log = await ensureAuditLog({ events: EVENTS, seed: 1 });
+    const h = await huntRows(log, Math.min(RUNS, 3), statSync(log).size);
+    rows.push(...h.rows);
+    ok = ok && h.ok;
+    headers.push(h.header);
   }
   const after = loadavg().map((x) => x.toFixed(2));
   console.log(
