@@ -42,7 +42,7 @@ describe("README examples", () => {
   const list = examples(readme);
 
   it("has examples for every command", () => {
-    for (const cmd of ["convert", "lint", "verify", "scan", "targets"]) {
+    for (const cmd of ["convert", "lint", "verify", "scan", "hunt", "targets"]) {
       expect(
         list.some((e) => e.command.startsWith(`sigprism ${cmd}`)),
         cmd,
