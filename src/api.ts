@@ -21,16 +21,25 @@ export { loadFixtures } from "./verify/fixtures.js";
 export type { VerifyReport, Disagreement, VerifyOptions } from "./parity/run.js";
 export { verifyRules } from "./parity/run.js";
 export { capabilityMatrix } from "./capabilities.js";
+export type { Pipeline, ResolvedMapping } from "./pipelines/types.js";
+export { builtinPipelines, pipelinesFromArgs } from "./pipelines/builtins.js";
+export { parsePipeline, loadPipelineFile } from "./pipelines/load.js";
+export { resolveMapping } from "./pipelines/resolve.js";
+export type { CoverageReport, TargetCoverage } from "./coverage.js";
+export { coverage } from "./coverage.js";
 
 import { compilePredicate } from "./sigma/evaluate.js";
 import { compileRuleIR } from "./compile.js";
+import { and } from "./ir.js";
+import { resolveMapping } from "./pipelines/resolve.js";
 import { hasErrors } from "./diagnostics.js";
 import { loadSigmaFile } from "./sigma/load.js";
 import { sourceFromText } from "./sigma/read-input.js";
 
 /**
- * One Sigma rule's YAML text → an in-process predicate over raw JSON events. Throws with the
- * formatted diagnostics when the rule has errors.
+ * One Sigma rule's YAML text → an in-process predicate over raw JSON events, checking the rule's
+ * own events first where the js pipelines state them (as `scan` does). Throws with the formatted
+ * diagnostics when the rule has errors.
  */
 export function predicateFromYaml(
   yamlText: string,
@@ -55,5 +64,6 @@ export function predicateFromYaml(
         .join("\n"),
     );
   }
-  return compilePredicate(compiled.ir);
+  const scope = resolveMapping(rule.logsource, "js")?.events;
+  return compilePredicate(scope === undefined ? compiled.ir : and([scope, compiled.ir]));
 }

@@ -1,5 +1,5 @@
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
-import { and, type Expr } from "./ir.js";
+import { and, stampFile, type Expr } from "./ir.js";
 import { backendFor } from "./backends/registry.js";
 import type {
   BackendContext,
@@ -10,8 +10,11 @@ import type {
 } from "./backends/types.js";
 import { compileDetection } from "./sigma/normalize.js";
 import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
-import { findLogsource, loadTarget } from "./targets/load.js";
-import type { TargetName } from "./targets/types.js";
+import { mappingDiagnostics } from "./pipelines/apply.js";
+import { placeholdersFor, resolveMapping } from "./pipelines/resolve.js";
+import type { Pipeline } from "./pipelines/types.js";
+import { loadTarget } from "./targets/load.js";
+import { TARGET_NAMES, type TargetName } from "./targets/types.js";
 import { locate } from "./source.js";
 
 /** A rule turned into IR, with the site filters that apply to it already folded in. */
@@ -21,11 +24,16 @@ export interface RuleIR {
   readonly diagnostics: readonly Diagnostic[];
   /** The filters that were applied (for reports). */
   readonly filters: readonly SigmaFilter[];
+  /** The user's processing pipelines (-p), applied after each target's default built-ins. */
+  readonly pipelines?: readonly Pipeline[];
 }
 
 export interface CompileIROptions {
   readonly filters?: readonly SigmaFilter[];
+  /** `|expand` values; the pipelines' placeholders for the rule's logsource come first. */
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+  /** The user's processing pipelines (-p), in the order given. */
+  readonly pipelines?: readonly Pipeline[];
 }
 
 function logsourceCompatible(rule: SigmaRule, filter: SigmaFilter): boolean {
@@ -44,11 +52,17 @@ export function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
 /** Rule → IR; each applicable filter's condition is ANDed onto the rule's. */
 export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): RuleIR {
   const diagnostics: Diagnostic[] = [];
+  const pipelines = options.pipelines ?? [];
+  const fromPipelines = placeholdersFor(rule.logsource, pipelines, TARGET_NAMES);
+  const placeholders =
+    Object.keys(fromPipelines).length > 0
+      ? { ...fromPipelines, ...options.placeholders }
+      : options.placeholders;
   const base = compileDetection({
     source: rule.source,
     detection: rule.detection,
     conditions: rule.conditions,
-    ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+    ...(placeholders ? { placeholders } : {}),
   });
   diagnostics.push(...base.diagnostics);
   const applied: SigmaFilter[] = [];
@@ -68,7 +82,7 @@ export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): 
       source: filter.source,
       detection: filter.detection,
       conditions: filter.conditions,
-      ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+      ...(placeholders ? { placeholders } : {}),
     });
     diagnostics.push(...compiled.diagnostics);
     applied.push(filter);
@@ -77,22 +91,7 @@ export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): 
   // pySigma and the filter documentation: the filter's condition is ANDed onto the rule's; an
   // exclusion is written in the filter itself as `condition: not selection`.
   const ir = exclusions.length ? and([base.ir, ...exclusions]) : base.ir;
-  return { rule, ir, diagnostics, filters: applied };
-}
-
-/** Mark a filter's predicates with its file, so a target's diagnostic about them points there. */
-function stampFile(expr: Expr, file: string): Expr {
-  switch (expr.kind) {
-    case "and":
-    case "or":
-      return { ...expr, items: expr.items.map((i) => stampFile(i, file)) };
-    case "not":
-      return { ...expr, item: stampFile(expr.item, file) };
-    case "const":
-      return expr;
-    case "match":
-      return { ...expr, origin: { ...expr.origin, file } };
-  }
+  return { rule, ir, diagnostics, filters: applied, pipelines };
 }
 
 /** A diagnostic at a predicate that came from another file (a site filter) names that file. */
@@ -116,10 +115,20 @@ export interface TargetOutput {
   /** The target-wide data notes (what no rule's data can show there). */
   readonly dataNotes: readonly DataNote[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The pipelines whose items applied, in order (empty: the logsource is not mapped). */
+  readonly pipelines: readonly string[];
+  /**
+   * The events the output applies to, as Sigma IR on the raw event, when the pipelines state it
+   * (Sysmon process creation: Channel and EventID). The js module checks it; the other targets
+   * say the same with their own scope clause.
+   */
+  readonly scope?: Expr;
 }
 
 export interface TargetCompileOptions extends CompileOptions {
   readonly format?: string;
+  /** Overrides the rule IR's pipelines (the user's -p list). */
+  readonly pipelines?: readonly Pipeline[];
 }
 
 /**
@@ -136,6 +145,11 @@ export async function compileForTarget(
   const format = options.format ?? config.defaultFormat;
   const rule = ruleIR.rule;
   const diagnostics: Diagnostic[] = [];
+  const mapping = resolveMapping(rule.logsource, target, options.pipelines ?? ruleIR.pipelines);
+  const provenance = {
+    pipelines: mapping?.pipelines ?? [],
+    ...(mapping?.events ? { scope: mapping.events } : {}),
+  };
   const empty = (extra: readonly Diagnostic[]): TargetOutput => ({
     target,
     format,
@@ -146,6 +160,7 @@ export async function compileForTarget(
     seen: (raw) => raw,
     dataNotes: backend.dataNotes,
     diagnostics: [...diagnostics, ...extra],
+    ...provenance,
   });
   if (!config.formats.includes(format)) {
     return empty([
@@ -158,13 +173,11 @@ export async function compileForTarget(
       },
     ]);
   }
-  // The JS predicate reads raw event paths: its map is the identity for every logsource.
-  const mapping = target === "js" ? undefined : findLogsource(config, rule);
-  if (mapping === undefined && target !== "js") {
+  if (mapping === undefined) {
     diagnostics.push({
       severity: "warning",
       code: "UNKNOWN_LOGSOURCE",
-      message: `target ${target} has no mapping for logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added`,
+      message: `no processing pipeline of target ${target} knows logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added (sigprism pipelines lists the built-ins; -p adds your own)`,
       file: rule.source.path,
       loc: locOfKey(rule, "logsource"),
       target,
@@ -173,7 +186,8 @@ export async function compileForTarget(
   const ctx: BackendContext = { rule, config, mapping, options };
   try {
     const lowered = backend.lower(ruleIR.ir, ctx);
-    const placed = lowered.diagnostics.map(inItsFile);
+    const declared = mappingDiagnostics(ruleIR.ir, mapping, target, rule.source.path);
+    const placed = [...declared, ...lowered.diagnostics].map(inItsFile);
     const loweredDiagnostics = options.strict ? strictify(placed) : placed;
     diagnostics.push(...loweredDiagnostics);
     if (hasErrors(loweredDiagnostics)) return empty([]);
@@ -189,6 +203,7 @@ export async function compileForTarget(
       seen: backend.seen(ctx),
       dataNotes: backend.dataNotes,
       diagnostics,
+      ...provenance,
     };
   } catch (e) {
     if (e instanceof DiagnosticError) return empty([inItsFile(e.diagnostic)]);

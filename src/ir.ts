@@ -200,3 +200,21 @@ export function fieldsOf(expr: Expr, into: Set<string> = new Set()): Set<string>
       return into;
   }
 }
+
+/**
+ * Mark predicates that come from another file than the rule's (a site filter, a pipeline's event
+ * scope) with that file, so a diagnostic about them points there.
+ */
+export function stampFile(expr: Expr, file: string): Expr {
+  switch (expr.kind) {
+    case "and":
+    case "or":
+      return { ...expr, items: expr.items.map((i) => stampFile(i, file)) };
+    case "not":
+      return { ...expr, item: stampFile(expr.item, file) };
+    case "const":
+      return expr;
+    case "match":
+      return { ...expr, origin: { ...expr.origin, file } };
+  }
+}

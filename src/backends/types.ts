@@ -2,7 +2,8 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Construct } from "./constructs.js";
 import type { Expr } from "../ir.js";
 import type { SigmaRule } from "../sigma/rule.js";
-import type { LogsourceMapping, TargetConfig, TargetName } from "../targets/types.js";
+import type { ResolvedMapping } from "../pipelines/types.js";
+import type { TargetConfig, TargetName } from "../targets/types.js";
 
 /** How one IR construct fares in a target (the capability matrix). */
 export type Capability = "exact" | "encoded" | "deviation" | "unsupported";
@@ -22,13 +23,14 @@ export interface CompileOptions {
 }
 
 /**
- * Everything a backend needs for one rule. `mapping` is undefined when the target does not know
- * the rule's logsource: fields then pass through unchanged (a warning has been issued).
+ * Everything a backend needs for one rule. `mapping` is what the processing pipelines say about
+ * the rule's logsource in this target (src/pipelines); undefined when no pipeline knows it:
+ * fields then pass through unchanged (a warning has been issued).
  */
 export interface BackendContext {
   readonly rule: SigmaRule;
   readonly config: TargetConfig;
-  readonly mapping: LogsourceMapping | undefined;
+  readonly mapping: ResolvedMapping | undefined;
   readonly options: CompileOptions;
 }
 

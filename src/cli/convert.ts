@@ -2,6 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
 import type { SigmaRule } from "../sigma/rule.js";
 import type { TargetName } from "../targets/types.js";
@@ -63,8 +64,13 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const format = args.format as string | undefined;
   const set = loadRuleSet(paths, paths.includes("-") ? { stdin: readStdin() } : {});
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
-  const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
-  const sources = new Map([...set.sources, ...filterSet.sources]);
+  const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [
+    ...piped.diagnostics,
+    ...set.diagnostics,
+    ...filterSet.diagnostics,
+  ];
+  const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   const filters = [...set.filters, ...filterSet.filters];
   if (set.rules.length === 0 && !hasErrors(diagnostics)) {
     diagnostics.push({
@@ -78,8 +84,10 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   // Only what is written is kept (not the IR or the query): the corpus yields thousands.
   type Kept = Pick<TargetOutput, "target" | "format" | "artifact">;
   const outputs: { rule: SigmaRule; output: Kept }[] = [];
-  for (const rule of set.rules) {
-    const ruleIR = compileRuleIR(rule, { filters });
+  // A broken pipeline file would change every rule's output: nothing is compiled with it.
+  const rules = hasErrors(piped.diagnostics) ? [] : set.rules;
+  for (const rule of rules) {
+    const ruleIR = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
     diagnostics.push(...ruleIR.diagnostics);
     if (hasErrors(ruleIR.diagnostics)) continue;
     for (const target of targets) {

@@ -1,11 +1,16 @@
-import { compileRuleIR } from "../compile.js";
+import { compileRuleIR, type RuleIR } from "../compile.js";
+import { coverage } from "../coverage.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { compileDetection } from "../sigma/normalize.js";
 import { loadRuleSet } from "../rule-set.js";
+import { parseTargets } from "./targets-arg.js";
+import { printCoverage } from "./coverage.js";
 import {
   diagnosticsJson,
   EXIT_FAILURE,
   EXIT_OK,
+  EXIT_USAGE,
   readStdin,
   reportDiagnostics,
   writeStdout,
@@ -16,8 +21,16 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
   const format = (args.format as DiagnosticFormat) ?? "text";
   const set = loadRuleSet(paths, paths.includes("-") ? { stdin: readStdin() } : {});
-  const diagnostics: Diagnostic[] = [...set.diagnostics];
-  for (const rule of set.rules) diagnostics.push(...compileRuleIR(rule).diagnostics);
+  const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [...piped.diagnostics, ...set.diagnostics];
+  const compiled: RuleIR[] = [];
+  let invalid = 0;
+  for (const rule of set.rules) {
+    const r = compileRuleIR(rule, { pipelines: piped.pipelines });
+    diagnostics.push(...r.diagnostics);
+    if (hasErrors(r.diagnostics)) invalid++;
+    else compiled.push(r);
+  }
   for (const filter of set.filters) {
     diagnostics.push(
       ...compileDetection({
@@ -28,10 +41,25 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     );
   }
   const documents = set.rules.length + set.filters.length;
+  if (args.coverage === true) {
+    const { targets, error } = parseTargets(String(args.target ?? "all"));
+    if (error) {
+      process.stderr.write(`sigprism: error USAGE: ${error}\n`);
+      return EXIT_USAGE;
+    }
+    if (hasErrors(piped.diagnostics)) {
+      reportDiagnostics(piped.diagnostics, piped.sources, "text");
+      return EXIT_FAILURE;
+    }
+    const report = await coverage(compiled, targets, invalid);
+    if (format === "json") writeStdout(JSON.stringify({ documents, ...report }, null, 2));
+    else printCoverage(report, 12);
+    return EXIT_OK;
+  }
   if (format === "json") {
     writeStdout(JSON.stringify({ documents, diagnostics: diagnosticsJson(diagnostics) }, null, 2));
   } else {
-    reportDiagnostics(diagnostics, set.sources, "text");
+    reportDiagnostics(diagnostics, new Map([...set.sources, ...piped.sources]), "text");
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.filter((d) => d.severity === "warning").length;
     process.stderr.write(

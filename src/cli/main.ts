@@ -71,6 +71,12 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "string",
             describe: "Sigma filter files or directories to apply (default: none)",
           })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
+          })
           .option("option", {
             type: "string",
             describe:
@@ -87,6 +93,10 @@ export async function main(rawArgv: string[]): Promise<number> {
             "KQL on stdout",
           )
           .example("$0 convert -t all rules -o out", "every rule for every target into out/")
+          .example(
+            "$0 convert -t elastic -p windows-ecs -p my-fields.yml rule.yml",
+            "a built-in pipeline, then your own file overriding some of its fields",
+          )
           .example("cat rule.yml | $0 convert -t falco -", "read the rule from standard input"),
       run(() => import("./convert.js")),
     )
@@ -101,7 +111,29 @@ export async function main(rawArgv: string[]): Promise<number> {
             describe: "rule files or directories; - reads standard input",
           })
           .option("format", { type: "string", choices: ["text", "json"], default: "text" })
+          .option("coverage", {
+            type: "boolean",
+            default: false,
+            describe:
+              "per target: how many rules convert with a real mapping, with a fidelity warning, or not at all (by code)",
+          })
+          .option("target", {
+            alias: "t",
+            type: "string",
+            default: "all",
+            describe: "targets for --coverage: elastic, splunk, falco, js, a comma list, or all",
+          })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
+          })
           .example("$0 lint rules", "check the project's rules")
+          .example(
+            "$0 lint --coverage -t elastic,splunk,js sigma/rules",
+            "how much of a folder each target runs",
+          )
           .example("$0 lint --format json rules > lint.json", "for machines"),
       run(() => import("./lint.js")),
     )
@@ -141,6 +173,12 @@ export async function main(rawArgv: string[]): Promise<number> {
             describe:
               "report rule/target pairs a target cannot express, and an empty run, without failing",
           })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
+          })
           .option("junit", { type: "string", describe: "write a JUnit XML report to this file" })
           .option("json", { type: "boolean", default: false, describe: "print the report as JSON" })
           .example("$0 verify rules --fixtures test/fixtures", "the project's own parity proof")
@@ -166,6 +204,12 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("filter", {
             type: "string",
             describe: "Sigma filter files or directories to apply",
+          })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline for the js target's event scope: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
           })
           .option("workers", {
             type: "number",
@@ -231,12 +275,28 @@ export async function main(rawArgv: string[]): Promise<number> {
       run(() => import("./targets.js")),
     )
     .command(
+      "pipelines",
+      "list the built-in processing pipelines (and check your own with -p)",
+      (y) =>
+        y
+          .option("json", { type: "boolean", default: false })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
+          })
+          .example("$0 pipelines", "built-ins, their targets and logsources")
+          .example("$0 pipelines -p my-fields.yml", "validate a pipeline file"),
+      run(() => import("./pipelines.js")),
+    )
+    .command(
       "main",
       false,
       (y) => y,
       run(() => import("./main-job.js")),
     )
-    .demandCommand(1, "name a command: convert, lint, verify, scan, hunt or targets")
+    .demandCommand(1, "name a command: convert, lint, verify, scan, hunt, targets or pipelines")
     .help()
     .alias("h", "help")
     .fail((msg, err) => {
@@ -261,7 +321,7 @@ function restoreStdin(args: Record<string, unknown>): Record<string, unknown> {
   const fix = (v: unknown): unknown =>
     v === STDIN_TOKEN ? "-" : Array.isArray(v) ? v.map(fix) : v;
   // Repeatable options (`--filter a --filter b`) arrive as a string or a list: always a list.
-  const lists = new Set(["filter", "option", "fixtures", "rules", "paths", "logs"]);
+  const lists = new Set(["filter", "option", "fixtures", "rules", "paths", "logs", "pipeline"]);
   return Object.fromEntries(
     Object.entries(args).map(([k, v]) => [
       k,

@@ -2,6 +2,9 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { compileRuleIR } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { and } from "../ir.js";
+import { pipelinesFromArgs } from "../pipelines/builtins.js";
+import { resolveMapping } from "../pipelines/resolve.js";
 import { loadRuleSet } from "../rule-set.js";
 import { scan, type ScanRule } from "../scan/scan.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
@@ -28,18 +31,26 @@ function workerCount(option: unknown, totalBytes: number): number {
 export async function run(args: Record<string, unknown>): Promise<number> {
   const set = loadRuleSet((args.rules as string[]) ?? []);
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
-  const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
+  const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [
+    ...piped.diagnostics,
+    ...set.diagnostics,
+    ...filterSet.diagnostics,
+  ];
   const filters = [...set.filters, ...filterSet.filters];
   const rules: CliScanRule[] = [];
   for (const rule of set.rules) {
-    const r = compileRuleIR(rule, { filters });
+    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
     diagnostics.push(...r.diagnostics);
+    // Over mixed raw streams a rule only reads its own events: the js target's raw-event scope
+    // (Sysmon process creation: Channel and EventID), as the js module checks it.
+    const scope = resolveMapping(rule.logsource, "js", piped.pipelines)?.events;
     const meta = { id: rule.id ?? null, title: rule.title, level: rule.level ?? null };
     rules.push({
       id: rule.id ?? rule.title,
       title: rule.title,
       level: rule.level ?? "",
-      ir: r.ir,
+      ir: scope === undefined ? r.ir : and([scope, r.ir]),
       ruleJson: JSON.stringify(meta),
     });
   }
@@ -52,9 +63,14 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     });
   }
   if (hasErrors(diagnostics)) {
-    reportDiagnostics(diagnostics, new Map([...set.sources, ...filterSet.sources]), "text", {
-      summary: true,
-    });
+    reportDiagnostics(
+      diagnostics,
+      new Map([...set.sources, ...filterSet.sources, ...piped.sources]),
+      "text",
+      {
+        summary: true,
+      },
+    );
     return EXIT_FAILURE;
   }
   const inputs = (args.logs as string[]) ?? [];

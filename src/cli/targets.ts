@@ -1,5 +1,6 @@
 import { capabilityMatrix, CAPABILITY_LABEL } from "../capabilities.js";
 import { backendFor } from "../backends/registry.js";
+import { builtinPipelines } from "../pipelines/builtins.js";
 import { loadTarget } from "../targets/load.js";
 import { TARGET_NAMES } from "../targets/types.js";
 import { EXIT_OK, EXIT_USAGE, writeStdout } from "./io.js";
@@ -7,6 +8,12 @@ import { renderTable } from "./table.js";
 
 export async function run(args: Record<string, unknown>): Promise<number> {
   const configs = TARGET_NAMES.map(loadTarget);
+  // The logsources each target knows without -p: its default built-in pipelines' items.
+  const known = (t: string): Record<string, string>[] =>
+    builtinPipelines()
+      .filter((p) => p.default)
+      .flatMap((p) => p.items.filter((i) => i.targets.includes(t as never)))
+      .map((i) => ({ ...i.logsource }));
   const matrix = capabilityMatrix();
   if (args.json) {
     writeStdout(
@@ -17,7 +24,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
             description: c.description,
             formats: c.formats,
             defaultFormat: c.defaultFormat,
-            logsources: c.logsources.map((l) => l.match),
+            logsources: known(c.name),
           })),
           capabilities: matrix.map((m) => ({
             construct: m.construct,
@@ -59,7 +66,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       configs.map((c) => [
         c.name,
         [c.defaultFormat, ...c.formats.filter((f) => f !== c.defaultFormat)].join(", "),
-        c.logsources.map((l) => Object.values(l.match).join("/")).join(", ") || "(pass-through)",
+        known(c.name)
+          .map((l) => Object.values(l).join("/"))
+          .join(", ") || "(pass-through)",
         c.description,
       ]),
     ),

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { compileRuleIR, type RuleIR } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { verifyRules } from "../parity/run.js";
+import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
 import { loadFixtures } from "../verify/fixtures.js";
 import {
@@ -37,7 +38,9 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const set = loadRuleSet((args.paths as string[]) ?? []);
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
   const fixtures = loadFixtures((args.fixtures as string[]) ?? []);
+  const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
   const diagnostics: Diagnostic[] = [
+    ...piped.diagnostics,
     ...set.diagnostics,
     ...filterSet.diagnostics,
     ...fixtures.diagnostics,
@@ -45,11 +48,11 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const filters = [...set.filters, ...filterSet.filters];
   const ruleIRs: RuleIR[] = [];
   for (const rule of set.rules) {
-    const r = compileRuleIR(rule, { filters });
+    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
     diagnostics.push(...r.diagnostics);
     if (!hasErrors(r.diagnostics)) ruleIRs.push(r);
   }
-  const sources = new Map([...set.sources, ...filterSet.sources]);
+  const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   if (hasErrors(diagnostics)) {
     reportDiagnostics(diagnostics, sources, "text", { summary: true });
     if (args.json)

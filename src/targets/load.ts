@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { load } from "js-yaml";
-import { DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import type { SigmaRule } from "../sigma/rule.js";
-import type { Loc } from "../source.js";
 import {
   TARGET_NAMES,
   type LogsourceMapping,
@@ -104,26 +102,4 @@ export function findLogsource(config: TargetConfig, rule: SigmaRule): LogsourceM
       (k) => m.match[k] === undefined || m.match[k]?.toLowerCase() === ls[k]?.toLowerCase(),
     ),
   );
-}
-
-/** Sigma field → target field. An unmapped field of a known logsource is an error naming it. */
-export function mapField(
-  mapping: LogsourceMapping | undefined,
-  field: string,
-  target: TargetName,
-  file: string,
-  origin: Loc | undefined,
-): string {
-  if (mapping === undefined) return field;
-  const mapped = mapping.fields[field];
-  if (mapped !== undefined) return mapped;
-  const d: Diagnostic = {
-    severity: "error",
-    code: "UNMAPPED_FIELD",
-    message: `field '${field}' has no mapping for target ${target} and logsource ${JSON.stringify(mapping.match)}; add it to targets/${target}.yml`,
-    file,
-    ...(origin ? { loc: origin } : {}),
-    target,
-  };
-  throw new DiagnosticError(d);
 }

@@ -10,7 +10,7 @@ import { DiagnosticError } from "../../src/diagnostics.js";
 import type { Expr, Test } from "../../src/ir.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { resolveMapping } from "../../src/pipelines/resolve.js";
 import { compileModuleToFunction, loadModule } from "../../src/verify/js/interpret.js";
 import { jsView } from "../../src/verify/views/js.js";
 import { ParseError } from "../../src/verify/types.js";
@@ -36,11 +36,11 @@ describe("capabilities and target file", () => {
     expect(jsBackend.capabilities.every((c) => c.capability === "exact")).toBe(true);
   });
 
-  it("maps kubernetes audit fields to themselves", () => {
-    const mapping = findLogsource(loadTarget("js"), testRule());
-    expect(mapping).toBeDefined();
-    for (const [k, v] of Object.entries(mapping!.fields)) expect(v).toBe(k);
-    expect(mapping!.fields["objectRef.subresource"]).toBe("objectRef.subresource");
+  it("reads kubernetes audit fields by their own names (js-kubernetes renames nothing)", () => {
+    const mapping = resolveMapping(testRule().logsource, "js");
+    expect(mapping?.pipelines).toEqual(["js-kubernetes"]);
+    expect(mapping?.unmapped).toBe("passthrough");
+    expect(mapping?.targetsOf).toEqual({});
   });
 
   it("has an identity view", () => {
@@ -111,9 +111,10 @@ describe("query text", () => {
     );
   });
 
-  it("refuses a field the js target does not map, at the predicate's position", () => {
+  it("refuses a field a strict pipeline does not map, at the predicate's position", () => {
+    const strict: BackendContext = { ...ctx, mapping: { ...ctx.mapping!, unmapped: "strict" } };
     try {
-      jsBackend.query(m("no.such.field", pat([T("x")])), ctx);
+      jsBackend.query(m("no.such.field", pat([T("x")])), strict);
       expect.unreachable();
     } catch (e) {
       const d = (e as DiagnosticError).diagnostic;

@@ -4,7 +4,8 @@ import type { BackendContext } from "../../src/backends/types.js";
 import { compileRuleIR } from "../../src/compile.js";
 import { DiagnosticError, hasErrors } from "../../src/diagnostics.js";
 import { loadRuleSet } from "../../src/rule-set.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { resolveMapping } from "../../src/pipelines/resolve.js";
+import { loadTarget } from "../../src/targets/load.js";
 import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
 import { CORPUS, HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
@@ -30,7 +31,7 @@ describe.skipIf(!HAVE_CORPUS)(corpusTitle("the SigmaHQ corpus through every back
         const ctx: BackendContext = {
           rule,
           config,
-          mapping: target === "js" ? undefined : findLogsource(config, rule),
+          mapping: resolveMapping(rule.logsource, target as TargetName),
           options: {},
         };
         const backend = backendFor(target);

@@ -1,6 +1,7 @@
 import type { BackendContext } from "../../src/backends/types.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { resolveMapping } from "../../src/pipelines/resolve.js";
+import { loadTarget } from "../../src/targets/load.js";
 import type { TargetName } from "../../src/targets/types.js";
 
 /**
@@ -39,14 +40,14 @@ export interface ContextSettings {
   readonly unmapped?: boolean;
 }
 
-/** The context a backend gets for `rule` on `target`, with the mapping from targets/<target>.yml. */
+/** The context a backend gets for `rule` on `target`, with the mapping its default pipelines give. */
 export function backendContext(
   target: TargetName,
   rule: SigmaRule = testRule(),
   settings: ContextSettings = {},
 ): BackendContext {
   const config = loadTarget(target);
-  const found = settings.unmapped === true ? undefined : findLogsource(config, rule);
+  const found = settings.unmapped === true ? undefined : resolveMapping(rule.logsource, target);
   const mapping =
     found && settings.mapping !== undefined
       ? { ...found, settings: { ...found.settings, ...settings.mapping } }

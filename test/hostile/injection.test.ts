@@ -5,7 +5,8 @@ import type { BackendContext } from "../../src/backends/types.js";
 import type { Expr, Pattern } from "../../src/ir.js";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { resolveMapping } from "../../src/pipelines/resolve.js";
+import { loadTarget } from "../../src/targets/load.js";
 import type { TargetName } from "../../src/targets/types.js";
 import { parseCondition as parseFalco, type FNode } from "../../src/verify/falco/ast.js";
 import { compileFnmatch } from "../../src/verify/falco/fnmatch.js";
@@ -111,7 +112,7 @@ const ORIGIN = { offset: 0, length: 0, line: 7, col: 25 };
 
 function context(target: TargetName): BackendContext {
   const config = loadTarget(target);
-  return { rule: RULE, config, mapping: findLogsource(config, RULE), options: {} };
+  return { rule: RULE, config, mapping: resolveMapping(RULE.logsource, target), options: {} };
 }
 
 /** DuckDB's parse tree of the WHERE condition of a SQL query (shape-checked). */

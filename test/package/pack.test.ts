@@ -26,6 +26,9 @@ describe("the npm package", () => {
     expect(files).toContain("dist/src/api.js");
     expect(files).toContain("dist/src/api.d.ts");
     expect(files).toContain("targets/elastic.yml");
+    // The built-in processing pipelines ship with the package (the K8s conversion below reads them).
+    expect(files).toContain("targets/pipelines/kubernetes-ecs.yml");
+    expect(files).toContain("targets/pipelines/windows-ecs.yml");
     expect(files.some((f) => f.startsWith("test/") || f.startsWith("src/"))).toBe(false);
 
     const app = join(work, "app");

@@ -1,21 +1,25 @@
+import type { ElasticFieldType } from "../../pipelines/types.js";
 import type { BackendContext } from "../types.js";
 
-/** Elasticsearch field types the backend rates matches by (targets/elastic.yml `types`). */
+/**
+ * How the backend rates matches on a field, from the Elasticsearch type a pipeline declares
+ * (`types:`): keyword, constant_keyword and wildcard compare the whole value exactly and
+ * case-sensitively (keyword); text and match_only_text are analysed (text).
+ */
 export type FieldType = "keyword" | "text" | "ip" | "integer" | "long" | "date" | "boolean";
 
-const FIELD_TYPES: readonly FieldType[] = [
-  "keyword",
-  "text",
-  "ip",
-  "integer",
-  "long",
-  "date",
-  "boolean",
-];
-
-function isFieldType(x: unknown): x is FieldType {
-  return typeof x === "string" && (FIELD_TYPES as readonly string[]).includes(x);
-}
+const RATED: Readonly<Record<ElasticFieldType, FieldType>> = {
+  keyword: "keyword",
+  constant_keyword: "keyword",
+  wildcard: "keyword",
+  text: "text",
+  match_only_text: "text",
+  ip: "ip",
+  long: "long",
+  integer: "integer",
+  date: "date",
+  boolean: "boolean",
+};
 
 /**
  * The type of a target field. Fields of an unknown logsource pass through and are rated as
@@ -25,7 +29,8 @@ export function fieldType(ctx: BackendContext, targetField: string): FieldType {
   const types = ctx.mapping?.settings.types;
   if (typeof types === "object" && types !== null) {
     const t = (types as Record<string, unknown>)[targetField];
-    if (isFieldType(t)) return t;
+    if (typeof t === "string" && Object.prototype.hasOwnProperty.call(RATED, t))
+      return RATED[t as ElasticFieldType];
   }
   return "keyword";
 }
@@ -40,6 +45,14 @@ export function lowercaseFields(ctx: BackendContext): ReadonlySet<string> {
 export function wholeArrayFields(ctx: BackendContext): ReadonlySet<string> {
   const list = ctx.mapping?.settings.wholeArrays;
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
+}
+
+/** Values the pipelines say the target never stores for a Sigma field ("" means every empty value). */
+export function droppedValues(ctx: BackendContext, field: string): readonly string[] {
+  const d = ctx.mapping?.dropped;
+  if (d === undefined) return [];
+  const own = Object.prototype.hasOwnProperty.call(d, field) ? d[field] : undefined;
+  return own ?? d["*"] ?? [];
 }
 
 export function isStringType(t: FieldType): boolean {

@@ -1,6 +1,6 @@
 import { DiagnosticError } from "../../diagnostics.js";
 import type { Expr } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
+import { targetFields } from "../../pipelines/fields.js";
 import type { Backend, BackendContext, Lowered } from "../types.js";
 import { ELASTIC_CAPABILITIES } from "./capabilities.js";
 import { unquotedText } from "./dialect.js";
@@ -18,7 +18,10 @@ function query(effective: Expr, ctx: BackendContext): string {
   const file = ctx.rule.source.path;
   return printKql(
     effective,
-    (m) => unquotedText(mapField(ctx.mapping, m.field ?? "", "elastic", file, m.origin), true),
+    (m) =>
+      targetFields(ctx.mapping, m.field ?? "", "elastic", file, m.origin).map((f) =>
+        unquotedText(f, true),
+      ),
     ctx.mapping?.scope,
   );
 }

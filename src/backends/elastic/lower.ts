@@ -15,11 +15,13 @@ import {
   type Pattern,
   type Test,
 } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
+import { targetFields } from "../../pipelines/fields.js";
+import { globMatch, globTokens } from "../../sigma/eval-glob.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { DeviationRecorder } from "../deviations.js";
 import { textFieldTest } from "./text-field.js";
 import {
+  droppedValues,
   fieldType,
   isStringType,
   lowercaseFields,
@@ -36,10 +38,13 @@ import {
  * - Kibana trims an unquoted (wildcard) value: edge whitespace is dropped (FIDELITY_TRIMMED_WHITESPACE).
  * - Text fields are analysed: a literal becomes the match_phrase KQL runs there (the `phrase`
  *   test, FIDELITY_TEXT_FIELD); a wildcard on one is refused (text-field.ts).
- * - The ingest pipeline drops "", {}, [] and null: `f: ''` can never match (it becomes false),
- *   and exists / null / match-anything tests see a dropped value as missing
- *   (FIDELITY_EMPTY_DROPPED), except under the guard `exists f and not (… f: '' …)`, which makes
- *   the rule mean the same on both sides.
+ * - Where the pipelines say the ingest pipeline drops empty values (`dropped: [""]`: "", {}, []
+ *   and null), `f: ''` can never match (it becomes false), and exists / null / match-anything
+ *   tests see a dropped value as missing (FIDELITY_EMPTY_DROPPED), except under the guard
+ *   `exists f and not (… f: '' …)`, which makes the rule mean the same on both sides. Other
+ *   dropped values (Sysmon's '-') are data notes where a test can see them
+ *   (FIDELITY_VALUE_DROPPED), as is a keyword value longer than the field's ignore_above
+ *   (FIDELITY_IGNORE_ABOVE).
  * - Numeric, ip and boolean fields index what their type parses (logs-*-* data streams set
  *   ignore_malformed): a malformed value is not indexed (exists / null: FIDELITY_MALFORMED_IGNORED),
  *   numbers are coerced (FIDELITY_NUMBER_COERCED), and the pipeline drops the whole sourceIPs
@@ -52,6 +57,8 @@ const TARGET = "elastic";
 class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
   readonly recorder = new DeviationRecorder();
+  /** `code field` of the per-field data notes already given in this rule. */
+  private readonly noted = new Set<string>();
   private readonly lowercase: ReadonlySet<string>;
   private readonly wholeArrays: ReadonlySet<string>;
 
@@ -99,7 +106,7 @@ class Lowerer {
   /** exists / null on a typed field: a value its type cannot parse is not indexed. */
   private malformed(m: MatchExpr, field: string, target: string, type: FieldType): void {
     const query = m.test.kind === "null" ? `'not ${target}:*' holds` : `'${target}:*' is false`;
-    const why = this.wholeArrays.has(target)
+    const why = this.isWhole(target)
       ? `the pipeline drops the whole ${field} array from ${target} when any element is not an IP address`
       : `Elasticsearch does not index a value of ${type} field ${target} that does not parse as ${type} (ignore_malformed in logs-*-*)`;
     this.dataWarning(
@@ -111,7 +118,7 @@ class Lowerer {
 
   /** A test on an ip field the pipeline fills from a whole array. */
   private arrayDropped(m: MatchExpr, field: string, target: string): void {
-    if (this.wholeArrays.has(target))
+    if (this.isWhole(target))
       this.note(
         m,
         "FIDELITY_IP_ARRAY_DROPPED",
@@ -126,6 +133,54 @@ class Lowerer {
       "FIDELITY_BOOLEAN_STRICT",
       `${target} is boolean: Elasticsearch indexes only true, false, "true" and "false"; a raw ${field} such as "True" is not indexed`,
     );
+  }
+
+  /** `target` is one field or, for a one-to-many mapping, the names joined with " or ". */
+  private isWhole(target: string): boolean {
+    return target.split(" or ").some((t) => this.wholeArrays.has(t));
+  }
+
+  private emptyDropped(field: string): boolean {
+    return droppedValues(this.ctx, field).includes("");
+  }
+
+  /** A fact about a field's data: said once per rule, at its first predicate. */
+  private noteOnce(m: MatchExpr, field: string, code: string, message: string): void {
+    const key = `${code} ${field}`;
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
+    this.note(m, code, message);
+  }
+
+  /** Data notes for the other values the pipeline drops (and for ignore_above), where a test can see them. */
+  private dataFacts(m: MatchExpr, field: string, targets: readonly string[]): void {
+    const t = m.test;
+    const dropped = droppedValues(this.ctx, field).filter((v) => v !== "");
+    const seen =
+      t.kind === "pattern"
+        ? dropped.filter((v) =>
+            globMatch(t.cased ? v : v.toLowerCase(), globTokens(t.pattern, t.cased)),
+          )
+        : t.kind === "exists" || t.kind === "null"
+          ? dropped
+          : [];
+    if (seen.length > 0)
+      this.noteOnce(
+        m,
+        field,
+        "FIDELITY_VALUE_DROPPED",
+        `the ingest pipeline drops ${seen.map((v) => `'${v}'`).join(", ")} before indexing: a raw ${field} holding ${seen.length === 1 ? "it" : "one of them"} looks missing on Elastic`,
+      );
+    const limits = targets
+      .map((f) => [f, this.ctx.mapping?.ignoreAbove[f]] as const)
+      .filter((x): x is readonly [string, number] => x[1] !== undefined);
+    if (limits.length > 0 && (t.kind === "pattern" || t.kind === "exists" || t.kind === "null"))
+      this.noteOnce(
+        m,
+        field,
+        "FIDELITY_IGNORE_ABOVE",
+        `${limits.map(([f, n]) => `${f} indexes values of at most ${n} characters`).join("; ")}: a longer raw ${field} is not indexed, so no value test matches it and it looks missing`,
+      );
   }
 
   private unsupported(m: MatchExpr, code: string, message: string): Expr {
@@ -159,9 +214,15 @@ class Lowerer {
         "UNSUPPORTED_KEYWORDS",
         "KQL free text searches Elastic's default fields, not every value of the event: keyword (field-less) searches are not supported; name the field",
       );
-    let target: string;
+    let targets: readonly string[];
     try {
-      target = mapField(this.ctx.mapping, m.field, TARGET, this.ctx.rule.source.path, m.origin);
+      targets = targetFields(
+        this.ctx.mapping,
+        m.field,
+        TARGET,
+        this.ctx.rule.source.path,
+        m.origin,
+      );
     } catch (err) {
       if (err instanceof DiagnosticError) {
         this.diagnostics.push(err.diagnostic);
@@ -169,8 +230,17 @@ class Lowerer {
       }
       throw err;
     }
-    const type = fieldType(this.ctx, target);
-    const isGuarded = guarded.has(m.field);
+    const types = targets.map((t) => fieldType(this.ctx, t));
+    const type = types[0] ?? "keyword";
+    const target = targets.join(" or ");
+    if (types.some((t) => t !== type))
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_FIELD_MAPPING",
+        `${m.field} maps to ${targets.map((t, i) => `${t} (${types[i]})`).join(", ")}: one test cannot be said the same way on fields of different types`,
+      );
+    this.dataFacts(m, m.field, targets);
+    const isGuarded = guarded.has(m.field) || !this.emptyDropped(m.field);
     const t = m.test;
     switch (t.kind) {
       case "pattern":
@@ -216,11 +286,12 @@ class Lowerer {
           `a boolean cannot be matched on ${type} field ${target}`,
         );
       case "null":
-        this.dataWarning(
-          m,
-          "FIDELITY_EMPTY_DROPPED",
-          `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`,
-        );
+        if (this.emptyDropped(m.field))
+          this.dataWarning(
+            m,
+            "FIDELITY_EMPTY_DROPPED",
+            `Elastic drops empty values ("", [], {}) at ingest: 'not ${target}:*' also holds where the raw event has an empty ${m.field}`,
+          );
         if (!isStringType(type)) this.malformed(m, m.field, target, type);
         return m;
       case "exists":
@@ -373,7 +444,7 @@ class Lowerer {
       parts = parts.map((p) => (p.kind === "one" ? { kind: "any" } : p));
     }
     let out = normalizePattern(parts);
-    if (out.length === 0) {
+    if (out.length === 0 && this.emptyDropped(field)) {
       // The pipeline never stores "", so a match of the empty string is false on Elastic.
       if (!guarded)
         this.dataWarning(
@@ -383,7 +454,7 @@ class Lowerer {
         );
       return FALSE;
     }
-    if (!guarded && out.every((p) => p.kind === "any"))
+    if (!guarded && out.length > 0 && out.every((p) => p.kind === "any"))
       this.dataWarning(
         m,
         "FIDELITY_EMPTY_DROPPED",

@@ -9,7 +9,8 @@ import { KQL, quoted, unquotedText } from "./dialect.js";
  * which Kibana distributes back over the field (the same meaning, reordered within and/or).
  */
 
-export type FieldNamer = (m: MatchExpr) => string;
+/** The printed target field(s) of a match: several for a one-to-many mapping (any of them). */
+export type FieldNamer = (m: MatchExpr) => readonly string[];
 
 const enum Level {
   Or = 1,
@@ -106,8 +107,11 @@ class Printer {
   /** The field all leaves of e test, when every leaf fits in a value list. */
   private listField(e: Expr): string | undefined {
     switch (e.kind) {
-      case "match":
-        return listValue(e) === undefined ? undefined : this.name(e);
+      case "match": {
+        // A one-to-many field is printed per field; a value list would regroup its tests.
+        const names = this.name(e);
+        return listValue(e) === undefined || names.length !== 1 ? undefined : names[0];
+      }
       case "not":
         return this.listField(e.item);
       case "and":
@@ -177,8 +181,20 @@ class Printer {
     });
   }
 
+  /**
+   * One test, on each of the match's fields: a value or exists test holds when it holds on any
+   * of them (or), a null test when the value is missing from all of them (and).
+   */
   private match(m: MatchExpr, parent: Level): string {
-    const field = this.name(m);
+    const names = this.name(m);
+    if (names.length === 1) return this.matchOn(m, names[0]!, parent);
+    const all = m.test.kind === "null";
+    const level = all ? Level.And : Level.Or;
+    const text = names.map((f) => this.matchOn(m, f, level + 1)).join(all ? KQL.and : KQL.or);
+    return wrap(text, parent > level);
+  }
+
+  private matchOn(m: MatchExpr, field: string, parent: Level): string {
     const t = m.test;
     if (t.kind === "number" && t.op !== "eq")
       return `${field} ${KQL.range[t.op]} ${numberText(t.value)}`;
@@ -220,13 +236,17 @@ class Printer {
   }
 }
 
-/** The KQL text of an expression, with the scope clause ANDed in front. */
+/**
+ * The KQL text of an expression, with the scope clause ANDed in front. The scope is verbatim
+ * pipeline text: one with whitespace may hold an `or`, so it is parenthesized.
+ */
 export function printKql(effective: Expr, name: FieldNamer, scope: string | undefined): string {
   const p = new Printer(name);
+  const clause = scope !== undefined && /\s/.test(scope) ? `(${scope})` : scope;
   if (effective.kind === "const") {
-    if (effective.value) return scope ?? "";
+    if (effective.value) return clause ?? "";
     return p.expr(effective, Level.Or);
   }
-  if (scope === undefined) return p.expr(effective, Level.Or);
-  return `${scope}${KQL.and}${p.expr(effective, Level.And)}`;
+  if (clause === undefined) return p.expr(effective, Level.Or);
+  return `${clause}${KQL.and}${p.expr(effective, Level.And)}`;
 }

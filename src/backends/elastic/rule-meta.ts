@@ -94,7 +94,8 @@ export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
     ...(timestampOverride ? { timestampOverride } : {}),
     ...(creationDate ? { creationDate } : {}),
     ...(updatedDate ? { updatedDate } : {}),
-    integration: strings(settings.integration),
+    // The data's integration packages come with the logsource's pipelines (none when unmapped).
+    integration: ctx.mapping?.integration ?? [],
     maturity: typeof settings.maturity === "string" ? settings.maturity : "development",
   };
 }

@@ -49,8 +49,9 @@ function exactOrPrefix(e: Expr, env: PrintEnv): { field: string; exact?: string 
   if (e.kind !== "match" || e.test.kind !== "pattern") return undefined;
   const t = e.test;
   if (!t.cased && needsFolding(t.pattern)) return undefined;
-  const field = env.field(e);
-  if (FALCO.listFields.has(field)) return undefined;
+  const names = env.field(e);
+  const field = names[0];
+  if (names.length !== 1 || field === undefined || FALCO.listFields.has(field)) return undefined;
   if (isLiteral(t.pattern)) {
     const v = literalText(t.pattern);
     return quotable(v) ? { field, exact: v } : undefined;

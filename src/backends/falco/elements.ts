@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { Loc } from "../../source.js";
-import { mapField } from "../../targets/load.js";
+import { targetField, targetFields } from "../../pipelines/fields.js";
 import type { BackendContext } from "../types.js";
 
 /**
@@ -26,9 +26,9 @@ const JSON_POINTER = /^json\.value\[(\/[^\][\s"']*)\]$/;
 
 /** The json.value pointer of a declared element field, e.g. `/sourceIPs`. */
 function pointerOf(ctx: BackendContext, field: string, origin: Loc | undefined): string {
-  const mapped = mapField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
+  const mapped = targetField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
   const m = JSON_POINTER.exec(mapped);
-  if (!m) throw new Error(`targets/falco.yml: element field ${field} must map to json.value[/…]`);
+  if (!m) throw new Error(`pipeline: element field ${field} must map to json.value[/…]`);
   return m[1]!;
 }
 
@@ -50,7 +50,17 @@ export function falcoFieldName(
 ): string {
   const el = elementOf(ctx, field);
   if (el !== undefined) return `json.value[${pointerOf(ctx, el.base, origin)}/${el.index}]`;
-  return mapField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
+  return targetField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
+}
+
+/** Every Falco field of a Sigma field: several for a one-to-many mapping (any of them holds it). */
+export function falcoFieldNames(
+  ctx: BackendContext,
+  field: string,
+  origin: Loc | undefined,
+): readonly string[] {
+  if (elementOf(ctx, field) !== undefined) return [falcoFieldName(ctx, field, origin)];
+  return targetFields(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
 }
 
 export function elementName(field: string, index: number): string {
@@ -92,6 +102,6 @@ export function presenceField(ctx: BackendContext, field: string): string | unde
   const p: unknown = (raw as Record<string, unknown>)[field];
   if (p === undefined) return undefined;
   if (typeof p !== "string" || !JSON_POINTER.test(p))
-    throw new Error(`targets/falco.yml: presence field of ${field} must be json.value[/…]`);
+    throw new Error(`pipeline: presence field of ${field} must be json.value[/…]`);
   return p;
 }

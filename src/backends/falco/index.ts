@@ -2,16 +2,16 @@ import type { MatchExpr } from "../../ir.js";
 import type { Backend, BackendContext } from "../types.js";
 import { configFile, rulesFile, unknownFormat } from "./artifact.js";
 import { FALCO_CAPABILITIES } from "./capabilities.js";
-import { falcoFieldName, presenceField } from "./elements.js";
+import { falcoFieldNames, presenceField } from "./elements.js";
 import { lowerFalco } from "./lower.js";
 import { printCondition, type PrintEnv } from "./print.js";
 import { falcoSeen } from "./seen.js";
 import { FALCO_DATA_NOTES } from "./data-notes.js";
 
-function fieldOf(ctx: BackendContext): (m: MatchExpr) => string {
+function fieldOf(ctx: BackendContext): (m: MatchExpr) => readonly string[] {
   return (m) => {
     if (m.field === null) throw new Error("internal: keyword match reached the Falco printer");
-    return falcoFieldName(ctx, m.field, m.origin);
+    return falcoFieldNames(ctx, m.field, m.origin);
   };
 }
 

@@ -25,8 +25,11 @@ interface Printed {
 }
 
 export interface PrintEnv {
-  /** The Falco field of a match (mapField; throws DiagnosticError for an unmapped field). */
-  readonly field: (m: MatchExpr) => string;
+  /**
+   * The Falco field(s) of a match (throws DiagnosticError for an unmapped field); several for a
+   * one-to-many mapping, where a test holds on any of them (`null`: on none).
+   */
+  readonly field: (m: MatchExpr) => readonly string[];
   /** Sub-expressions written as a macro name instead of inline (artifact exclusion lists). */
   readonly macros?: ReadonlyMap<Expr, string>;
   /** The presence field (json.value) of a list field, for exists / null (elements.ts). */
@@ -137,8 +140,26 @@ function printCidrs(f: string, tests: readonly CidrTest[]): Printed {
   return printGlobCond(f, ipv4NetworksCond(tests));
 }
 
+/** The one field of a match, or undefined for a one-to-many field (printed per field). */
+function single(m: MatchExpr, env: PrintEnv): string | undefined {
+  const names = env.field(m);
+  return names.length === 1 ? names[0] : undefined;
+}
+
 function printMatch(m: MatchExpr, env: PrintEnv): Printed {
-  const f = env.field(m);
+  const names = env.field(m);
+  if (names.length === 1) return printMatchOn(m, names[0]!, env);
+  const all = m.test.kind === "null";
+  const prec = all ? Prec.And : Prec.Or;
+  return {
+    text: names
+      .map((f) => wrap(printMatchOn(m, f, env), prec))
+      .join(` ${all ? FALCO.and : FALCO.or} `),
+    prec,
+  };
+}
+
+function printMatchOn(m: MatchExpr, f: string, env: PrintEnv): Printed {
   const list = FALCO.listFields.has(f);
   const t = m.test;
   // JSON null renders as "null" there: present means available and not that text.
@@ -191,8 +212,9 @@ function exactValue(e: Expr, env: PrintEnv): { field: string; value: string } | 
   const t = e.test;
   if (!isLiteral(t.pattern) || (!t.cased && needsFolding(t.pattern))) return undefined;
   const value = literalText(t.pattern);
-  if (!quotable(value)) return undefined;
-  return { field: env.field(e), value };
+  const field = single(e, env);
+  if (!quotable(value) || field === undefined) return undefined;
+  return { field, value };
 }
 
 function printOr(items: readonly Expr[], env: PrintEnv): Printed {
@@ -206,8 +228,8 @@ function printOr(items: readonly Expr[], env: PrintEnv): Printed {
   for (const item of items) {
     // IPv4 networks on one scalar field share one dotted-quad check.
     if (item.kind === "match" && item.test.kind === "cidr" && item.test.version === 4) {
-      const field = env.field(item);
-      if (!FALCO.listFields.has(field)) {
+      const field = single(item, env);
+      if (field !== undefined && !FALCO.listFields.has(field)) {
         const n = networks.get(field);
         if (n) n.push(item.test);
         else {

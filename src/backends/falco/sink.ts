@@ -2,7 +2,9 @@ import type { Diagnostic } from "../../diagnostics.js";
 import type { MatchExpr, Test } from "../../ir.js";
 import type { BackendContext } from "../types.js";
 import type { DeviationRecorder } from "../deviations.js";
-import { falcoFieldName } from "./elements.js";
+import { DiagnosticError } from "../../diagnostics.js";
+import { FALCO } from "./dialect.js";
+import { falcoFieldNames } from "./elements.js";
 
 /** Where lowering collects its diagnostics, with the helpers every lowering step uses. */
 export interface Sink {
@@ -61,8 +63,22 @@ export function reportOnce(
   report(sink, m, severity, code, message);
 }
 
+/**
+ * The Falco field lowering rates a predicate by. A one-to-many field is printed on each of its
+ * fields (print.ts); they must be plain scalar fields, which all lower alike.
+ */
 export function falcoField(sink: Sink, m: MatchExpr, field: string): string {
-  return falcoFieldName(sink.ctx, field, m.origin);
+  const names = falcoFieldNames(sink.ctx, field, m.origin);
+  if (names.length > 1 && names.some((n) => FALCO.listFields.has(n) || FALCO.brokenFields.has(n)))
+    throw new DiagnosticError({
+      severity: "error",
+      code: "UNSUPPORTED_FIELD_MAPPING",
+      message: `${field} maps to ${names.join(", ")}: a one-to-many mapping needs scalar fields in Falco`,
+      file: sink.ctx.rule.source.path,
+      loc: m.origin,
+      target: "falco",
+    });
+  return names[0]!;
 }
 
 export const withTest = (m: MatchExpr, test: Test): MatchExpr => ({ ...m, test });

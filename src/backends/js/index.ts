@@ -2,7 +2,7 @@ import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
 import type { Expr } from "../../ir.js";
 import { parseNetwork } from "../../sigma/eval-ip.js";
 import { regexFlags } from "../../sigma/eval-regex.js";
-import { mapField } from "../../targets/load.js";
+import { targetFields } from "../../pipelines/fields.js";
 import type { Backend, BackendContext, Lowered } from "../types.js";
 import { JS_CAPABILITIES } from "./capabilities.js";
 import { moduleText, ruleMetadata } from "./module.js";
@@ -56,8 +56,10 @@ function print(effective: Expr, ctx: BackendContext): PrintedJs {
   const hit = printedCache.get(effective);
   if (hit !== undefined && hit.ctx === ctx) return hit.js;
   const file = ctx.rule.source.path;
-  const js = printJs(effective, (field, origin) =>
-    mapField(ctx.mapping, field, "js", file, origin),
+  const js = printJs(
+    effective,
+    (field, origin) => targetFields(ctx.mapping, field, "js", file, origin),
+    ctx.mapping?.events,
   );
   printedCache.set(effective, { ctx, js });
   return js;

@@ -32,8 +32,11 @@ export interface PrintedJs {
   readonly constantTrees: readonly JsConstant[];
 }
 
-/** Sigma field → the name the module looks up (the js target's field map). */
-export type FieldNamer = (field: string, origin: Loc) => string;
+/**
+ * Sigma field → the name(s) the module looks up (the js target's field map); several for a
+ * one-to-many mapping, where a value test holds on any of them and `null` on none.
+ */
+export type FieldNamer = (field: string, origin: Loc) => readonly string[];
 
 type ValueTest = Exclude<Test, { kind: "null" | "exists" }>;
 interface ValueMatch {
@@ -49,7 +52,18 @@ class Printer {
   readonly helpers = new Set<HelperName>();
   private readonly counters = { RE: 0, NET: 0, GLOB: 0 };
 
-  constructor(private readonly field: FieldNamer) {}
+  constructor(private field: FieldNamer) {}
+
+  /** An expression whose fields are named by another namer (the scope's raw names). */
+  exprWith(e: Expr, namer: FieldNamer): Js {
+    const saved = this.field;
+    this.field = namer;
+    try {
+      return this.expr(e);
+    } finally {
+      this.field = saved;
+    }
+  }
 
   /** A call of a runtime helper, recording that the module needs it. */
   private use(name: HelperName, ...args: Js[]): Js {
@@ -115,13 +129,18 @@ class Printer {
         if ("kind" in g) return this.expr(g);
         const first = g.matches[0]!.match;
         const tests = g.matches.map(({ match, test }) => this.valueTest(match, test, "v"));
-        return this.some(this.path(g.field, first.origin), "v", this.logical("||", tests));
+        const body = this.logical("||", tests);
+        return this.logical(
+          "||",
+          this.paths(g.field, first.origin).map((p) => this.some(p, "v", body)),
+        );
       }),
     };
   }
 
-  private path(field: string | null, origin: Loc): Js {
-    return field === null ? { kind: "null" } : str(this.field(field, origin));
+  /** The lookup path(s) of a field; a keyword (no field) is the single `null` path. */
+  private paths(field: string | null, origin: Loc): Js[] {
+    return field === null ? [{ kind: "null" }] : this.field(field, origin).map((f) => str(f));
   }
 
   /** `$some(event, path, (v) => body)` */
@@ -130,15 +149,26 @@ class Printer {
   }
 
   private match(m: MatchExpr): Js {
-    const path = this.path(m.field, m.origin);
+    const paths = this.paths(m.field, m.origin);
     const test = m.test;
     switch (test.kind) {
       case "null":
-        return { kind: "not", arg: this.use("$present", id("event"), path) };
+        return this.logical(
+          "&&",
+          paths.map((p) => ({ kind: "not", arg: this.use("$present", id("event"), p) })),
+        );
       case "exists":
-        return this.use("$present", id("event"), path);
-      default:
-        return this.some(path, "v", this.valueTest(m, test, "v"));
+        return this.logical(
+          "||",
+          paths.map((p) => this.use("$present", id("event"), p)),
+        );
+      default: {
+        const body = this.valueTest(m, test, "v");
+        return this.logical(
+          "||",
+          paths.map((p) => this.some(p, "v", body)),
+        );
+      }
     }
   }
 
@@ -200,13 +230,15 @@ class Printer {
       case "bool":
         return binary("===", this.use("$bool", id(v)), { kind: "bool", value: test.value });
       case "fieldref": {
-        const other = str(this.field(test.other, m.origin));
         const w = v === "v" ? "w" : `${v}_`;
         const ref = this.use("$ref", id(v), id(w), str(test.position), {
           kind: "bool",
           value: test.cased,
         });
-        return this.some(other, w, ref);
+        return this.logical(
+          "||",
+          this.paths(test.other, m.origin).map((p) => this.some(p, w, ref)),
+        );
       }
       case "timepart":
         return binary("===", this.use("$timePart", id(v), str(test.part)), num(test.value));
@@ -233,9 +265,21 @@ function invalid(m: MatchExpr, code: string, message: string): DiagnosticError {
   });
 }
 
-export function printJs(expr: Expr, field: FieldNamer): PrintedJs {
+/**
+ * `scope` (the pipelines' condition on the raw event, in raw field names) is ANDed in front of
+ * the rule, its fields looked up as they are.
+ */
+export function printJs(expr: Expr, field: FieldNamer, scope?: Expr): PrintedJs {
   const printer = new Printer(field);
-  const tree = printer.expr(expr);
+  const body = printer.expr(expr);
+  const tree: Js =
+    scope === undefined
+      ? body
+      : {
+          kind: "logical",
+          op: "&&",
+          items: [printer.exprWith(scope, (f) => [f]), body],
+        };
   return {
     expression: jsText(tree),
     constants: printer.constants.map(constantText),

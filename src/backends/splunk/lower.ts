@@ -8,7 +8,7 @@ import {
   type MatchExpr,
   type RegexFlags,
 } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
+import { targetFields } from "../../pipelines/fields.js";
 import type { BackendContext, Lowered } from "../types.js";
 import { SPL } from "./dialect.js";
 import { parseIPv6 } from "../../sigma/cidr.js";
@@ -99,39 +99,45 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
 
   const scalarNoted = new Set<string>();
   /** Once per field: a scalar-named field is not read where the data holds an array instead. */
-  const noteScalarName = (m: MatchExpr, field: string): void => {
-    const mapped = ctx.mapping?.fields[field] ?? field;
-    if (mapped.endsWith("{}") || scalarNoted.has(field)) return;
+  // XML-extracted data (Windows event logs) has no arrays: only JSON data has the `f{}` shape.
+  const jsonData = ctx.mapping?.settings.extraction !== "xml";
+  const noteScalarName = (m: MatchExpr, field: string, names: readonly string[]): void => {
+    if (!jsonData) return;
+    const scalar = names.filter((n) => !n.endsWith("{}"));
+    if (scalar.length === 0 || scalarNoted.has(field)) return;
     scalarNoted.add(field);
-    report(
-      m,
-      "info",
-      "FIDELITY_SCALAR_NAME",
-      `Splunk names an array '${mapped}{}', not '${mapped}'; the query reads '${mapped}' (a single value in the audit schema), so an array at ${field} is not seen`,
-    );
+    for (const mapped of scalar)
+      report(
+        m,
+        "info",
+        "FIDELITY_SCALAR_NAME",
+        `Splunk names an array '${mapped}{}', not '${mapped}'; the query reads '${mapped}' (a single value in the audit schema), so an array at ${field} is not seen`,
+      );
   };
 
-  const checkField = (m: MatchExpr, field: string): boolean => {
-    let mapped: string;
+  /** The Splunk names of a field, or undefined after reporting why it cannot be written. */
+  const checkField = (m: MatchExpr, field: string): readonly string[] | undefined => {
+    let names: readonly string[];
     try {
-      mapped = mapField(ctx.mapping, field, "splunk", file, m.origin);
+      names = targetFields(ctx.mapping, field, "splunk", file, m.origin);
     } catch (e) {
       if (e instanceof DiagnosticError) {
         diagnostics.push(e.diagnostic);
-        return false;
+        return undefined;
       }
       throw e;
     }
-    if (SPL.where.badFieldChar.test(mapped)) {
+    const bad = names.find((n) => SPL.where.badFieldChar.test(n));
+    if (bad !== undefined) {
       report(
         m,
         "error",
         "UNSUPPORTED_FIELD_NAME",
-        `field name '${mapped}' cannot be quoted in SPL (quote, backslash or control character)`,
+        `field name '${bad}' cannot be quoted in SPL (quote, backslash or control character)`,
       );
-      return false;
+      return undefined;
     }
-    return true;
+    return names;
   };
 
   const isScalarName = (field: string): boolean =>
@@ -210,8 +216,9 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       );
       return m;
     }
-    if (!checkField(m, m.field)) return m;
-    noteScalarName(m, m.field);
+    const names = checkField(m, m.field);
+    if (names === undefined) return m;
+    noteScalarName(m, m.field, names);
     const t = m.test;
     switch (t.kind) {
       case "pattern": {

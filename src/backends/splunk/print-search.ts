@@ -88,7 +88,7 @@ function internal(m: MatchExpr | undefined, what: string): never {
  * Print a searchable expression; `field` maps a Sigma field to the Splunk field name. A match
  * reads both shapes of its field (readNames), so it prints as a parenthesized OR.
  */
-export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
+export function printSearch(e: Expr, field: (m: MatchExpr) => readonly string[]): string {
   const child = (c: Expr): string =>
     c.kind === "and" || c.kind === "or" ? `(${printSearch(c, field)})` : printSearch(c, field);
   switch (e.kind) {
@@ -106,10 +106,12 @@ export function printSearch(e: Expr, field: (m: MatchExpr) => string): string {
       if (t.kind === "pattern") value = globText(t.pattern);
       else if (t.kind === "bool") value = String(t.value);
       else return internal(e, `test ${t.kind} is not searchable`);
-      const terms = readNames(field(e)).map(
-        (name) =>
-          searchField(name) + SPL.search.eq + quote(value, SPL.search.quote, SPL.search.escapes),
-      );
+      const terms = field(e)
+        .flatMap(readNames)
+        .map(
+          (name) =>
+            searchField(name) + SPL.search.eq + quote(value, SPL.search.quote, SPL.search.escapes),
+        );
       return terms.length === 1 ? terms[0]! : `(${terms.join(SPL.search.or)})`;
     }
     default:

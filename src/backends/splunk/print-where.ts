@@ -120,8 +120,10 @@ function printTest(m: MatchExpr, f: string): string {
  * when it holds on either name, `null` when both are null. Parenthesized when it has two names,
  * so it stands anywhere; one test is an atom already.
  */
-function printMatch(m: MatchExpr, field: (m: MatchExpr) => string): string {
-  const names = readNames(field(m)).map((n) => whereField(n, m));
+function printMatch(m: MatchExpr, field: (m: MatchExpr) => readonly string[]): string {
+  const names = field(m)
+    .flatMap(readNames)
+    .map((n) => whereField(n, m));
   const tests = names.map((f) => printTest(m, f));
   return tests.length === 1
     ? tests[0]!
@@ -138,7 +140,7 @@ const isPattern = (e: Expr): e is PatternMatch =>
  * OR items: patterns on the same field with the same casing become one alternation (an exclusion
  * list is one mvfind); any value matching any alternative is the OR of the single tests.
  */
-function orItems(items: readonly Expr[], field: (m: MatchExpr) => string): string[] {
+function orItems(items: readonly Expr[], field: (m: MatchExpr) => readonly string[]): string[] {
   const out: string[] = [];
   const groups = new Map<string, { first: PatternMatch; patterns: Pattern[]; at: number }>();
   for (const item of items) {
@@ -157,15 +159,15 @@ function orItems(items: readonly Expr[], field: (m: MatchExpr) => string): strin
   }
   for (const g of groups.values()) {
     const re = str(patternsRegex(g.patterns, g.first.test.cased, g.first));
-    const tests = readNames(field(g.first)).map((n) =>
-      SPL.where.anyMatches(whereField(n, g.first), re),
-    );
+    const tests = field(g.first)
+      .flatMap(readNames)
+      .map((n) => SPL.where.anyMatches(whereField(n, g.first), re));
     out[g.at] = tests.length === 1 ? tests[0]! : `(${tests.join(SPL.where.or)})`;
   }
   return out;
 }
 
-function child(c: Expr, field: (m: MatchExpr) => string): string {
+function child(c: Expr, field: (m: MatchExpr) => readonly string[]): string {
   if (c.kind === "or") {
     const items = orItems(c.items, field);
     return items.length === 1 ? items[0]! : `(${items.join(SPL.where.or)})`;
@@ -173,7 +175,7 @@ function child(c: Expr, field: (m: MatchExpr) => string): string {
   return c.kind === "and" ? `(${printWhere(c, field)})` : printWhere(c, field);
 }
 
-export function printWhere(e: Expr, field: (m: MatchExpr) => string): string {
+export function printWhere(e: Expr, field: (m: MatchExpr) => readonly string[]): string {
   switch (e.kind) {
     case "and":
       return e.items.map((c) => child(c, field)).join(SPL.where.and);

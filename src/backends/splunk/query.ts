@@ -1,5 +1,5 @@
 import type { Expr, MatchExpr } from "../../ir.js";
-import { mapField } from "../../targets/load.js";
+import { targetFields } from "../../pipelines/fields.js";
 import type { BackendContext } from "../types.js";
 import { SPL } from "./dialect.js";
 import { patternSearchable, printSearch, searchable } from "./print-search.js";
@@ -35,8 +35,8 @@ export function splunkScope(ctx: BackendContext): string | undefined {
 }
 
 export function splunkQuery(effective: Expr, ctx: BackendContext): string {
-  const field = (m: MatchExpr): string =>
-    mapField(ctx.mapping, m.field ?? "", "splunk", ctx.rule.source.path, m.origin);
+  const field = (m: MatchExpr): readonly string[] =>
+    targetFields(ctx.mapping, m.field ?? "", "splunk", ctx.rule.source.path, m.origin);
   const items = effective.kind === "and" ? effective.items : [effective];
   const inSearch = items.filter(searchable);
   const inWhere = items.filter((e) => !searchable(e));

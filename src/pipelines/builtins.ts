@@ -1,0 +1,138 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { suggest, type Diagnostic } from "../diagnostics.js";
+import { sourceFromText } from "../sigma/read-input.js";
+import type { LogSource } from "../sigma/rule.js";
+import type { SourceFile } from "../source.js";
+import { targetsDir } from "../targets/load.js";
+import { loadPipelineFile, parsePipeline } from "./load.js";
+import type { Pipeline } from "./types.js";
+
+/** The built-in pipelines: targets/pipelines/<name>.yml, shipped in the package. */
+
+export function pipelinesDir(): string {
+  return join(targetsDir(), "pipelines");
+}
+
+/** A built-in's file, read eagerly (cheap) and parsed on first need (not cheap: positions, checks). */
+interface BuiltinFile {
+  readonly name: string;
+  readonly source: SourceFile;
+  /** Lower-cased text, for the logsource prefilter. */
+  readonly lower: string;
+  parsed?: Pipeline;
+}
+
+let files: readonly BuiltinFile[] | undefined;
+
+function builtinFiles(): readonly BuiltinFile[] {
+  if (files !== undefined) return files;
+  const dir = pipelinesDir();
+  files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yml"))
+    .sort()
+    .map((f) => {
+      const text = readFileSync(join(dir, f), "utf8");
+      return {
+        name: basename(f, ".yml"),
+        source: sourceFromText(`targets/pipelines/${f}`, text),
+        lower: text.toLowerCase(),
+      };
+    });
+  return files;
+}
+
+/** A broken built-in is a packaging bug: it throws, naming the file and position. */
+function parsed(f: BuiltinFile): Pipeline {
+  if (f.parsed !== undefined) return f.parsed;
+  const loaded = parsePipeline(f.source, true);
+  const problem = loaded.diagnostics.find((d) => d.severity === "error");
+  if (loaded.pipeline === undefined || problem !== undefined)
+    throw new Error(
+      `invalid built-in pipeline ${f.source.path}:${problem?.loc?.line ?? 0}:${problem?.loc?.col ?? 0}: ${problem?.code}: ${problem?.message}`,
+    );
+  if (loaded.pipeline.name !== f.name)
+    throw new Error(`built-in pipeline ${f.source.path} must be named '${f.name}'`);
+  f.parsed = loaded.pipeline;
+  return f.parsed;
+}
+
+/** Every built-in, in file-name order. */
+export function builtinPipelines(): readonly Pipeline[] {
+  return builtinFiles().map(parsed);
+}
+
+export function builtinPipeline(name: string): Pipeline | undefined {
+  const f = builtinFiles().find((b) => b.name === name);
+  return f === undefined ? undefined : parsed(f);
+}
+
+/**
+ * The built-ins that may hold an item for this logsource, so that one conversion parses only
+ * those. Sound: an item matches only when each logsource value it names equals the rule's, and
+ * names at least one, so its file's text holds one of the rule's values. A file that `replaces`
+ * another is always parsed (it can matter without matching).
+ */
+export function builtinCandidates(logsource: LogSource): readonly Pipeline[] {
+  const values = [logsource.product, logsource.category, logsource.service]
+    .filter((v): v is string => v !== undefined && v !== "")
+    .map((v) => v.toLowerCase());
+  return builtinFiles()
+    .filter((f) => /^replaces:/m.test(f.lower) || values.some((v) => f.lower.includes(v)))
+    .map(parsed);
+}
+
+export interface PipelineArgs {
+  /** In the order given. */
+  readonly pipelines: readonly Pipeline[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The user's pipeline files, for showing source lines with diagnostics. */
+  readonly sources: ReadonlyMap<string, SourceFile>;
+}
+
+/**
+ * `-p` arguments: a path (has a `/`, or ends in .yml/.yaml, or is an existing file) is a
+ * pipeline file; anything else names a built-in.
+ */
+export function pipelinesFromArgs(args: readonly string[]): PipelineArgs {
+  const pipelines: Pipeline[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, SourceFile>();
+  for (const arg of args) {
+    const isPath = /[\\/]|\.ya?ml$/i.test(arg) || existsSync(arg);
+    if (!isPath) {
+      const p = builtinPipeline(arg);
+      if (p !== undefined) pipelines.push(p);
+      else {
+        const near = suggest(
+          arg,
+          builtinPipelines().map((b) => b.name),
+        );
+        diagnostics.push({
+          severity: "error",
+          code: "PIPELINE_NOT_FOUND",
+          message: `'${arg}' is neither a pipeline file nor a built-in pipeline${near ? ` — did you mean '${near}'?` : ""} (sigprism pipelines lists them)`,
+          file: "",
+        });
+      }
+      continue;
+    }
+    const loaded = loadPipelineFile(arg);
+    if (loaded.source !== undefined) sources.set(loaded.source.path, loaded.source);
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.pipeline !== undefined) pipelines.push(loaded.pipeline);
+  }
+  const names = new Map<string, Pipeline>();
+  for (const p of pipelines) {
+    const other = names.get(p.name);
+    if (other !== undefined && other !== p)
+      diagnostics.push({
+        severity: "error",
+        code: "PIPELINE_DUPLICATE",
+        message: `two pipelines are named '${p.name}' (${other.source.path} and ${p.source.path})`,
+        file: p.source.path,
+      });
+    names.set(p.name, p);
+  }
+  return { pipelines: [...new Set(pipelines)], diagnostics, sources };
+}
