@@ -125,6 +125,8 @@ function combine(
     ...(scope.index ? { index: scope.index } : {}),
     ...(scope.source ? { source: scope.source } : {}),
     ...(meta.timestampOverride ? { timestamp_override: meta.timestampOverride } : {}),
+    // Elastic's seen event removes empty values at every depth where every field drops them.
+    ...(dropped["*"]?.includes("") ? { dropEmpty: true } : {}),
   };
   return {
     match: first.item.logsource,

@@ -47,6 +47,22 @@ export function wholeArrayFields(ctx: BackendContext): ReadonlySet<string> {
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
 }
 
+/**
+ * The longest value a keyword-rated target field indexes: the pipeline's `ignore_above`, else none
+ * for wildcard and constant_keyword fields (Elasticsearch sets no limit there), else Fleet's
+ * default for keyword fields.
+ */
+export function ignoreAboveOf(ctx: BackendContext, targetField: string, fallback: number): number {
+  const declared = ctx.mapping?.ignoreAbove[targetField];
+  if (declared !== undefined) return declared;
+  const types = ctx.mapping?.settings.types;
+  const t =
+    typeof types === "object" && types !== null
+      ? (types as Record<string, unknown>)[targetField]
+      : undefined;
+  return t === "wildcard" || t === "constant_keyword" ? Number.POSITIVE_INFINITY : fallback;
+}
+
 /** Values the pipelines say the target never stores for a Sigma field ("" means every empty value). */
 export function droppedValues(ctx: BackendContext, field: string): readonly string[] {
   const d = ctx.mapping?.dropped;

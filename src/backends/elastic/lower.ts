@@ -43,8 +43,7 @@ import {
  *   tests see a dropped value as missing (FIDELITY_EMPTY_DROPPED), except under the guard
  *   `exists f and not (… f: '' …)`, which makes the rule mean the same on both sides. Other
  *   dropped values (Sysmon's '-') are data notes where a test can see them
- *   (FIDELITY_VALUE_DROPPED), as is a keyword value longer than the field's ignore_above
- *   (FIDELITY_IGNORE_ABOVE).
+ *   (FIDELITY_VALUE_DROPPED): the seen event (seen.ts) has them removed.
  * - Numeric, ip and boolean fields index what their type parses (logs-*-* data streams set
  *   ignore_malformed): a malformed value is not indexed (exists / null: FIDELITY_MALFORMED_IGNORED),
  *   numbers are coerced (FIDELITY_NUMBER_COERCED), and the pipeline drops the whole sourceIPs
@@ -152,8 +151,8 @@ class Lowerer {
     this.note(m, code, message);
   }
 
-  /** Data notes for the other values the pipeline drops (and for ignore_above), where a test can see them. */
-  private dataFacts(m: MatchExpr, field: string, targets: readonly string[]): void {
+  /** A data note for the values (other than empty) the pipeline drops, where a test can see them. */
+  private dataFacts(m: MatchExpr, field: string): void {
     const t = m.test;
     const dropped = droppedValues(this.ctx, field).filter((v) => v !== "");
     const seen =
@@ -170,16 +169,6 @@ class Lowerer {
         field,
         "FIDELITY_VALUE_DROPPED",
         `the ingest pipeline drops ${seen.map((v) => `'${v}'`).join(", ")} before indexing: a raw ${field} holding ${seen.length === 1 ? "it" : "one of them"} looks missing on Elastic`,
-      );
-    const limits = targets
-      .map((f) => [f, this.ctx.mapping?.ignoreAbove[f]] as const)
-      .filter((x): x is readonly [string, number] => x[1] !== undefined);
-    if (limits.length > 0 && (t.kind === "pattern" || t.kind === "exists" || t.kind === "null"))
-      this.noteOnce(
-        m,
-        field,
-        "FIDELITY_IGNORE_ABOVE",
-        `${limits.map(([f, n]) => `${f} indexes values of at most ${n} characters`).join("; ")}: a longer raw ${field} is not indexed, so no value test matches it and it looks missing`,
       );
   }
 
@@ -239,7 +228,7 @@ class Lowerer {
         "UNSUPPORTED_FIELD_MAPPING",
         `${m.field} maps to ${targets.map((t, i) => `${t} (${types[i]})`).join(", ")}: one test cannot be said the same way on fields of different types`,
       );
-    this.dataFacts(m, m.field, targets);
+    this.dataFacts(m, m.field);
     const isGuarded = guarded.has(m.field) || !this.emptyDropped(m.field);
     const t = m.test;
     switch (t.kind) {

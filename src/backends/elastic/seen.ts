@@ -1,5 +1,5 @@
 import type { BackendContext, SeenEvent } from "../types.js";
-import { fieldType, wholeArrayFields } from "./fields.js";
+import { droppedValues, fieldType, ignoreAboveOf, wholeArrayFields } from "./fields.js";
 import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
 
 /**
@@ -7,7 +7,9 @@ import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
  * its mapping): every mapped leaf is what its field type indexes (indexed.ts), a field filled
  * from a whole array (`wholeArrays`: `convert type: ip` on the array) is gone when any element is
  * not an address, and, where the logsource's ingest pipeline removes empty values
- * (`dropEmpty`), "", null, [] and {} are gone at every depth, children first.
+ * (`dropEmpty`), "", null, [] and {} are gone at every depth, children first. Other values the
+ * pipelines say are dropped (Sysmon's "-") are gone from their fields; a keyword value longer than
+ * its field's ignore_above is not indexed.
  */
 
 type Json = unknown;
@@ -43,11 +45,18 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
   const fields = ctx.mapping?.fields ?? {};
   const wholeArrays = wholeArrayFields(ctx);
   const dropEmpty = ctx.mapping?.settings.dropEmpty === true;
-  const ignoreAbove = DEFAULT_IGNORE_ABOVE;
   const typeAt = (path: string): ReturnType<typeof fieldType> | undefined => {
     const target = fields[path];
     return target === undefined ? undefined : fieldType(ctx, target);
   };
+  const limitAt = (path: string): number => {
+    const target = fields[path];
+    return target === undefined
+      ? DEFAULT_IGNORE_ABOVE
+      : ignoreAboveOf(ctx, target, DEFAULT_IGNORE_ABOVE);
+  };
+  const droppedAt = (path: string): readonly string[] =>
+    droppedValues(ctx, path).filter((d) => d !== "");
   const wholeArraySources = Object.entries(fields)
     .filter(([, target]) => wholeArrays.has(target))
     .map(([sigma]) => sigma);
@@ -74,8 +83,9 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
   };
   const leaf = (v: Json, path: string): Json => {
     if (Array.isArray(v) || isObject(v) || v === null) return v;
+    if (typeof v === "string" && droppedAt(path).includes(v)) return undefined;
     const type = typeAt(path);
-    return type === undefined ? v : indexedValue(v, type, ignoreAbove);
+    return type === undefined ? v : indexedValue(v, type, limitAt(path));
   };
 
   return (raw) => {
