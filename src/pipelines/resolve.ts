@@ -118,7 +118,7 @@ function combine(
     typeNames[k] = t.type;
     if (t.ignoreAbove !== undefined) ignoreAbove[k] = t.ignoreAbove;
   }
-  // The keys backends have always read from `settings` (targets/*.yml logsources) stay there.
+  // What backends read from `settings` (formerly targets/*.yml logsources) stays there.
   const derived: Record<string, unknown> = {
     ...(types.size > 0 ? { types: typeNames } : {}),
     ...(lowercase.size > 0 ? { lowercase: [...lowercase] } : {}),

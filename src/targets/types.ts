@@ -4,7 +4,10 @@ import type { TargetName } from "../target-names.js";
 
 export { TARGET_NAMES, type TargetName } from "../target-names.js";
 
-/** One logsource a target knows: how to scope a query to it and how its fields are named. */
+/**
+ * What a backend reads about one logsource in one target (the processing pipelines resolve it:
+ * src/pipelines): how to scope a query to it and how its fields are named.
+ */
 export interface LogsourceMapping {
   /** Every key given must equal the rule's logsource key (case-insensitive). */
   readonly match: LogSource;
@@ -22,7 +25,6 @@ export interface TargetConfig {
   readonly description: string;
   readonly defaultFormat: string;
   readonly formats: readonly string[];
-  readonly logsources: readonly LogsourceMapping[];
   /** Target-wide settings (artifact defaults such as schedule or Falco version). */
   readonly settings: Readonly<Record<string, unknown>>;
 }

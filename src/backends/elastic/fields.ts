@@ -35,13 +35,13 @@ export function fieldType(ctx: BackendContext, targetField: string): FieldType {
   return "keyword";
 }
 
-/** Sigma fields whose values the producer only writes in lower case (targets/elastic.yml). */
+/** Sigma fields whose values the producer only writes in lower case (the pipelines' `values.lowercase`). */
 export function lowercaseFields(ctx: BackendContext): ReadonlySet<string> {
   const list = ctx.mapping?.settings.lowercase;
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
 }
 
-/** Target fields the pipeline converts as a whole array (targets/elastic.yml `wholeArrays`). */
+/** Target fields the pipeline converts as a whole array (the pipeline setting `wholeArrays`). */
 export function wholeArrayFields(ctx: BackendContext): ReadonlySet<string> {
   const list = ctx.mapping?.settings.wholeArrays;
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);

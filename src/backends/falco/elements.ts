@@ -92,7 +92,7 @@ export function arrayElements(ctx: BackendContext): Bound {
 }
 
 /**
- * The presence field of a list field (targets/falco.yml `presenceFields`): the json.value field
+ * The presence field of a list field (a pipeline setting `presenceFields`): the json.value field
  * that holds the whole value at the list's path, so that exists / null say Sigma's "present and
  * not null" even where k8saudit leaves the list field unavailable (an empty or non-array value).
  */

@@ -15,7 +15,7 @@ import { deviate, report, reportOnce, withTest, type Sink } from "./sink.js";
 
 /**
  * A list field (ka.user.groups…): it is available only for a non-empty JSON array. exists / null
- * read the whole value through its presence field instead (targets/falco.yml `presenceFields`,
+ * read the whole value through its presence field instead (the pipeline setting `presenceFields`,
  * printed as `P exists and not P = "null"`), where only the literal text "null" differs.
  */
 export function declareListShape(
