@@ -14,7 +14,7 @@ import { mappingDiagnostics } from "./pipelines/apply.js";
 import { placeholdersFor, resolveMapping } from "./pipelines/resolve.js";
 import type { Pipeline } from "./pipelines/types.js";
 import { loadTarget } from "./targets/load.js";
-import { TARGET_NAMES, type TargetName } from "./targets/types.js";
+import type { TargetName } from "./targets/types.js";
 import { locate } from "./source.js";
 
 /** A rule turned into IR, with the site filters that apply to it already folded in. */
@@ -53,7 +53,7 @@ export function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
 export function compileRuleIR(rule: SigmaRule, options: CompileIROptions = {}): RuleIR {
   const diagnostics: Diagnostic[] = [];
   const pipelines = options.pipelines ?? [];
-  const fromPipelines = placeholdersFor(rule.logsource, pipelines, TARGET_NAMES);
+  const fromPipelines = placeholdersFor(rule.logsource, pipelines);
   const placeholders =
     Object.keys(fromPipelines).length > 0
       ? { ...fromPipelines, ...options.placeholders }

@@ -1,6 +1,6 @@
 import type { LogSource } from "../sigma/rule.js";
 import type { TargetName } from "../targets/types.js";
-import { applicableItems, selectPipelines } from "./select.js";
+import { applicableItems, itemMatches, selectPipelines } from "./select.js";
 import type {
   FieldRule,
   ItemMeta,
@@ -147,16 +147,20 @@ function combine(
   };
 }
 
-/** `|expand` placeholder values the pipelines give for this logsource (any target). */
+/**
+ * `|expand` placeholder values for this logsource, from the user's pipelines (any target): a
+ * site's values (its domain controllers, admin accounts) are never a built-in's, so compiling a
+ * rule reads no built-in for them.
+ */
 export function placeholdersFor(
   logsource: LogSource,
   user: readonly Pipeline[],
-  targets: readonly TargetName[],
 ): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};
-  for (const t of targets)
-    for (const { item } of applicableItems(pipelinesFor(t, logsource, user), t, logsource))
-      for (const [k, v] of Object.entries(item.placeholders))
-        Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true });
+  for (const p of user)
+    for (const item of p.items)
+      if (itemMatches(item, logsource))
+        for (const [k, v] of Object.entries(item.placeholders))
+          Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true });
   return out;
 }
