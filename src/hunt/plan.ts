@@ -5,7 +5,8 @@ import { schemaOf, type ColumnType } from "../backends/sql/schema.js";
 import { compileRuleIR } from "../compile.js";
 import { DiagnosticError, hasErrors, type Diagnostic } from "../diagnostics.js";
 import type { SigmaFilter, SigmaRule } from "../sigma/rule.js";
-import { findLogsource, loadTarget } from "../targets/load.js";
+import { resolveMapping } from "../pipelines/resolve.js";
+import { loadTarget } from "../targets/load.js";
 
 /**
  * What `sigprism hunt` runs: every rule compiled to its DuckDB WHERE condition, grouped by the
@@ -55,7 +56,7 @@ export function planHunt(rules: readonly SigmaRule[], filters: readonly SigmaFil
     const r = compileRuleIR(rule, { filters });
     diagnostics.push(...r.diagnostics);
     if (hasErrors(r.diagnostics)) continue;
-    const mapping = findLogsource(config, rule);
+    const mapping = resolveMapping(rule.logsource, "sql");
     const schema = schemaOf(mapping);
     if (schema === null) {
       diagnostics.push({

@@ -43,6 +43,13 @@ const PARITY_FORMATS: Readonly<Record<TargetName, string>> = {
 
 export const interpreterFor = (t: TargetName): Interpreter | BatchInterpreter => INTERPRETERS[t];
 export const viewFor = (t: TargetName): TargetView => VIEWS[t];
+
+/** The per-document interpreter of a target (every one but the SQL engine, which runs batches). */
+export function documentInterpreter(t: TargetName): Interpreter {
+  const i = INTERPRETERS[t];
+  if ("run" in i) throw new Error(`target ${t} is interpreted by its engine, in batches`);
+  return i;
+}
 export const parityFormat = (t: TargetName): string => PARITY_FORMATS[t];
 
 /** One answer of an interpreter: true/false, or a case it could not decide within its budget. */

@@ -5,7 +5,8 @@ import { DIALECT_NAMES } from "../../src/backends/sql/dialect.js";
 import { compileRuleIR } from "../../src/compile.js";
 import { DiagnosticError, hasErrors } from "../../src/diagnostics.js";
 import { loadRuleSet } from "../../src/rule-set.js";
-import { findLogsource, loadTarget } from "../../src/targets/load.js";
+import { resolveMapping } from "../../src/pipelines/resolve.js";
+import { loadTarget } from "../../src/targets/load.js";
 import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 
 /**
@@ -28,7 +29,7 @@ describe.skipIf(!HAVE_CORPUS)("the SigmaHQ corpus in every SQL dialect", () => {
         const ctx: BackendContext = {
           rule,
           config,
-          mapping: findLogsource(config, rule),
+          mapping: resolveMapping(rule.logsource, "sql"),
           options: { targetOptions: { dialect } },
         };
         let code: string | undefined;

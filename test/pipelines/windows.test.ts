@@ -6,7 +6,7 @@ import type { Pipeline } from "../../src/pipelines/types.js";
 import { loadRuleSet } from "../../src/rule-set.js";
 import type { TargetName } from "../../src/targets/types.js";
 import { parseKql } from "../../src/verify/kql/parse.js";
-import { interpreterFor } from "../../src/verify/registry.js";
+import { documentInterpreter } from "../../src/verify/registry.js";
 
 /**
  * Windows process creation end to end through the built-in pipelines. The documents below are
@@ -93,7 +93,7 @@ describe("windows-ecs (default for elastic on Windows process creation)", () => 
       "process.pe.original_file_name",
       "process.working_directory",
     ]);
-    const match = interpreterFor("elastic").compile(o.query);
+    const match = documentInterpreter("elastic").compile(o.query);
     expect(match(sysmonDoc())).toBe(true);
     // Security 4688 fills the same ECS fields (no original file name there, so not this rule).
     const security = sysmonDoc({
@@ -135,7 +135,7 @@ describe("windows-ecs (default for elastic on Windows process creation)", () => 
     expect(o.diagnostics.filter((d) => d.code === "FIDELITY_FIELD_MAPPING").map(at)).toEqual([
       ["FIDELITY_FIELD_MAPPING", 12, 21],
     ]);
-    const match = interpreterFor("elastic").compile(o.query);
+    const match = documentInterpreter("elastic").compile(o.query);
     expect(match(sysmonDoc())).toBe(true);
     expect(match(sysmonDoc({ user: { domain: "CORP", name: "AUTHORITY-svc" } }))).toBe(true);
     expect(match(sysmonDoc({ user: { domain: "CORP", name: "bob" } }))).toBe(false);
@@ -166,7 +166,7 @@ describe("splunk-windows (default) and splunk-windows-cim (-p)", () => {
     const o = await compile("whoami_from_system.yml", "splunk");
     expect(errors(o)).toEqual([]);
     expect(o.pipelines).toEqual(["splunk-windows"]);
-    const match = interpreterFor("splunk").compile(o.query);
+    const match = documentInterpreter("splunk").compile(o.query);
     const doc = (code: string) => ({
       source: ["XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"],
       sourcetype: ["xmlwineventlog"],
@@ -185,7 +185,7 @@ describe("splunk-windows (default) and splunk-windows-cim (-p)", () => {
     const cim = pipelinesFromArgs(["splunk-windows-cim"]);
     const o = await compile("whoami_from_system.yml", "splunk", { pipelines: cim.pipelines });
     expect(o.pipelines).toEqual(["splunk-windows-cim"]);
-    const match = interpreterFor("splunk").compile(o.query);
+    const match = documentInterpreter("splunk").compile(o.query);
     const doc = (tags: string[]) => ({
       tag: tags,
       process_path: ["C:\\Windows\\System32\\whoami.exe"],
@@ -203,7 +203,7 @@ describe("js-windows (default for js): Sigma's names, and the event's own scope"
   it("matches the Sysmon process creation, not a file event or another channel that looks alike", async () => {
     const o = await compile("whoami_from_system.yml", "js");
     expect(errors(o)).toEqual([]);
-    const match = interpreterFor("js").compile(o.artifact);
+    const match = documentInterpreter("js").compile(o.artifact);
     expect(match(rawSysmon())).toBe(true);
     expect(match(rawSysmon({ EventID: 11 }))).toBe(false);
     expect(match(rawSysmon({ Channel: "Security" }))).toBe(false);

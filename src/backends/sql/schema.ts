@@ -1,5 +1,7 @@
 import { DiagnosticError } from "../../diagnostics.js";
 import type { Loc } from "../../source.js";
+import { targetField } from "../../pipelines/fields.js";
+import type { ResolvedMapping } from "../../pipelines/types.js";
 import type { LogsourceMapping } from "../../targets/types.js";
 
 /**
@@ -100,7 +102,7 @@ function unmapped(field: string, origin: Loc | undefined, file: string, why: str
   throw new DiagnosticError({
     severity: "error",
     code: "UNMAPPED_FIELD",
-    message: `field '${field}' ${why}; add it to the logsource's fields in targets/sql.yml`,
+    message: `field '${field}' ${why}; map it in the logsource's pipeline (targets/pipelines/sql-*.yml or -p)`,
     file,
     ...(origin ? { loc: origin } : {}),
     target: "sql",
@@ -129,13 +131,16 @@ function jsonSteps(segments: readonly string[]): JsonStep[] {
  * a list before its end, has no text value and is refused.
  */
 export function resolveField(
-  mapping: LogsourceMapping | undefined,
+  mapping: ResolvedMapping | undefined,
   field: string,
   file: string,
   origin: Loc | undefined,
 ): Access {
-  const target = mapping?.fields[field] ?? field;
-  const segments = mapping?.fields[field] !== undefined ? splitPath(target) : field.split(".");
+  // A one-to-many field would need the predicate repeated per column; refused, never narrowed.
+  const target = targetField(mapping, field, "sql", file, origin);
+  const explicit =
+    mapping !== undefined && Object.prototype.hasOwnProperty.call(mapping.targetsOf, field);
+  const segments = explicit ? splitPath(target) : field.split(".");
   if (segments === undefined || segments.some((s) => s === ""))
     return unmapped(field, origin, file, `has no valid column path ('${target}')`);
   const schema = schemaOf(mapping);
