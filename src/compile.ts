@@ -1,6 +1,6 @@
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
 import { and, stampFile, type Expr } from "./ir.js";
-import { backendFor } from "./backends/registry.js";
+import { loadBackend } from "./backends/load.js";
 import type {
   BackendContext,
   CompileOptions,
@@ -141,7 +141,7 @@ export async function compileForTarget(
   options: TargetCompileOptions = {},
 ): Promise<TargetOutput> {
   const config = loadTarget(target);
-  const backend = backendFor(target);
+  const backend = await loadBackend(target);
   const format = options.format ?? config.defaultFormat;
   const rule = ruleIR.rule;
   const diagnostics: Diagnostic[] = [];

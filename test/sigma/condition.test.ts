@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseCondition, type CondNode } from "../../grammar/sigma-condition.js";
+import {
+  conditionGrammarIsValid,
+  parseCondition,
+  type CondNode,
+} from "../../grammar/sigma-condition.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import type { Expr } from "../../src/ir.js";
 import { scalarOffsets } from "../../src/sigma/condition.js";
@@ -28,6 +32,10 @@ function ast(text: string): string {
 }
 
 describe("condition grammar", () => {
+  it("passes chevrotain's grammar validations, which the CLI skips at start-up", () => {
+    expect(conditionGrammarIsValid()).toBe(true);
+  });
+
   it("binds not tighter than and, and tighter than or", () => {
     expect(ast("a or b and not c")).toBe("(or a (and b (not c)))");
     expect(ast("not a and b")).toBe("(and (not a) b)");
