@@ -21,23 +21,29 @@ const hook = vi.hoisted(() => ({
   mutant: undefined as ((e: never) => unknown) | undefined,
 }));
 
-vi.mock("../../src/backends/registry.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/backends/registry.js")>();
+/** The backend with the experiment's rewrite between lower() and the printer. */
+function mutated(inner: Backend, t: TargetName): Backend {
   return {
-    ...real,
-    backendFor: (t: TargetName): Backend => {
-      const inner = real.backendFor(t);
-      return {
-        ...inner,
-        lower: (ir, ctx): Lowered => {
-          const lowered = inner.lower(ir, ctx);
-          if (hook.target !== t || hook.mutant === undefined) return lowered;
-          const mutant = hook.mutant as unknown as Mutant;
-          return { ...lowered, effective: mutant(lowered.effective) };
-        },
-      };
+    ...inner,
+    lower: (ir, ctx): Lowered => {
+      const lowered = inner.lower(ir, ctx);
+      if (hook.target !== t || hook.mutant === undefined) return lowered;
+      const mutant = hook.mutant as unknown as Mutant;
+      return { ...lowered, effective: mutant(lowered.effective) };
     },
   };
+}
+
+// Compiles load backends lazily (load.ts); callers that need all of them use registry.ts.
+vi.mock("../../src/backends/load.js", async () => {
+  const real = await vi.importActual<typeof import("../../src/backends/registry.js")>(
+    "../../src/backends/registry.js",
+  );
+  return { loadBackend: async (t: TargetName): Promise<Backend> => mutated(real.backendFor(t), t) };
+});
+vi.mock("../../src/backends/registry.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/backends/registry.js")>();
+  return { ...real, backendFor: (t: TargetName): Backend => mutated(real.backendFor(t), t) };
 });
 
 /** Rebuild a tree bottom-up, letting `f` rewrite each node. */
