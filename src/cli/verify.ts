@@ -46,14 +46,30 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     ...fixtures.diagnostics,
   ];
   const filters = [...set.filters, ...filterSet.filters];
+  // A rule the front end rejects (an unsafe |re, a broken condition) is reported and left out, as
+  // a pair a target cannot express is: the other rules are still checked. Errors in the inputs
+  // every rule shares (pipelines, filters, fixtures) stop the run.
+  const ruleDiagnostics: Diagnostic[] = [];
   const ruleIRs: RuleIR[] = [];
-  for (const rule of set.rules) {
+  let rejected = 0;
+  for (const rule of hasErrors(diagnostics) ? [] : set.rules) {
     const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
-    diagnostics.push(...r.diagnostics);
-    if (!hasErrors(r.diagnostics)) ruleIRs.push(r);
+    ruleDiagnostics.push(...r.diagnostics);
+    if (hasErrors(r.diagnostics)) rejected++;
+    else ruleIRs.push(r);
   }
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
-  if (hasErrors(diagnostics)) {
+  if (rejected > 0) {
+    const errors = ruleDiagnostics.filter((d) => d.severity === "error");
+    const shown = allowUnsupported
+      ? errors.map((d) => ({ ...d, severity: "warning" as const }))
+      : errors;
+    reportDiagnostics(shown, sources, "text", { summary: false });
+    process.stderr.write(
+      `${rejected} rule${rejected === 1 ? "" : "s"} rejected by the front end and not checked\n`,
+    );
+  } else diagnostics.push(...ruleDiagnostics);
+  if (hasErrors(diagnostics) || (rejected > 0 && ruleIRs.length === 0)) {
     reportDiagnostics(diagnostics, sources, "text", { summary: true });
     if (args.json)
       writeStdout(
@@ -95,5 +111,5 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       for (const line of deviations) writeStdout(line);
     }
   }
-  return report.ok ? EXIT_OK : EXIT_FAILURE;
+  return report.ok && (rejected === 0 || allowUnsupported) ? EXIT_OK : EXIT_FAILURE;
 }

@@ -71,6 +71,11 @@ export const WINDOWS_SERVICE_CHANNELS: Readonly<Record<string, readonly string[]
   ],
   ldap: ["Microsoft-Windows-LDAP-Client/Debug"],
   "lsa-server": ["Microsoft-Windows-LSA/Operational"],
+  // The name SigmaHQ's rules still use for servicebus-client (its rules say so); pySigma lists it.
+  "microsoft-servicebus-client": [
+    "Microsoft-ServiceBus-Client/Operational",
+    "Microsoft-ServiceBus-Client/Admin",
+  ],
   "msexchange-management": ["MSExchange Management"],
   ntfs: ["Microsoft-Windows-Ntfs/Operational"],
   ntlm: ["Microsoft-Windows-NTLM/Operational"],
@@ -90,7 +95,10 @@ export const WINDOWS_SERVICE_CHANNELS: Readonly<Record<string, readonly string[]
     "Microsoft-ServiceBus-Client/Admin",
   ],
   "shell-core": ["Microsoft-Windows-Shell-Core/Operational"],
+  // The SMB client's and server's Connectivity channels (the services SigmaHQ's rules name).
+  "smbclient-connectivity": ["Microsoft-Windows-SmbClient/Connectivity"],
   "smbclient-security": ["Microsoft-Windows-SmbClient/Security"],
+  "smbserver-connectivity": ["Microsoft-Windows-SMBServer/Connectivity"],
   sysmon: [SYSMON_CHANNEL],
   system: ["System"],
   taskscheduler: ["Microsoft-Windows-TaskScheduler/Operational"],
