@@ -22,7 +22,25 @@ function asText(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * XML-rendered Windows event logs (settings `extraction: xml`): the add-ons extract one field per
+ * System value and named Data element, under the name the mapping gives (EventID as EventCode…),
+ * always as text, and none for an empty value or the unnamed Data elements (the fixtures' `Data`
+ * list). Values are claimed as Windows renders them: the add-ons' `&amp;`, `&lt;`, `&gt;` are not
+ * modelled here, so a value holding one of those characters shows as a disagreement.
+ */
+function xmlSeen(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const text = v === null || Array.isArray(v) || isRecord(v) ? undefined : asText(v);
+    if (text !== undefined && text !== "") out[k] = text;
+  }
+  return out;
+}
+
 export function splunkSeen(ctx: BackendContext): SeenEvent {
+  if (ctx.mapping?.settings.extraction === "xml") return xmlSeen;
   const fields = ctx.mapping?.fields ?? {};
   const reads = (sigmaPath: string, splunkName: string): boolean =>
     readNames(fields[sigmaPath] ?? sigmaPath).includes(splunkName);
