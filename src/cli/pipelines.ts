@@ -19,6 +19,12 @@ function logsources(p: Pipeline): string[] {
   return out;
 }
 
+/** A long list is cut to its first entries and a count: `--json` lists every item. */
+function shortList(items: readonly string[], shown = 3): string {
+  if (items.length <= shown + 1) return items.join(", ");
+  return `${items.slice(0, shown).join(", ")} and ${items.length - shown} more`;
+}
+
 export async function run(args: Record<string, unknown>): Promise<number> {
   const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
   if (piped.diagnostics.length > 0) reportDiagnostics(piped.diagnostics, piped.sources, "text");
@@ -65,7 +71,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
         p.targets.join(", "),
         !p.builtin ? "-p (file)" : p.default ? "by default" : "with -p",
         String(p.priority),
-        logsources(p).join(", "),
+        shortList(logsources(p)),
         p.description,
       ]),
     ),

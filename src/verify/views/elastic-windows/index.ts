@@ -1,5 +1,6 @@
 import type { WindowsRecord } from "../windows-record.js";
 import { isObject, set, type Json, type JsonObject } from "./ingest.js";
+import { defenderPipeline } from "./defender.js";
 import { powershellClassicPipeline, powershellOperationalPipeline } from "./powershell.js";
 import { securityPipeline } from "./security.js";
 import { sysmonPipeline } from "./sysmon.js";
@@ -10,9 +11,9 @@ import { winlogInput } from "./winlog-input.js";
  * pipeline. The Windows integration collects Sysmon (sysmon_operational) and PowerShell
  * (powershell_operational, powershell); the System integration collects Security, System and
  * Application (their system and application pipelines change no field: default.yml of
- * packages/system/data_stream/system). Any other channel is read with the Custom Windows event log
- * integration (winlog.winlog): the winlog input's document as is. (The Windows integration's
- * windows_defender data stream is not modelled: Defender records take that route too.)
+ * packages/system/data_stream/system), and Defender (windows_defender, defender.ts). Any other
+ * channel is read with the Custom Windows event log integration (winlog.winlog): the winlog
+ * input's document as is.
  */
 
 interface Stream {
@@ -30,6 +31,10 @@ const STREAMS: Readonly<Record<string, Stream>> = {
     pipeline: powershellOperationalPipeline,
   },
   "Windows PowerShell": { dataset: "windows.powershell", pipeline: powershellClassicPipeline },
+  "Microsoft-Windows-Windows Defender/Operational": {
+    dataset: "windows.windows_defender",
+    pipeline: defenderPipeline,
+  },
   Security: { dataset: "system.security", pipeline: securityPipeline },
   System: { dataset: "system.system" },
   Application: { dataset: "system.application" },
