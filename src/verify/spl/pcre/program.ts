@@ -28,8 +28,12 @@ export interface Program {
   readonly programs: readonly (readonly Inst[])[];
 }
 
-/** Counted repeats are unrolled; a pattern past this size is refused rather than slow to build. */
-const MAX_INSTRUCTIONS = 100_000;
+/**
+ * Counted repeats are unrolled; a pattern past this size is refused rather than slow to build.
+ * Large enough for the longest value lists in SigmaHQ (a driver rule's 4,400 hashes, one
+ * alternation of about 590,000 characters once case-folded).
+ */
+const MAX_INSTRUCTIONS = 500_000;
 
 export function compileProgram(root: Node): Program {
   const programs: Inst[][] = [];
