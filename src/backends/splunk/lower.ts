@@ -17,6 +17,7 @@ import { caseInsensitiveRegex, foldIsExact } from "./casefold.js";
 import { regexFlags } from "../../sigma/eval-regex.js";
 import { compilePredicate } from "../../sigma/evaluate.js";
 import { DeviationRecorder } from "../deviations.js";
+import { XML_SPECIAL, xmlEscapedPattern } from "./xml-text.js";
 
 /** True when an IPv6 network shares addresses with ::ffff:0:0/96, where IPv4 text also matches. */
 function overlapsMapped(network: string, prefix: number): boolean {
@@ -206,6 +207,36 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
     return and([lowered, not(nullText(m, field))]);
   }
 
+  /**
+   * A pattern on XML-extracted text: its &, < and > written as the entities the data holds (an
+   * exact rewrite), then case-folded as any pattern. A `?` stands for one character of that text,
+   * where one raw &, < or > is four or five: a data note.
+   */
+  function lowerXmlPattern(m: MatchExpr, t: Extract<MatchExpr["test"], { kind: "pattern" }>): Expr {
+    const pattern = xmlEscapedPattern(t.pattern);
+    if (pattern.some((p) => p.kind === "one"))
+      report(
+        m,
+        "info",
+        "FIDELITY_XML_ENTITY",
+        "Splunk's XML extraction holds &, < and > as &amp;, &lt; and &gt;: a ? does not stand for one of them",
+      );
+    const escaped: MatchExpr = pattern === t.pattern ? m : { ...m, test: { ...t, pattern } };
+    if (t.cased || foldIsExact(pattern)) return escaped;
+    const cr = caseInsensitiveRegex(pattern);
+    if (cr.deviation === null) return escaped;
+    deviate(
+      m,
+      "warning",
+      "FIDELITY_CASE_FOLD",
+      `Splunk compares '${patternToSigma(t.pattern)}' case-sensitively per character class; ${cr.deviation}`,
+    );
+    return {
+      ...m,
+      test: { kind: "regex", source: cr.source, flags: { i: false, m: false, s: true } },
+    };
+  }
+
   function lowerTest(m: MatchExpr): Expr {
     if (m.field === null) {
       report(
@@ -231,6 +262,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
           );
           return m;
         }
+        if (!jsonData) return lowerXmlPattern(m, t);
         if (t.cased || foldIsExact(t.pattern)) return m;
         // The printer writes the exact character classes; only an inexact one changes the IR.
         const cr = caseInsensitiveRegex(t.pattern);
@@ -248,7 +280,14 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       }
       case "regex": {
         const tr = jsToPcre(t.source, t.flags);
-        if (!tr.ok)
+        if (!jsonData && XML_SPECIAL.test(t.source))
+          report(
+            m,
+            "error",
+            "UNSUPPORTED_REGEX",
+            `regular expression /${t.source}/ names &, < or >, which Splunk's XML extraction holds as &amp;, &lt; and &gt;`,
+          );
+        else if (!tr.ok)
           report(
             m,
             "error",
