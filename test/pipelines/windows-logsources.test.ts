@@ -4,6 +4,7 @@ import { loadRuleSet } from "../../src/rule-set.js";
 import type { TargetName } from "../../src/targets/types.js";
 import { documentInterpreter } from "../../src/verify/registry.js";
 import { elasticView } from "../../src/verify/views/elastic.js";
+import { splunkView } from "../../src/verify/views/splunk.js";
 import { runInProcess as cli } from "../helpers/cli-in-process.js";
 
 /**
@@ -77,6 +78,23 @@ describe("registry_set (Sysmon 13) in every target", () => {
     expect(match(rawSet())).toBe(true);
     expect(match(rawSet({ EventID: 12 }))).toBe(false);
     expect(match(rawSet({ Channel: "Security" }))).toBe(false);
+  });
+});
+
+describe("splunk on XML-rendered records", () => {
+  it("a value with &, < or > is searched as the entities the extraction holds", async () => {
+    const o = await compile("cmd_chain.yml", "splunk");
+    expect(errors(o)).toEqual([]);
+    const match = documentInterpreter("splunk").compile(o.query);
+    const raw = (CommandLine: string) => ({
+      EventID: 1,
+      Channel: "Microsoft-Windows-Sysmon/Operational",
+      Image: "C:\\Windows\\System32\\cmd.exe",
+      CommandLine,
+    });
+    // Splunk's own document of the record (the add-on's regex extraction keeps &amp; and &gt;).
+    expect(match(splunkView.document(raw("cmd /c whoami & hostname > out.txt")))).toBe(true);
+    expect(match(splunkView.document(raw("cmd /c whoami and hostname > out.txt")))).toBe(false);
   });
 });
 

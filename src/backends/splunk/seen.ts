@@ -26,8 +26,8 @@ function asText(v: unknown): string | undefined {
  * XML-rendered Windows event logs (settings `extraction: xml`): the add-ons extract one field per
  * System value and named Data element, under the name the mapping gives (EventID as EventCode…),
  * always as text, and none for an empty value or the unnamed Data elements (the fixtures' `Data`
- * list). Values are claimed as Windows renders them: the add-ons' `&amp;`, `&lt;`, `&gt;` are not
- * modelled here, so a value holding one of those characters shows as a disagreement.
+ * list). The data keeps &, < and > as entities (&amp;…); the query writes them so (xml-text.ts),
+ * so a value test reads the raw text.
  */
 function xmlSeen(raw: unknown): unknown {
   if (!isRecord(raw)) return raw;
