@@ -1,4 +1,5 @@
 import type { LogSource } from "./rule.js";
+import { AUDIT_MSG, LINUX_CATEGORY_EVENT_IDS, LINUX_SYSMON_CHANNEL } from "./linux-logsources.js";
 import {
   WINDOWS_CATEGORY_PRODUCERS,
   WINDOWS_SERVICE_CHANNELS,
@@ -9,7 +10,8 @@ import {
  * A rule applies only to the events of its logsource: that is part of its meaning. This module
  * says, for the logsources whose raw events identify themselves, which raw events belong to them,
  * from the producers' own formats (the Kubernetes audit.k8s.io Event type; the Windows event-log
- * record's Channel and EventID, windows-logsources.ts). The parity runner holds every target to it:
+ * record's Channel and EventID, windows-logsources.ts; Sysmon for Linux records and audit-log
+ * records, linux-logsources.ts). The parity runner holds every target to it:
  * a query whose scope lets in another source's event fails there.
  * A logsource key the tables do not know is not decided here (every event may belong to it).
  */
@@ -83,9 +85,33 @@ function windows(logsource: LogSource): Test | undefined {
     (channels === undefined || (typeof raw.Channel === "string" && channels.includes(raw.Channel)));
 }
 
+/**
+ * product linux: a category the table knows is Sysmon for Linux records of its EventIDs; service
+ * auditd is records of the audit log (a `type` and an `audit(…)` msg header). Other Linux
+ * logsources are not decided here.
+ */
+function linux(logsource: LogSource): Test | undefined {
+  if (lower(logsource.product) !== "linux") return undefined;
+  const category = lower(logsource.category);
+  const ids = category === undefined ? undefined : LINUX_CATEGORY_EVENT_IDS[category];
+  const auditd = lower(logsource.service) === "auditd";
+  if (ids === undefined && !auditd) return undefined;
+  return (raw) => {
+    if (auditd && !isAuditRecord(raw)) return false;
+    if (ids === undefined) return true;
+    const id = eventId(raw);
+    return raw.Channel === LINUX_SYSMON_CHANNEL && id !== undefined && ids.includes(id);
+  };
+}
+
+function isAuditRecord(raw: Raw): boolean {
+  return typeof raw.type === "string" && typeof raw.msg === "string" && AUDIT_MSG.test(raw.msg);
+}
+
 const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
   kubernetesAudit,
   windows,
+  linux,
 ];
 
 /**

@@ -100,8 +100,9 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
 
   const scalarNoted = new Set<string>();
   /** Once per field: a scalar-named field is not read where the data holds an array instead. */
-  // XML-extracted data (Windows event logs) has no arrays: only JSON data has the `f{}` shape.
-  const jsonData = ctx.mapping?.settings.extraction !== "xml";
+  // Only JSON data has the `f{}` shape: XML-extracted event logs (`extraction: xml`) and
+  // key=value records (`extraction: kv`, the audit log) have no arrays.
+  const jsonData = (ctx.mapping?.settings.extraction ?? "json") === "json";
   const noteScalarName = (m: MatchExpr, field: string, names: readonly string[]): void => {
     if (!jsonData) return;
     const scalar = names.filter((n) => !n.endsWith("{}"));
