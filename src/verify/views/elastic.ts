@@ -1,6 +1,9 @@
 import type { TargetView } from "../types.js";
 import { parseIp } from "../kql/ip.js";
 import { elasticWindowsDocument } from "./elastic-windows/index.js";
+import { elasticAuditdDocument } from "./elastic-linux/auditd.js";
+import { elasticLinuxSysmonDocument } from "./elastic-linux/sysmon.js";
+import { auditRecord, linuxSysmonRecord } from "./linux-record.js";
 import { windowsRecord } from "./windows-record.js";
 
 /**
@@ -159,13 +162,19 @@ function isAuditEvent(raw: unknown): boolean {
 /**
  * Routing by what the raw event is: a Windows event-log record (Channel and EventID) goes through
  * the Windows/System integrations (elastic-windows/), an audit.k8s.io Event through the Kubernetes
- * integration; anything else is collected by no modelled integration.
+ * integration, a Sysmon for Linux record through the sysmon_linux integration and an audit record
+ * through the auditd integration (elastic-linux/); anything else is collected by no modelled
+ * integration.
  */
 export const elasticView: TargetView = {
   target: "elastic",
   document(raw) {
     const rec = windowsRecord(raw);
     if (rec !== undefined) return elasticWindowsDocument(rec);
+    const linux = linuxSysmonRecord(raw);
+    if (linux !== undefined) return elasticLinuxSysmonDocument(linux);
+    const audit = auditRecord(raw);
+    if (audit !== undefined) return elasticAuditdDocument(audit);
     return isAuditEvent(raw) ? elasticDocument(raw) : {};
   },
 };

@@ -1,4 +1,6 @@
 import type { TargetView } from "../types.js";
+import { auditRecord, linuxSysmonRecord } from "./linux-record.js";
+import { splunkAuditDocument, splunkLinuxSysmonDocument } from "./splunk-linux.js";
 import { splunkWindowsDocument } from "./splunk-windows.js";
 import { windowsRecord } from "./windows-record.js";
 
@@ -64,13 +66,18 @@ const SOURCETYPES: readonly {
 
 /**
  * A Windows event-log record (Channel and EventID) is collected as rendered XML and extracted by
- * the Windows and Sysmon add-ons (splunk-windows.ts); anything else is a JSON line.
+ * the Windows and Sysmon add-ons (splunk-windows.ts); a Sysmon for Linux record and an audit
+ * record as splunk-linux.ts says; anything else is a JSON line.
  */
 export const splunkView: TargetView = {
   target: "splunk",
   document(raw) {
     const rec = windowsRecord(raw);
     if (rec !== undefined) return splunkWindowsDocument(rec);
+    const linux = linuxSysmonRecord(raw);
+    if (linux !== undefined) return splunkLinuxSysmonDocument(linux);
+    const audit = auditRecord(raw);
+    if (audit !== undefined) return splunkAuditDocument(audit);
     const doc: Doc = {};
     flatten(raw, "", doc);
     const route = isRecord(raw) ? SOURCETYPES.find((s) => s.is(raw)) : undefined;
