@@ -104,8 +104,11 @@ function parseFixtureText(file: string, text: string): { fixtures: Fixture[]; pr
   return { fixtures, problems };
 }
 
-/** Family folders hold other products' events, labelled against the corpus (fixtures-windows.test.ts). */
-const FAMILY_FOLDERS = ["windows/"];
+/**
+ * Family folders hold other products' events, labelled against the corpus
+ * (fixtures-windows.test.ts, fixtures-linux.test.ts).
+ */
+const FAMILY_FOLDERS = ["windows/", "linux/"];
 
 function readFixtures(): { fixtures: Fixture[]; problems: string[] } {
   const fixtures: Fixture[] = [];
