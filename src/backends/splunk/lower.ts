@@ -103,6 +103,8 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
   // Only JSON data has the `f{}` shape: XML-extracted event logs (`extraction: xml`) and
   // key=value records (`extraction: kv`, the audit log) have no arrays.
   const jsonData = (ctx.mapping?.settings.extraction ?? "json") === "json";
+  // Only XML-rendered event logs hold &, < and > as entities; key=value audit text holds them raw.
+  const xmlData = ctx.mapping?.settings.extraction === "xml";
   const noteScalarName = (m: MatchExpr, field: string, names: readonly string[]): void => {
     if (!jsonData) return;
     const scalar = names.filter((n) => !n.endsWith("{}"));
@@ -263,7 +265,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
           );
           return m;
         }
-        if (!jsonData) return lowerXmlPattern(m, t);
+        if (xmlData) return lowerXmlPattern(m, t);
         if (t.cased || foldIsExact(t.pattern)) return m;
         // The printer writes the exact character classes; only an inexact one changes the IR.
         const cr = caseInsensitiveRegex(t.pattern);
@@ -281,7 +283,7 @@ export function lowerSplunk(ir: Expr, ctx: BackendContext): Lowered {
       }
       case "regex": {
         const tr = jsToPcre(t.source, t.flags);
-        if (!jsonData && XML_SPECIAL.test(t.source))
+        if (xmlData && XML_SPECIAL.test(t.source))
           report(
             m,
             "error",
