@@ -174,14 +174,19 @@ export async function compileForTarget(
     ]);
   }
   if (mapping === undefined) {
-    diagnostics.push({
-      severity: "warning",
+    const refused = backend.unknownLogsource === "error";
+    const unknown: Diagnostic = {
+      severity: refused ? "error" : "warning",
       code: "UNKNOWN_LOGSOURCE",
-      message: `no processing pipeline of target ${target} knows logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added (sigprism pipelines lists the built-ins; -p adds your own)`,
+      message: refused
+        ? `no processing pipeline of target ${target} knows logsource ${JSON.stringify(rule.logsource)}; ${target} cannot read its events (names passed through would not load), so nothing is written (sigprism pipelines lists the built-ins; -p adds your own)`
+        : `no processing pipeline of target ${target} knows logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added (sigprism pipelines lists the built-ins; -p adds your own)`,
       file: rule.source.path,
       loc: locOfKey(rule, "logsource"),
       target,
-    });
+    };
+    if (refused) return empty([unknown]);
+    diagnostics.push(unknown);
   }
   const ctx: BackendContext = { rule, config, mapping, options };
   try {

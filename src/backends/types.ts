@@ -75,6 +75,11 @@ export interface DataNote {
 
 export interface Backend {
   readonly name: TargetName;
+  /**
+   * "error": a rule whose logsource no pipeline maps is refused (UNKNOWN_LOGSOURCE), because the
+   * target cannot load names passed through (Falco). Default: a warning, names pass through.
+   */
+  readonly unknownLogsource?: "error" | "warning";
   readonly capabilities: readonly CapabilityEntry[];
   /** What the target's data cannot show, for every rule (the seen event states it exactly). */
   readonly dataNotes: readonly DataNote[];

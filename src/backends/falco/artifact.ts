@@ -3,9 +3,18 @@ import { isLiteral, literalText, type Expr, type OrExpr } from "../../ir.js";
 import type { BackendContext } from "../types.js";
 import { FALCO } from "./dialect.js";
 import { needsFolding } from "./glob.js";
-import { printCondition, printExpr, quotable, quote, type PrintEnv } from "./print.js";
+import {
+  fitsConstant,
+  printCondition,
+  printExpr,
+  quotable,
+  quote,
+  type PrintEnv,
+} from "./print.js";
 import { falcoVersion, parseVersion } from "./version.js";
 import { dumpYaml } from "./yaml.js";
+import { falcoSource, type FalcoPlugin } from "./sources.js";
+import { fieldType, isListField } from "./source-fields.js";
 
 /**
  * The deployable files: `rules` (a Falco rules file) and `config` (a falco.yaml snippet loading the
@@ -51,10 +60,11 @@ function exactOrPrefix(e: Expr, env: PrintEnv): { field: string; exact?: string 
   if (!t.cased && needsFolding(t.pattern)) return undefined;
   const names = env.field(e);
   const field = names[0];
-  if (names.length !== 1 || field === undefined || FALCO.listFields.has(field)) return undefined;
+  if (names.length !== 1 || field === undefined || isListField(field)) return undefined;
+  if (fieldType(field) !== "string") return undefined;
   if (isLiteral(t.pattern)) {
     const v = literalText(t.pattern);
-    return quotable(v) ? { field, exact: v } : undefined;
+    return quotable(v) && fitsConstant(v) ? { field, exact: v } : undefined;
   }
   const [a, b] = t.pattern;
   if (t.pattern.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text))
@@ -127,26 +137,20 @@ export function rulesFile(
   // A list name anywhere else in a condition (inside a value, say) would be substituted too.
   const texts = [condition, ...macros.map((m) => m.condition)];
   const safe = lists.every((l) => texts.reduce((n, t) => n + occurrences(t, l.list), 0) === 1);
-  const plugins = settingsRecord(ctx.config.settings.plugins);
-  const k8saudit = settingsRecord(plugins.k8saudit);
-  const json = settingsRecord(plugins.json);
-  const tags = ["k8s", ...rule.tags.map(falcoTag)];
+  const source = falcoSource(ctx);
+  const tags = [source.tag, ...rule.tags.map(falcoTag)];
+  const required = pluginsOf(ctx).map((p) => ({ name: p.name, version: p.version }));
   const doc: unknown[] = [
-    {
-      required_plugin_versions: [
-        { name: "k8saudit", version: str(k8saudit.version, "0.7.0") },
-        { name: "json", version: str(json.version, "0.7.0") },
-      ],
-    },
+    ...(required.length > 0 ? [{ required_plugin_versions: required }] : []),
     ...(safe ? [...lists, ...macros] : []),
     {
       rule: rule.title,
       desc: rule.description ?? rule.title,
       condition: safe ? condition : printCondition(effective, env, ctx.mapping?.scope),
       // `%` starts a field in Falco output formats; the title is text only.
-      output: `${rule.title.split("%").join("")} (${FALCO.output})`,
+      output: `${rule.title.split("%").join("")} (${source.output})`,
       priority: rule.level ? FALCO.priority[rule.level] : FALCO.defaultPriority,
-      source: str(ctx.mapping?.settings.source, FALCO.source),
+      source: source.name,
       tags,
     },
   ];
@@ -162,26 +166,46 @@ export function falcoTag(tag: string): string {
   return `mitre_${rest.replace(/-/g, "_").toLowerCase()}`;
 }
 
+/**
+ * The rule's plugins: the source's table (sources.ts), each overridable by name from
+ * targets/falco.yml `settings.plugins` (version, library_path, open_params).
+ */
+function pluginsOf(ctx: BackendContext): FalcoPlugin[] {
+  const configured = settingsRecord(ctx.config.settings.plugins);
+  return falcoSource(ctx).plugins.map((p) => {
+    const own = settingsRecord(configured[p.name]);
+    return {
+      ...p,
+      version: str(own.version, p.version),
+      library_path: str(own.library_path, p.library_path),
+      ...(p.open_params !== undefined ? { open_params: str(own.open_params, p.open_params) } : {}),
+    };
+  });
+}
+
+/**
+ * The falco.yaml part that loads what the rule needs: the plugins of its event source (none for
+ * syscall, which the kernel driver serves) and the rules file.
+ */
 export function configFile(ctx: BackendContext): string {
-  const plugins = settingsRecord(ctx.config.settings.plugins);
-  const k8saudit = settingsRecord(plugins.k8saudit);
-  const json = settingsRecord(plugins.json);
+  const plugins = pluginsOf(ctx);
   const dir = str(ctx.config.settings.rulesDir, "/etc/falco/rules.d");
   const file = `${dir}/${slug(ctx.rule.name ?? ctx.rule.title)}.yaml`;
   const v = parseVersion(falcoVersion(ctx));
   // Falco 0.38 renamed rules_file to rules_files (the old key still loads, with a warning).
   const rulesKey = v !== undefined && (v[0] > 0 || v[1] >= 38) ? "rules_files" : "rules_file";
   const doc = {
-    plugins: [
-      {
-        name: "k8saudit",
-        library_path: str(k8saudit.library_path, "libk8saudit.so"),
-        init_config: "",
-        open_params: str(k8saudit.open_params, "http://:9765/k8s-audit"),
-      },
-      { name: "json", library_path: str(json.library_path, "libjson.so"), init_config: "" },
-    ],
-    load_plugins: ["k8saudit", "json"],
+    ...(plugins.length > 0
+      ? {
+          plugins: plugins.map((p) => ({
+            name: p.name,
+            library_path: p.library_path,
+            init_config: p.init_config ?? "",
+            ...(p.open_params !== undefined ? { open_params: p.open_params } : {}),
+          })),
+          load_plugins: plugins.map((p) => p.name),
+        }
+      : {}),
     [rulesKey]: [file],
   };
   return dumpYaml(doc);

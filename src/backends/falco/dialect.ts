@@ -19,6 +19,7 @@ export const FALCO = {
     in: "in",
     intersects: "intersects",
     exists: "exists",
+    regex: "regex",
   },
   /**
    * Inside "…" libsinsp decodes exactly these escapes; a raw NUL ends the condition, and a string
@@ -79,5 +80,5 @@ export const FALCO = {
     " uri=%ka.uri sourceips=%json.value[/sourceIPs] useragent=%ka.useragent code=%ka.response.code",
 } as const;
 
-/** The minimum Falco version, from --option falco-version, else targets/falco.yml, else 0.36.0. */
-export const DEFAULT_FALCO_VERSION = "0.36.0";
+/** The minimum Falco version, from --option falco-version, else targets/falco.yml, else 0.41.0. */
+export const DEFAULT_FALCO_VERSION = "0.41.0";

@@ -7,6 +7,8 @@ import { lowerFalco } from "./lower.js";
 import { printCondition, type PrintEnv } from "./print.js";
 import { falcoSeen } from "./seen.js";
 import { FALCO_DATA_NOTES } from "./data-notes.js";
+import { falcoSource } from "./sources.js";
+import { networkField } from "./typed.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => readonly string[] {
   return (m) => {
@@ -19,6 +21,9 @@ function envOf(ctx: BackendContext): PrintEnv {
   return {
     field: fieldOf(ctx),
     presence: (m) => (m.field === null ? undefined : presenceField(ctx, m.field)),
+    network: (m) => (m.field === null ? undefined : networkField(ctx, m.field)),
+    alwaysField: falcoSource(ctx).alwaysField,
+    file: ctx.rule.source.path,
   };
 }
 
@@ -26,6 +31,7 @@ function envOf(ctx: BackendContext): PrintEnv {
 export const falcoBackend = {
   name: "falco",
   capabilities: FALCO_CAPABILITIES,
+  unknownLogsource: "error",
   lower: lowerFalco,
   dataNotes: FALCO_DATA_NOTES,
   seen: falcoSeen,

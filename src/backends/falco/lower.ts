@@ -1,5 +1,7 @@
 import { assertNever, type Diagnostic } from "../../diagnostics.js";
 import {
+  FALSE,
+  TRUE,
   and,
   literal,
   normalizePattern,
@@ -16,8 +18,14 @@ import { MAX_ALTERNATIVES, alternativeCount, canFold, needsFolding } from "./glo
 import { lowerCidr, lowerComparison, shareCidrGuards } from "./lower-values.js";
 import { declareListShape, scalarValueShape } from "./shape.js";
 import { deviate, falcoField, report, withTest, type Sink } from "./sink.js";
-import { checkFalcoVersion } from "./version.js";
+import { checkFalcoVersion, falcoAtLeast } from "./version.js";
 import { DeviationRecorder } from "../deviations.js";
+import { compilePredicate } from "../../sigma/evaluate.js";
+import { falcoRegex } from "./regex.js";
+import { falcoSource, type FalcoSource } from "./sources.js";
+import { fieldType, isListField } from "./source-fields.js";
+import { constantFields, lowerTyped } from "./typed.js";
+import { nullNote } from "./shape.js";
 
 /**
  * IR → the IR Falco says exactly. Each change is a fidelity diagnostic at the predicate's origin;
@@ -47,7 +55,7 @@ function lowerPattern(sink: Sink, m: MatchExpr, f: string, pattern: Pattern, cas
     );
     return m;
   }
-  const isList = FALCO.listFields.has(f);
+  const isList = isListField(f);
   let c = cased;
   if (!c && !needsFolding(p)) c = true;
   if (!c && (isList || !canFold(p) || alternativeCount(p) > MAX_ALTERNATIVES)) {
@@ -103,7 +111,11 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
   }
   if (elementFields(sink.ctx).has(field) && m.test.kind !== "exists" && m.test.kind !== "null")
     return lowerElements(sink, m, field);
+  const constant = constantFields(sink.ctx)[field];
+  if (constant !== undefined) return compilePredicate(m)({ [field]: constant }) ? TRUE : FALSE;
   const f = falcoField(sink, m, field);
+  const type = fieldType(f) ?? "string";
+  if (type !== "string") return lowerTyped(sink, m, f, type);
   if (FALCO.brokenFields.has(f)) {
     report(
       sink,
@@ -117,10 +129,11 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
   const errors = sink.out.filter((d) => d.severity === "error").length;
   const lowered = lowerTest(sink, m, f);
   if (sink.out.filter((d) => d.severity === "error").length > errors) return lowered;
-  if (FALCO.listFields.has(f)) {
+  if (isListField(f)) {
     declareListShape(sink, m, field, f, presenceField(sink.ctx, field));
     return lowered;
   }
+  if (sink.source.nullText === undefined) return lowered;
   // An element's FIDELITY_ELEMENTS_BOUNDED note already says how elements read (null as "null").
   if (element || m.test.kind === "exists" || m.test.kind === "null") return lowered;
   return scalarValueShape(sink, m, field, f, lowered);
@@ -128,7 +141,8 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
 
 /** One predicate on the Falco field f (not an element field, not a broken one). */
 function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
-  const isList = FALCO.listFields.has(f);
+  const isList = isListField(f);
+  const nullText = sink.source.nullText;
   const t = m.test;
   switch (t.kind) {
     case "pattern":
@@ -160,40 +174,33 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
       );
       return lowerPattern(sink, m, f, literal(String(t.value)), true);
     case "exists":
-      if (isList) return m;
+      if (isList || nullText === undefined) return m;
       deviate(
         sink,
         m,
         "info",
         "FIDELITY_NULL_TEXT",
-        `k8saudit renders JSON null as the text "null": exists is written as (${f} exists and not ${f} = "null"), so a literal "null" string counts as missing`,
+        `${nullNote(sink.source)}: exists is written as (${f} exists and not ${f} = "${nullText}"), so a literal "${nullText}" string counts as missing`,
       );
       return and([
         m,
-        not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true })),
+        not(withTest(m, { kind: "pattern", pattern: literal(nullText), cased: true })),
       ]);
     case "null":
-      if (isList) return m;
+      if (isList || nullText === undefined) return m;
       deviate(
         sink,
         m,
         "info",
         "FIDELITY_NULL_TEXT",
-        `k8saudit renders JSON null as the text "null": null is written as (not ${f} exists or ${f} = "null"), so a literal "null" string counts as null`,
+        `${nullNote(sink.source)}: null is written as (not ${f} exists or ${f} = "${nullText}"), so a literal "${nullText}" string counts as null`,
       );
       return or([
         not(withTest(m, { kind: "exists" })),
-        withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true }),
+        withTest(m, { kind: "pattern", pattern: literal(nullText), cased: true }),
       ]);
     case "regex":
-      report(
-        sink,
-        m,
-        "error",
-        "UNSUPPORTED_REGEX",
-        "regular expressions are not emitted for Falco (the regex operator needs a newer Falco and RE2 full-match syntax)",
-      );
-      return m;
+      return lowerRegex(sink, m, f, t, isList);
     case "cidr":
       if (isList) {
         report(
@@ -236,6 +243,33 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
     default:
       return assertNever(t);
   }
+}
+
+/** Version that added the `regex` operator (libs 0.18.0, falcosecurity/libs 7022182b). */
+export const REGEX_SINCE = "0.39.0";
+
+function lowerRegex(
+  sink: Sink,
+  m: MatchExpr,
+  f: string,
+  t: Extract<MatchExpr["test"], { kind: "regex" }>,
+  isList: boolean,
+): Expr {
+  const refuse = (why: string): Expr => {
+    report(sink, m, "error", "UNSUPPORTED_REGEX", why);
+    return m;
+  };
+  if (isList) return refuse(`list field ${f} takes only exact values (in/intersects), no regex`);
+  if (!falcoAtLeast(sink.ctx, REGEX_SINCE))
+    return refuse(
+      `the regex operator needs Falco ≥ ${REGEX_SINCE} (libs 0.18); --option falco-version=${REGEX_SINCE} or later emits it`,
+    );
+  const r = falcoRegex(t.source, t.flags);
+  if (!r.ok)
+    return refuse(
+      `/${t.source}/ has no exact translation into Falco's regex (RE2 POSIX syntax, whole value): ${r.reason}`,
+    );
+  return m;
 }
 
 /** A value test on an element-wise array field: an OR over its first K elements. */
@@ -292,6 +326,7 @@ export function lowerFalco(ir: Expr, ctx: BackendContext): Lowered {
   const bound = arrayElements(ctx);
   if (!bound.ok) out.push(bound.error);
   const recorder = new DeviationRecorder();
-  const effective = lowerExpr({ ctx, out, noted: new Set(), recorder }, ir);
+  const source: FalcoSource = falcoSource(ctx);
+  const effective = lowerExpr({ ctx, source, out, noted: new Set(), recorder }, ir);
   return { effective, deviations: recorder.deviations, diagnostics: unique(out) };
 }

@@ -1,4 +1,4 @@
-import { assertNever } from "../../diagnostics.js";
+import { DiagnosticError, assertNever } from "../../diagnostics.js";
 import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
 import { FALCO } from "./dialect.js";
 import { escapeRuns } from "../escape.js";
@@ -6,6 +6,8 @@ import { ipv4NetworksCond } from "./cidr-glob.js";
 import { casedGlob, foldSlots, foldedGlobs, needsFolding } from "./glob.js";
 import type { GlobCond } from "./glob-cond.js";
 import { numberCond } from "./number-glob.js";
+import { falcoRegex } from "./regex.js";
+import { fieldType, isListField } from "./source-fields.js";
 
 /**
  * Effective IR → Falco condition text. libsinsp precedence is or < and < not < check, so a
@@ -34,23 +36,48 @@ export interface PrintEnv {
   readonly macros?: ReadonlyMap<Expr, string>;
   /** The presence field (json.value) of a list field, for exists / null (elements.ts). */
   readonly presence?: (m: MatchExpr) => string | undefined;
+  /** The network field (fd.snet…) of an address field, for CIDR tests (typed.ts). */
+  readonly network?: (m: MatchExpr) => string | undefined;
+  /** A field every event of the rule's source has, for constant true/false. */
+  readonly alwaysField: string;
+  /** The rule file, for diagnostics the printer raises. */
+  readonly file: string;
 }
+
+/**
+ * libsinsp keeps a string constant in a 256-byte buffer: a longer one refuses the whole rules
+ * file. Thrown by quote(); the printer turns it into a diagnostic at the predicate.
+ */
+export const MAX_CONSTANT_BYTES = 255;
+
+export class ConstantTooLong extends Error {}
 
 /** Whether a value can be a "…" string: no NUL, and no trailing backslash (it would escape the quote). */
 export function quotable(s: string): boolean {
   return !s.includes("\0") && !s.endsWith("\\");
 }
 
+/** Whether the value fits one libsinsp string constant. */
+export function fitsConstant(s: string): boolean {
+  return Buffer.byteLength(s, "utf8") <= MAX_CONSTANT_BYTES;
+}
+
 /** A libsinsp double-quoted string. */
 export function quote(s: string): string {
   if (!quotable(s))
     throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
+  if (Buffer.byteLength(s, "utf8") > MAX_CONSTANT_BYTES)
+    throw new ConstantTooLong(
+      `a Falco string constant holds at most ${MAX_CONSTANT_BYTES} bytes; this one needs ${Buffer.byteLength(s, "utf8")}`,
+    );
   return FALCO.quote + escapeRuns(s, FALCO.escapes) + FALCO.quote;
 }
 
 /** A list item: quoted when possible, else bare (libsinsp bare strings may end in a backslash). */
 function listItem(s: string): string {
   if (quotable(s)) return quote(s);
+  if (Buffer.byteLength(s, "utf8") > MAX_CONSTANT_BYTES)
+    throw new ConstantTooLong(`a Falco list item holds at most ${MAX_CONSTANT_BYTES} bytes`);
   if (/^[^()"'\s=,\0]+$/.test(s)) return s;
   throw new Error(`internal: value cannot be a Falco list item: ${JSON.stringify(s)}`);
 }
@@ -159,8 +186,26 @@ function printMatch(m: MatchExpr, env: PrintEnv): Printed {
   };
 }
 
+const NUMBER_OPS = { eq: "=", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
+
 function printMatchOn(m: MatchExpr, f: string, env: PrintEnv): Printed {
-  const list = FALCO.listFields.has(f);
+  try {
+    return printCheck(m, f, env);
+  } catch (e) {
+    if (!(e instanceof ConstantTooLong)) throw e;
+    throw new DiagnosticError({
+      severity: "error",
+      code: "UNSUPPORTED_VALUE_LENGTH",
+      message: `${e.message} (the value as written for ${f}; Falco refuses the rules file)`,
+      file: m.origin.file ?? env.file,
+      loc: m.origin,
+      target: "falco",
+    });
+  }
+}
+
+function printCheck(m: MatchExpr, f: string, env: PrintEnv): Printed {
+  const list = isListField(f);
   const t = m.test;
   // JSON null renders as "null" there: present means available and not that text.
   const p = list ? env.presence?.(m) : undefined;
@@ -189,13 +234,21 @@ function printMatchOn(m: MatchExpr, f: string, env: PrintEnv): Printed {
       }
       return folded ? foldedCheck(f, t.pattern) : atom(casedCheck(f, t.pattern));
     }
-    case "cidr":
+    case "cidr": {
       if (list) throw new Error("internal: a CIDR test on a list field was not lowered");
+      const net = fieldType(f) === "ipaddr" ? env.network?.(m) : undefined;
+      if (net !== undefined) return atom(`${net} ${FALCO.ops.in} (${quote(`${t.network}/${t.prefix}`)})`);
       return printCidrs(f, [t]);
+    }
     case "number":
+      if (fieldType(f) === "number") return atom(`${f} ${NUMBER_OPS[t.op]} ${String(t.value)}`);
       if (list || t.op === "eq") throw new Error("internal: a number test was not lowered to text");
       return printGlobCond(f, numberCond(t.op, t.value));
-    case "regex":
+    case "regex": {
+      const r = falcoRegex(t.source, t.flags);
+      if (!r.ok) throw new Error(`internal: regex /${t.source}/ was not lowered: ${r.reason}`);
+      return atom(`${f} ${FALCO.ops.regex} ${quote(r.text)}`);
+    }
     case "bool":
     case "fieldref":
     case "timepart":
@@ -213,7 +266,7 @@ function exactValue(e: Expr, env: PrintEnv): { field: string; value: string } | 
   if (!isLiteral(t.pattern) || (!t.cased && needsFolding(t.pattern))) return undefined;
   const value = literalText(t.pattern);
   const field = single(e, env);
-  if (!quotable(value) || field === undefined) return undefined;
+  if (!quotable(value) || field === undefined || !fitsConstant(value)) return undefined;
   return { field, value };
 }
 
@@ -229,7 +282,7 @@ function printOr(items: readonly Expr[], env: PrintEnv): Printed {
     // IPv4 networks on one scalar field share one dotted-quad check.
     if (item.kind === "match" && item.test.kind === "cidr" && item.test.version === 4) {
       const field = single(item, env);
-      if (field !== undefined && !FALCO.listFields.has(field)) {
+      if (field !== undefined && !isListField(field) && fieldType(field) === "string") {
         const n = networks.get(field);
         if (n) n.push(item.test);
         else {
@@ -255,7 +308,7 @@ function printOr(items: readonly Expr[], env: PrintEnv): Printed {
     if (o.kind === "expr") return wrap(printExpr(o.expr, env), Prec.Or);
     if (o.kind === "cidr") return wrap(printCidrs(o.field, networks.get(o.field)!), Prec.Or);
     const values = groups.get(o.field)!;
-    const op = FALCO.listFields.has(o.field) ? FALCO.ops.intersects : FALCO.ops.in;
+    const op = isListField(o.field) ? FALCO.ops.intersects : FALCO.ops.in;
     if (values.length === 1 && op === FALCO.ops.in)
       return `${o.field} ${FALCO.ops.equals} ${quote(values[0]!)}`;
     return `${o.field} ${op} (${values.map(quote).join(", ")})`;
@@ -278,7 +331,7 @@ export function printExpr(e: Expr, env: PrintEnv): Printed {
       return { text: `${FALCO.not} ${wrap(printExpr(e.item, env), Prec.Not)}`, prec: Prec.Not };
     case "const": {
       // No boolean literal exists; a field tested both ways is a tautology / contradiction.
-      const f = FALCO.alwaysField;
+      const f = env.alwaysField;
       const joiner = e.value ? FALCO.or : FALCO.and;
       return atom(`(${f} ${FALCO.ops.exists} ${joiner} ${FALCO.not} ${f} ${FALCO.ops.exists})`);
     }

@@ -1,7 +1,21 @@
 import { and, isLiteral, literal, not, type Expr, type MatchExpr } from "../../ir.js";
 import { compilePredicate } from "../../sigma/evaluate.js";
-import { FALCO } from "./dialect.js";
 import { deviate, report, reportOnce, withTest, type Sink } from "./sink.js";
+import type { FalcoSource } from "./sources.js";
+
+/** How the source renders a JSON null, for messages. */
+export function nullNote(source: FalcoSource): string {
+  return source.name === "k8s_audit"
+    ? `k8saudit renders JSON null as the text "null"`
+    : `the ${source.plugins[0]?.name ?? source.name} plugin reads a JSON null (and any value that is not a string) as the empty string`;
+}
+
+/** How the source renders a value that is not a string, for messages. */
+function textNote(source: FalcoSource, f: string, field: string): string {
+  return source.name === "k8s_audit"
+    ? `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`
+    : `the ${source.plugins[0]?.name ?? source.name} plugin reads ${f} as one text: a value at ${field} that is not a string reads as the empty string (an array is not read element by element), and a string only up to its first NUL character`;
+}
 
 /**
  * What k8saudit does to the shape of a value, declared where a lowered predicate depends on it
@@ -59,15 +73,10 @@ export function scalarValueShape(
   f: string,
   lowered: Expr,
 ): Expr {
-  reportOnce(
-    sink,
-    m,
-    field,
-    "info",
-    "FIDELITY_JSON_TEXT",
-    `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`,
-  );
-  const onNull = compilePredicate(lowered)({ [field]: FALCO.nullText });
+  const nullText = sink.source.nullText;
+  if (nullText === undefined) return lowered;
+  reportOnce(sink, m, field, "info", "FIDELITY_JSON_TEXT", textNote(sink.source, f, field));
+  const onNull = compilePredicate(lowered)({ [field]: nullText });
   if (!onNull) return lowered;
   if (
     lowered.kind === "match" &&
@@ -80,7 +89,7 @@ export function scalarValueShape(
       m,
       "info",
       "FIDELITY_NULL_TEXT",
-      `k8saudit renders JSON null as the text "null": this value also matches a JSON null at ${field}, which Sigma treats as missing`,
+      `${nullNote(sink.source)}: this value also matches a JSON null at ${field}, which Sigma treats as missing`,
     );
     return lowered;
   }
@@ -89,10 +98,10 @@ export function scalarValueShape(
     m,
     "info",
     "FIDELITY_NULL_TEXT",
-    `k8saudit renders JSON null as the text "null", which this value would match: it is written with (and not ${f} = "null"), so a literal "null" string does not match either`,
+    `${nullNote(sink.source)}, which this value would match: it is written with (and not ${f} = "${nullText}"), so a literal "${nullText}" string does not match either`,
   );
   return and([
     lowered,
-    not(withTest(m, { kind: "pattern", pattern: literal(FALCO.nullText), cased: true })),
+    not(withTest(m, { kind: "pattern", pattern: literal(nullText), cased: true })),
   ]);
 }

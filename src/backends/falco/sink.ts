@@ -5,10 +5,14 @@ import type { DeviationRecorder } from "../deviations.js";
 import { DiagnosticError } from "../../diagnostics.js";
 import { FALCO } from "./dialect.js";
 import { falcoFieldNames } from "./elements.js";
+import { fieldInSource, type FalcoSource } from "./sources.js";
+import { isListField } from "./source-fields.js";
 
 /** Where lowering collects its diagnostics, with the helpers every lowering step uses. */
 export interface Sink {
   readonly ctx: BackendContext;
+  /** The rule's event source (the pipeline's `source`). */
+  readonly source: FalcoSource;
   readonly out: Diagnostic[];
   /** Per-field notes already given in this rule (`code field`), so each is said once per field. */
   readonly noted: Set<string>;
@@ -69,7 +73,19 @@ export function reportOnce(
  */
 export function falcoField(sink: Sink, m: MatchExpr, field: string): string {
   const names = falcoFieldNames(sink.ctx, field, m.origin);
-  if (names.length > 1 && names.some((n) => FALCO.listFields.has(n) || FALCO.brokenFields.has(n)))
+  for (const n of names) {
+    const found = fieldInSource(sink.source, n);
+    if (!found.ok)
+      throw new DiagnosticError({
+        severity: "error",
+        code: "FIELD_NOT_IN_SOURCE",
+        message: `${field} maps to ${n}, which Falco would refuse in a rule with source ${sink.source.name}: ${found.why}`,
+        file: sink.ctx.rule.source.path,
+        loc: m.origin,
+        target: "falco",
+      });
+  }
+  if (names.length > 1 && names.some((n) => isListField(n) || FALCO.brokenFields.has(n)))
     throw new DiagnosticError({
       severity: "error",
       code: "UNSUPPORTED_FIELD_MAPPING",

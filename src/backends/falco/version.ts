@@ -6,7 +6,8 @@ import { DEFAULT_FALCO_VERSION } from "./dialect.js";
  * The oldest Falco the output must load on. Everything this backend emits (=, in, startswith,
  * endswith, contains, icontains, glob with bracket sets, intersects, exists, k8saudit ≥ 0.7.0,
  * json.value[<JSON pointer>] of the json plugin ≥ 0.7.0) works from 0.36.0;
- * iglob / tolower() need ≥ 0.38, val() ≥ 0.39, and none of them is emitted.
+ * `regex` needs ≥ 0.39 (libs 0.18) and is emitted only from that version on; iglob / tolower()
+ * (≥ 0.38) and val() (≥ 0.39) are not emitted.
  */
 export const OLDEST_SUPPORTED = "0.36.0";
 
@@ -27,6 +28,12 @@ export function falcoVersion(ctx: BackendContext): string {
     ctx.options.targetOptions?.["falco-version"] ??
     (typeof fromConfig === "string" ? fromConfig : DEFAULT_FALCO_VERSION)
   );
+}
+
+/** Whether the target Falco version is at least `min` (an unparsable version answers false). */
+export function falcoAtLeast(ctx: BackendContext, min: string): boolean {
+  const v = parseVersion(falcoVersion(ctx));
+  return v !== undefined && compare(v, parseVersion(min)!) >= 0;
 }
 
 export function checkFalcoVersion(ctx: BackendContext): Diagnostic[] {
