@@ -60,6 +60,7 @@ export const Contains = wordOp("Contains", "contains", StrOp);
 export const BStartsWith = wordOp("BStartsWith", "bstartswith", StrOp);
 export const StartsWith = wordOp("StartsWith", "startswith", StrOp);
 export const EndsWith = wordOp("EndsWith", "endswith", StrOp);
+export const Regex = wordOp("Regex", "regex", StrOp);
 export const Intersects = createToken({
   name: "Intersects",
   pattern: /intersects/,
@@ -190,6 +191,7 @@ export const allTokens: TokenType[] = [
   BStartsWith,
   StartsWith,
   EndsWith,
+  Regex,
   Intersects,
   PMatch,
   Exists,

@@ -55,7 +55,8 @@ interface Exclusion {
 }
 
 function exactOrPrefix(e: Expr, env: PrintEnv): { field: string; exact?: string } | undefined {
-  if (e.kind !== "match" || e.test.kind !== "pattern") return undefined;
+  if (e.kind !== "match" || e.test.kind !== "pattern" || env.argv?.(e) !== undefined)
+    return undefined;
   const t = e.test;
   if (!t.cased && needsFolding(t.pattern)) return undefined;
   const names = env.field(e);

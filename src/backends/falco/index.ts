@@ -9,6 +9,7 @@ import { falcoSeen } from "./seen.js";
 import { FALCO_DATA_NOTES } from "./data-notes.js";
 import { falcoSource } from "./sources.js";
 import { networkField } from "./typed.js";
+import { argvFields } from "./argv.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => readonly string[] {
   return (m) => {
@@ -22,6 +23,7 @@ function envOf(ctx: BackendContext): PrintEnv {
     field: fieldOf(ctx),
     presence: (m) => (m.field === null ? undefined : presenceField(ctx, m.field)),
     network: (m) => (m.field === null ? undefined : networkField(ctx, m.field)),
+    argv: (m) => (m.field === null ? undefined : argvFields(ctx, m.field)),
     alwaysField: falcoSource(ctx).alwaysField,
     file: ctx.rule.source.path,
   };

@@ -22,10 +22,11 @@ import { checkFalcoVersion, falcoAtLeast } from "./version.js";
 import { DeviationRecorder } from "../deviations.js";
 import { compilePredicate } from "../../sigma/evaluate.js";
 import { falcoRegex } from "./regex.js";
-import { falcoSource, type FalcoSource } from "./sources.js";
+import { falcoSource, nullTextOf, type FalcoSource } from "./sources.js";
 import { fieldType, isListField } from "./source-fields.js";
-import { constantFields, lowerTyped } from "./typed.js";
+import { constantFields, isHostnameField, lowerHostname, lowerTyped } from "./typed.js";
 import { nullNote } from "./shape.js";
+import { lowerTrailingSlash, trailingSlashFields } from "./cwd.js";
 
 /**
  * IR → the IR Falco says exactly. Each change is a fidelity diagnostic at the predicate's origin;
@@ -116,6 +117,11 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
   const f = falcoField(sink, m, field);
   const type = fieldType(f) ?? "string";
   if (type !== "string") return lowerTyped(sink, m, f, type);
+  if (isHostnameField(f)) return lowerHostname(sink, m, f);
+  if (trailingSlashFields(sink.ctx).has(field)) {
+    const rewritten = lowerTrailingSlash(sink, m, f);
+    if (rewritten !== undefined) return rewritten === m ? m : mapMatches(rewritten, (x) => lowerTest(sink, x, f));
+  }
   if (FALCO.brokenFields.has(f)) {
     report(
       sink,
@@ -133,7 +139,7 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
     declareListShape(sink, m, field, f, presenceField(sink.ctx, field));
     return lowered;
   }
-  if (sink.source.nullText === undefined) return lowered;
+  if (nullTextOf(sink.source, f) === undefined) return lowered;
   // An element's FIDELITY_ELEMENTS_BOUNDED note already says how elements read (null as "null").
   if (element || m.test.kind === "exists" || m.test.kind === "null") return lowered;
   return scalarValueShape(sink, m, field, f, lowered);
@@ -142,7 +148,7 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
 /** One predicate on the Falco field f (not an element field, not a broken one). */
 function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
   const isList = isListField(f);
-  const nullText = sink.source.nullText;
+  const nullText = nullTextOf(sink.source, f);
   const t = m.test;
   switch (t.kind) {
     case "pattern":
@@ -180,7 +186,7 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
         m,
         "info",
         "FIDELITY_NULL_TEXT",
-        `${nullNote(sink.source)}: exists is written as (${f} exists and not ${f} = "${nullText}"), so a literal "${nullText}" string counts as missing`,
+        `${nullNote(sink.source, f)}: exists is written as (${f} exists and not ${f} = "${nullText}"), so a literal "${nullText}" string counts as missing`,
       );
       return and([
         m,
@@ -193,7 +199,7 @@ function lowerTest(sink: Sink, m: MatchExpr, f: string): Expr {
         m,
         "info",
         "FIDELITY_NULL_TEXT",
-        `${nullNote(sink.source)}: null is written as (not ${f} exists or ${f} = "${nullText}"), so a literal "${nullText}" string counts as null`,
+        `${nullNote(sink.source, f)}: null is written as (not ${f} exists or ${f} = "${nullText}"), so a literal "${nullText}" string counts as null`,
       );
       return or([
         not(withTest(m, { kind: "exists" })),
@@ -288,6 +294,24 @@ function lowerElements(sink: Sink, m: MatchExpr, field: string): Expr {
   for (let i = 0; i < bound.k; i++)
     items.push(lowerMatch(sink, { ...m, field: elementName(field, i) }, true));
   return or(shareCidrGuards(items));
+}
+
+/** e with every predicate replaced (and/or/not kept). */
+function mapMatches(e: Expr, f: (m: MatchExpr) => Expr): Expr {
+  switch (e.kind) {
+    case "and":
+      return and(e.items.map((i) => mapMatches(i, f)));
+    case "or":
+      return or(e.items.map((i) => mapMatches(i, f)));
+    case "not":
+      return not(mapMatches(e.item, f));
+    case "const":
+      return e;
+    case "match":
+      return f(e);
+    default:
+      return assertNever(e);
+  }
 }
 
 function lowerExpr(sink: Sink, e: Expr): Expr {

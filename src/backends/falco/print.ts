@@ -8,6 +8,7 @@ import type { GlobCond } from "./glob-cond.js";
 import { numberCond } from "./number-glob.js";
 import { falcoRegex } from "./regex.js";
 import { fieldType, isListField } from "./source-fields.js";
+import { argvSafe, type ArgvFields } from "./argv.js";
 
 /**
  * Effective IR → Falco condition text. libsinsp precedence is or < and < not < check, so a
@@ -38,6 +39,8 @@ export interface PrintEnv {
   readonly presence?: (m: MatchExpr) => string | undefined;
   /** The network field (fd.snet…) of an address field, for CIDR tests (typed.ts). */
   readonly network?: (m: MatchExpr) => string | undefined;
+  /** The argv triple of a command-line field (argv.ts), when the pipeline gives one. */
+  readonly argv?: (m: MatchExpr) => ArgvFields | undefined;
   /** A field every event of the rule's source has, for constant true/false. */
   readonly alwaysField: string;
   /** The rule file, for diagnostics the printer raises. */
@@ -173,7 +176,27 @@ function single(m: MatchExpr, env: PrintEnv): string | undefined {
   return names.length === 1 ? names[0] : undefined;
 }
 
+/**
+ * A value test on a command line (argv.ts): Falco's proc.exeline is argv[0] + " " + the arguments,
+ * with a trailing space when there are none, so the test reads proc.exe (argv[0]) when proc.args is
+ * empty and proc.exeline otherwise; a test that a trailing space cannot change reads exeline alone.
+ */
+function printArgv(m: MatchExpr, a: ArgvFields, env: PrintEnv): Printed {
+  const t = m.test;
+  if (t.kind === "exists" || t.kind === "null" || (t.kind === "pattern" && argvSafe(t.pattern)))
+    return printMatchOn(m, a.line, env);
+  const empty = `${a.args} ${FALCO.ops.equals} ${quote("")}`;
+  const onExe = wrap(printMatchOn(m, a.exe, env), Prec.And);
+  const onLine = wrap(printMatchOn(m, a.line, env), Prec.And);
+  return {
+    text: `(${empty} ${FALCO.and} ${onExe}) ${FALCO.or} (${FALCO.not} ${empty} ${FALCO.and} ${onLine})`,
+    prec: Prec.Or,
+  };
+}
+
 function printMatch(m: MatchExpr, env: PrintEnv): Printed {
+  const argv = env.argv?.(m);
+  if (argv !== undefined) return printArgv(m, argv, env);
   const names = env.field(m);
   if (names.length === 1) return printMatchOn(m, names[0]!, env);
   const all = m.test.kind === "null";
@@ -261,7 +284,8 @@ function printCheck(m: MatchExpr, f: string, env: PrintEnv): Printed {
 
 /** An exact value on one field: the items an OR may gather into `in (…)` / `intersects (…)`. */
 function exactValue(e: Expr, env: PrintEnv): { field: string; value: string } | undefined {
-  if (e.kind !== "match" || e.test.kind !== "pattern") return undefined;
+  if (e.kind !== "match" || e.test.kind !== "pattern" || env.argv?.(e) !== undefined)
+    return undefined;
   const t = e.test;
   if (!isLiteral(t.pattern) || (!t.cased && needsFolding(t.pattern))) return undefined;
   const value = literalText(t.pattern);

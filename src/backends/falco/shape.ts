@@ -1,10 +1,11 @@
 import { and, isLiteral, literal, not, type Expr, type MatchExpr } from "../../ir.js";
 import { compilePredicate } from "../../sigma/evaluate.js";
 import { deviate, report, reportOnce, withTest, type Sink } from "./sink.js";
-import type { FalcoSource } from "./sources.js";
+import { nullTextOf, type FalcoSource } from "./sources.js";
 
 /** How the source renders a JSON null, for messages. */
-export function nullNote(source: FalcoSource): string {
+export function nullNote(source: FalcoSource, f: string): string {
+  if (/^(json|jevt)\.value\[/.test(f)) return `the json plugin renders JSON null as the text "null"`;
   return source.name === "k8s_audit"
     ? `k8saudit renders JSON null as the text "null"`
     : `the ${source.plugins[0]?.name ?? source.name} plugin reads a JSON null (and any value that is not a string) as the empty string`;
@@ -12,8 +13,8 @@ export function nullNote(source: FalcoSource): string {
 
 /** How the source renders a value that is not a string, for messages. */
 function textNote(source: FalcoSource, f: string, field: string): string {
-  return source.name === "k8s_audit"
-    ? `k8saudit reads ${f} as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`
+  return source.name === "k8s_audit" || /^(json|jevt)\.value\[/.test(f)
+    ? `${f} is read as one text: a JSON array or object at ${field} is compared as its compact JSON text (e.g. ["a","b"]), not element by element, and a string only up to its first NUL character`
     : `the ${source.plugins[0]?.name ?? source.name} plugin reads ${f} as one text: a value at ${field} that is not a string reads as the empty string (an array is not read element by element), and a string only up to its first NUL character`;
 }
 
@@ -73,7 +74,7 @@ export function scalarValueShape(
   f: string,
   lowered: Expr,
 ): Expr {
-  const nullText = sink.source.nullText;
+  const nullText = nullTextOf(sink.source, f);
   if (nullText === undefined) return lowered;
   reportOnce(sink, m, field, "info", "FIDELITY_JSON_TEXT", textNote(sink.source, f, field));
   const onNull = compilePredicate(lowered)({ [field]: nullText });
@@ -89,7 +90,7 @@ export function scalarValueShape(
       m,
       "info",
       "FIDELITY_NULL_TEXT",
-      `${nullNote(sink.source)}: this value also matches a JSON null at ${field}, which Sigma treats as missing`,
+      `${nullNote(sink.source, f)}: this value also matches a JSON null at ${field}, which Sigma treats as missing`,
     );
     return lowered;
   }
@@ -98,7 +99,7 @@ export function scalarValueShape(
     m,
     "info",
     "FIDELITY_NULL_TEXT",
-    `${nullNote(sink.source)}, which this value would match: it is written with (and not ${f} = "${nullText}"), so a literal "${nullText}" string does not match either`,
+    `${nullNote(sink.source, f)}, which this value would match: it is written with (and not ${f} = "${nullText}"), so a literal "${nullText}" string does not match either`,
   );
   return and([
     lowered,

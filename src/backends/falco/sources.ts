@@ -195,3 +195,8 @@ export function fieldInSource(
     return { ok: false, why: `${parts.name} takes no argument` };
   return { ok: true, info };
 }
+
+/** What field f of the source reads for a JSON null: json.value renders JSON, null as "null". */
+export function nullTextOf(source: FalcoSource, f: string): string | undefined {
+  return /^(json|jevt)\.value\[/.test(f) ? "null" : source.nullText;
+}

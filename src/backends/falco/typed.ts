@@ -33,6 +33,36 @@ export function networkField(ctx: BackendContext, sigmaField: string): string | 
   return typeof v === "string" ? v : undefined;
 }
 
+/**
+ * fd.sip.name and its siblings hold no text: Falco resolves the domain names on the right-hand side
+ * when it loads the rules and compares the event's address with their A records
+ * (shared/reference/linux/falco/docs/…fd-sip-name.md). Only `=`, `!=` and `in` on whole names work,
+ * and DNS names compare case-insensitively.
+ */
+export function isHostnameField(f: string): boolean {
+  return /^fd\.[sclr]ip\.name$/.test(f);
+}
+
+/** A case-insensitive whole domain name on a hostname field, as the lower-case literal Falco resolves. */
+export function lowerHostname(sink: Sink, m: MatchExpr, f: string): Expr {
+  const t = m.test;
+  if (t.kind === "exists" || t.kind === "null") return m;
+  if (t.kind === "pattern" && isLiteral(t.pattern) && /^[A-Za-z0-9.-]+$/.test(literalText(t.pattern)))
+    return withTest(m, {
+      kind: "pattern",
+      pattern: [{ kind: "text", text: literalText(t.pattern).toLowerCase() }],
+      cased: true,
+    });
+  report(
+    sink,
+    m,
+    "error",
+    "UNSUPPORTED_FIELD_TYPE",
+    `${f} matches only whole domain names (=, in): Falco resolves them when it loads the rules, so no wildcard, substring, regex or non-ASCII name can be written`,
+  );
+  return m;
+}
+
 const CANONICAL_INTEGER = /^(0|[1-9][0-9]{0,15})$/;
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 

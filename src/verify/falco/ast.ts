@@ -14,7 +14,8 @@ export type StrOpName =
   | "bcontains"
   | "startswith"
   | "bstartswith"
-  | "endswith";
+  | "endswith"
+  | "regex";
 export type NumOpName = "<" | "<=" | ">" | ">=";
 export type ListOpName = "in" | "intersects" | "pmatch";
 
@@ -129,6 +130,7 @@ const STR_OPS: Readonly<Record<string, StrOpName>> = {
   StartsWith: "startswith",
   BStartsWith: "bstartswith",
   EndsWith: "endswith",
+  Regex: "regex",
 };
 const NUM_OPS: Readonly<Record<string, NumOpName>> = { Lt: "<", Lte: "<=", Gt: ">", Gte: ">=" };
 const LIST_OPS: Readonly<Record<string, ListOpName>> = {

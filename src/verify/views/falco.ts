@@ -184,7 +184,7 @@ function addJsonValues(node: unknown, pointer: string, doc: Doc): void {
 
 export function falcoDocument(raw: unknown): Doc | null {
   if (!ingestible(raw)) return null;
-  const doc: Doc = {};
+  const doc: Doc = { "evt.source": "k8s_audit" };
   addJsonValues(raw, "", doc);
   if (!Object.hasOwn(raw, "auditID")) return doc;
   for (const [field, path] of Object.entries(SCALARS)) {
