@@ -1,6 +1,11 @@
 import type { BackendContext, SeenEvent } from "../types.js";
 import { FALCO } from "./dialect.js";
+import { isListField } from "./source-fields.js";
 import { elementFields, presenceField } from "./elements.js";
+import { assertNever } from "../../diagnostics.js";
+import { falcoSource } from "./sources.js";
+import { syscallSeen } from "./seen-syscall.js";
+import { pluginSeen } from "./seen-plugins.js";
 
 /**
  * What a Falco condition can see of a raw audit event, in Sigma field names (the backend's claim
@@ -106,7 +111,25 @@ function listElements(raw: unknown, path: readonly string[]): unknown[] {
 
 const POINTER = /^json\.value\[(\/.*)\]$/;
 
+/** The seen event of the rule's event source (k8s here; syscall and plugins in their modules). */
 export function falcoSeen(ctx: BackendContext): SeenEvent {
+  const source = falcoSource(ctx);
+  switch (source.name) {
+    case "k8s_audit":
+      return k8sSeen(ctx);
+    case "syscall":
+      return syscallSeen(ctx);
+    case "aws_cloudtrail":
+    case "gcp_auditlog":
+    case "okta":
+    case "github":
+      return pluginSeen(ctx, source);
+    default:
+      return assertNever(source.name);
+  }
+}
+
+function k8sSeen(ctx: BackendContext): SeenEvent {
   const fields = Object.entries(ctx.mapping?.fields ?? {});
   const elements = elementFields(ctx);
   return (raw) => {
@@ -124,7 +147,7 @@ export function falcoSeen(ctx: BackendContext): SeenEvent {
           });
         continue;
       }
-      if (FALCO.listFields.has(falco)) {
+      if (isListField(falco)) {
         const items = audited ? listElements(raw, sigma.split(".")) : [];
         if (items.length > 0) out[sigma] = items.map(rendered);
         else {

@@ -1,4 +1,6 @@
 import type { TargetView } from "../types.js";
+import { syscallDocument } from "./falco-syscall.js";
+import { pluginDocument } from "./falco-plugins.js";
 
 /**
  * What Falco's k8saudit + json plugins make of a raw audit event (shared/reference/falco/ka-fields.md).
@@ -182,8 +184,13 @@ function addJsonValues(node: unknown, pointer: string, doc: Doc): void {
       addJsonValues(v, `${pointer}/${pointerSegment(k)}`, doc);
 }
 
+/** The Falco event a raw record becomes, in whichever event source reads it (null: none does). */
 export function falcoDocument(raw: unknown): Doc | null {
-  if (!ingestible(raw)) return null;
+  if (ingestible(raw)) return k8sDocument(raw);
+  return syscallDocument(raw) ?? pluginDocument(raw);
+}
+
+function k8sDocument(raw: Record<string, unknown>): Doc {
   const doc: Doc = { "evt.source": "k8s_audit" };
   addJsonValues(raw, "", doc);
   if (!Object.hasOwn(raw, "auditID")) return doc;
