@@ -16,7 +16,6 @@ const SOURCES: Readonly<Record<string, readonly string[]>> = {
   syscall: ["linux/process_creation", "linux/file_event", "linux/network_connection"],
   aws_cloudtrail: ["cloud/aws"],
   okta: ["identity/okta"],
-  gcp_auditlog: ["cloud/gcp/audit"],
 };
 
 describe.skipIf(!HAVE_CORPUS)(corpusTitle("Falco event sources: parity on labelled events"), () => {
