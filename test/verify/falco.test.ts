@@ -263,6 +263,15 @@ describe("rules files", () => {
       "  priority: WARNING",
       "  source: aws_cloudtrail",
     ].join("\n");
-    expect(parseError(both).message).toContain("no enabled rule");
+    // A field the rule's source does not have refuses the file, as Falco's loader does.
+    expect(parseError(both).message).toContain("does not exist in event source 'aws_cloudtrail'");
+    const other = both.replace(
+      "condition: ka.verb = get\n  output: o\n  priority: WARNING\n  source: aws",
+      "condition: ct.name = get\n  output: o\n  priority: WARNING\n  source: aws",
+    );
+    // The other source's rule runs only on its own source's events.
+    expect(run(other, { "ka.verb": "get", "ct.name": "get" })).toBe(false);
+    expect(run(other, { "evt.source": "aws_cloudtrail", "ct.name": "get" })).toBe(true);
+    expect(parseError(both.split("- rule: other")[0]!).message).toContain("no enabled rule");
   });
 });
