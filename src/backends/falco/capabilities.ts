@@ -3,7 +3,8 @@ import type { CapabilityEntry } from "../types.js";
 /**
  * One row per construct of constructs.ts. Versions: everything emitted loads on Falco ≥ 0.36.0
  * with k8saudit ≥ 0.7.0 and json ≥ 0.7.0 (json.value[<JSON pointer>] and fnmatch bracket sets
- * in glob predate both).
+ * in glob predate both), except `regex` (≥ 0.39). The syscall source and the cloud plugins use
+ * the same constructs on their own fields (sources.ts, typed.ts for numbers and addresses).
  */
 export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   {
@@ -43,8 +44,8 @@ export const FALCO_CAPABILITIES: readonly CapabilityEntry[] = [
   },
   {
     construct: "|re",
-    capability: "unsupported",
-    how: "UNSUPPORTED_REGEX (the regex operator needs a newer Falco and RE2 whole-string syntax)",
+    capability: "encoded",
+    how: "regex operator (Falco ≥ 0.39, the default 0.41.0): RE2 POSIX syntax over the whole value, so the search is written (.|\\n)*(R)(.|\\n)* with classes spelled out, (?: as (, i as letter classes; lookaround, backreferences, \\b, inner anchors and UTF-16-unit patterns are UNSUPPORTED_REGEX with the construct",
   },
   {
     construct: "|cidr",
