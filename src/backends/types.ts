@@ -89,6 +89,11 @@ export interface Backend {
   seen(ctx: BackendContext): SeenEvent;
   /** Step 2: print the effective IR as query text (field names mapped through ctx.mapping). */
   query(effective: Expr, ctx: BackendContext): string;
+  /**
+   * Several rules' artifacts of one format as one, where the format is a single file (Falco's
+   * falco.yaml snippet); undefined: the artifacts are written one after the other.
+   */
+  combine?(format: string, artifacts: readonly string[]): string | undefined;
   /** Step 3: wrap the query into a deployable artifact of the given format (async for prettier). */
   artifact(
     format: string,

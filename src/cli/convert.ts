@@ -4,6 +4,7 @@ import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.j
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
+import { backendFor } from "../backends/registry.js";
 import type { SigmaRule } from "../sigma/rule.js";
 import type { TargetName } from "../targets/types.js";
 import {
@@ -39,6 +40,34 @@ export function outputName(
   const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
   const ext = EXTENSIONS[`${output.target}/${output.format}`] ?? `.${output.format}`;
   return `${stem}${doc}.${output.target}${ext}`;
+}
+
+/**
+ * What goes to stdout: every artifact, one after the other, except where a target's format is one
+ * file for all rules (Falco's falco.yaml snippet): those are combined by the backend.
+ */
+function stdoutText(
+  outputs: readonly Pick<TargetOutput, "target" | "format" | "artifact">[],
+): string {
+  const parts: string[] = [];
+  const done = new Set<string>();
+  for (const o of outputs) {
+    const key = `${o.target}\u0000${o.format}`;
+    if (done.has(key)) continue;
+    const same = outputs.filter((x) => x.target === o.target && x.format === o.format);
+    const combined =
+      same.length > 1
+        ? backendFor(o.target).combine?.(
+            o.format,
+            same.map((x) => x.artifact),
+          )
+        : undefined;
+    if (combined !== undefined) {
+      done.add(key);
+      parts.push(combined);
+    } else parts.push(o.artifact);
+  }
+  return parts.map((p) => p.replace(/\n$/, "")).join("\n\n");
 }
 
 function isDirectory(path: string): boolean {
@@ -132,7 +161,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
 
   const out = args.output as string | undefined;
   if (out === undefined) {
-    writeStdout(outputs.map(({ output }) => output.artifact.replace(/\n$/, "")).join("\n\n"));
+    writeStdout(stdoutText(outputs.map(({ output }) => output)));
     return EXIT_OK;
   }
   const single = outputs.length === 1 && !isDirectory(out) && !out.endsWith("/");

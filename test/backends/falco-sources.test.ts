@@ -171,6 +171,37 @@ describe("event sources, plugins and config", () => {
     ]);
   });
 
+  it("prints one falco.yaml block with the plugins of exactly the sources the rules use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sigprism-falco-"));
+    const write = (name: string, logsource: string, detection: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, `title: ${name}\nlogsource:\n${logsource}detection:\n${detection}`);
+      return file;
+    };
+    const files = [
+      write("a.yml", LINUX_PROC, "  sel:\n    Image: /bin/sh\n  condition: sel\n"),
+      write("b.yml", CLOUDTRAIL, "  sel:\n    eventName: StopLogging\n  condition: sel\n"),
+      write("c.yml", CLOUDTRAIL, "  sel:\n    eventName: DeleteTrail\n  condition: sel\n"),
+      write(
+        "d.yml",
+        "  product: okta\n  service: okta\n",
+        "  sel:\n    eventType: user.lifecycle.create\n  condition: sel\n",
+      ),
+    ];
+    const r = await runInProcess(["convert", "-t", "falco", "-f", "config", ...files]);
+    expect(r.status, r.stderr).toBe(0);
+    const config = load(r.stdout) as Record<string, unknown>;
+    expect(config.load_plugins).toEqual(["cloudtrail", "json", "okta"]);
+    expect((config.plugins as { name: string }[]).map((p) => p.name)).toEqual([
+      "cloudtrail",
+      "json",
+      "okta",
+    ]);
+    expect(config.rules_files).toHaveLength(4);
+    const linuxOnly = await runInProcess(["convert", "-t", "falco", "-f", "config", files[0]!]);
+    expect(load(linuxOnly.stdout)).toEqual({ rules_files: ["/etc/falco/rules.d/a_yml.yaml"] });
+  });
+
   it("says why a GitHub audit-log rule has no Falco field", async () => {
     const out = await falco(
       rule(

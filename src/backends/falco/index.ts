@@ -10,6 +10,7 @@ import { FALCO_DATA_NOTES } from "./data-notes.js";
 import { falcoSource } from "./sources.js";
 import { networkField } from "./typed.js";
 import { argvFields } from "./argv.js";
+import { combineConfigs } from "./combine.js";
 
 function fieldOf(ctx: BackendContext): (m: MatchExpr) => readonly string[] {
   return (m) => {
@@ -39,6 +40,9 @@ export const falcoBackend = {
   seen: falcoSeen,
   query(effective, ctx) {
     return printCondition(effective, envOf(ctx), ctx.mapping?.scope);
+  },
+  combine(format, artifacts) {
+    return format === "config" ? combineConfigs(artifacts) : undefined;
   },
   artifact(format, query, effective, ctx) {
     switch (format) {

@@ -120,7 +120,8 @@ function lowerMatch(sink: Sink, m: MatchExpr, element = false): Expr {
   if (isHostnameField(f)) return lowerHostname(sink, m, f);
   if (trailingSlashFields(sink.ctx).has(field)) {
     const rewritten = lowerTrailingSlash(sink, m, f);
-    if (rewritten !== undefined) return rewritten === m ? m : mapMatches(rewritten, (x) => lowerTest(sink, x, f));
+    if (rewritten !== undefined)
+      return rewritten === m ? m : mapMatches(rewritten, (x) => lowerTest(sink, x, f));
   }
   if (FALCO.brokenFields.has(f)) {
     report(

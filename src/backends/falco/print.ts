@@ -260,7 +260,8 @@ function printCheck(m: MatchExpr, f: string, env: PrintEnv): Printed {
     case "cidr": {
       if (list) throw new Error("internal: a CIDR test on a list field was not lowered");
       const net = fieldType(f) === "ipaddr" ? env.network?.(m) : undefined;
-      if (net !== undefined) return atom(`${net} ${FALCO.ops.in} (${quote(`${t.network}/${t.prefix}`)})`);
+      if (net !== undefined)
+        return atom(`${net} ${FALCO.ops.in} (${quote(`${t.network}/${t.prefix}`)})`);
       return printCidrs(f, [t]);
     }
     case "number":

@@ -19,14 +19,14 @@ import { regexFlags } from "../../sigma/eval-regex.js";
  * - a pattern that runs without `u` reads UTF-16 units, RE2 reads code points: `.`, negated classes
  *   and negated escapes would count an astral character twice, so they are refused there.
  */
-export type FalcoRegex = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+export type FalcoRegex =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 class Refused extends Error {}
 
 const SPECIAL_OUT = new Set([..."\\.+*?()|[]{}^$"]);
 const SPECIAL_CLASS = new Set([..."\\]^-["]);
-const JS_SPACE =
-  "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+const JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 const LINE_TERMINATORS = "\n\r\u2028\u2029";
 const ANY = "(.|\n)";
 const MAX_REPEAT = 1000;
@@ -180,11 +180,14 @@ class Translator {
       case "[":
         return this.charClass();
       case ".":
-        if (!this.unicode) this.refuse("'.' in a pattern that reads UTF-16 units (not valid with the u flag)");
+        if (!this.unicode)
+          this.refuse("'.' in a pattern that reads UTF-16 units (not valid with the u flag)");
         return this.dotAll ? ANY : `[^${LINE_TERMINATORS}]`;
       case "^":
       case "$":
-        return this.refuse(`'${c}' inside the pattern (only a leading ^ and a trailing $ are written)`);
+        return this.refuse(
+          `'${c}' inside the pattern (only a leading ^ and a trailing $ are written)`,
+        );
       case "\\":
         return this.escape(false);
       case ")":
@@ -272,7 +275,8 @@ class Translator {
       negated = true;
       this.i++;
     }
-    if (negated && !this.unicode) this.refuse("a negated class in a pattern that reads UTF-16 units");
+    if (negated && !this.unicode)
+      this.refuse("a negated class in a pattern that reads UTF-16 units");
     if (this.peek() === "]") {
       this.i++;
       if (negated) return ANY;
@@ -284,7 +288,8 @@ class Translator {
       if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== undefined) {
         this.i++;
         const b = this.classAtom();
-        if (a.char === undefined || b.char === undefined) this.refuse("a range with a class escape");
+        if (a.char === undefined || b.char === undefined)
+          this.refuse("a range with a class escape");
         out += this.range(a.char, b.char);
         continue;
       }
@@ -348,7 +353,8 @@ class Translator {
           if (!m) this.refuse("a malformed \\u{…} escape");
           this.i += m[0].length;
           const cp = parseInt(m[1]!, 16);
-          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.refuse("a surrogate code point");
+          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            this.refuse("a surrogate code point");
           return String.fromCodePoint(cp);
         }
         const ch = hex(4);
@@ -402,7 +408,8 @@ class Translator {
 /** The `regex` operand for a search of `source` with `flags`, or why there is none. */
 export function falcoRegex(source: string, flags: RegexFlags): FalcoRegex {
   const jsFlags = regexFlags(source, flags);
-  if (jsFlags === undefined) return { ok: false, reason: "the pattern is not a valid regular expression" };
+  if (jsFlags === undefined)
+    return { ok: false, reason: "the pattern is not a valid regular expression" };
   const unicode = jsFlags.includes("u");
   try {
     const t = new Translator(source, flags.i, unicode, flags.s);

@@ -25,7 +25,13 @@ const EVENT_IDS: Readonly<Record<string, number>> = {
   file_event: 11,
   network_connection: 3,
 };
-const NUMBERS = new Set(["ProcessId", "ParentProcessId", "SourcePort", "DestinationPort", "LogonId"]);
+const NUMBERS = new Set([
+  "ProcessId",
+  "ParentProcessId",
+  "SourcePort",
+  "DestinationPort",
+  "LogonId",
+]);
 
 function isRecord(x: unknown): x is Raw {
   return typeof x === "object" && x !== null && !Array.isArray(x);

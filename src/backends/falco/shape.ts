@@ -5,7 +5,8 @@ import { nullTextOf, type FalcoSource } from "./sources.js";
 
 /** How the source renders a JSON null, for messages. */
 export function nullNote(source: FalcoSource, f: string): string {
-  if (/^(json|jevt)\.value\[/.test(f)) return `the json plugin renders JSON null as the text "null"`;
+  if (/^(json|jevt)\.value\[/.test(f))
+    return `the json plugin renders JSON null as the text "null"`;
   return source.name === "k8s_audit"
     ? `k8saudit renders JSON null as the text "null"`
     : `the ${source.plugins[0]?.name ?? source.name} plugin reads a JSON null (and any value that is not a string) as the empty string`;

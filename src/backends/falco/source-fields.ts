@@ -679,7 +679,11 @@ export function sourceField(source: string, name: string): FalcoFieldInfo | unde
   const row = TABLES[source]?.[name];
   if (row === undefined) return undefined;
   const [type, list, arg] = row;
-  return { type, list: list === 1, arg: arg === "r" ? "required" : arg === "a" ? "allowed" : "none" };
+  return {
+    type,
+    list: list === 1,
+    arg: arg === "r" ? "required" : arg === "a" ? "allowed" : "none",
+  };
 }
 
 /** Whether the field (any source, argument ignored) is a list field: in / intersects / exists only. */

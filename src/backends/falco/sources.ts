@@ -170,7 +170,9 @@ export function falcoSource(ctx: BackendContext): FalcoSource {
 
 /** A field reference `name[arg]` split, or undefined when it is not one. */
 export function splitField(field: string): { name: string; arg?: string } | undefined {
-  const m = /^([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*)+)(?:\[([^\][\s"']+)\])?$/.exec(field);
+  const m = /^([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*)+)(?:\[([^\][\s"']+)\])?$/.exec(
+    field,
+  );
   if (!m) return undefined;
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, arg: m[2] };
 }

@@ -47,7 +47,11 @@ export function isHostnameField(f: string): boolean {
 export function lowerHostname(sink: Sink, m: MatchExpr, f: string): Expr {
   const t = m.test;
   if (t.kind === "exists" || t.kind === "null") return m;
-  if (t.kind === "pattern" && isLiteral(t.pattern) && /^[A-Za-z0-9.-]+$/.test(literalText(t.pattern)))
+  if (
+    t.kind === "pattern" &&
+    isLiteral(t.pattern) &&
+    /^[A-Za-z0-9.-]+$/.test(literalText(t.pattern))
+  )
     return withTest(m, {
       kind: "pattern",
       pattern: [{ kind: "text", text: literalText(t.pattern).toLowerCase() }],
@@ -64,18 +68,13 @@ export function lowerHostname(sink: Sink, m: MatchExpr, f: string): Expr {
 }
 
 const CANONICAL_INTEGER = /^(0|[1-9][0-9]{0,15})$/;
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 
 export function lowerTyped(sink: Sink, m: MatchExpr, f: string, type: FalcoFieldType): Expr {
   const t = m.test;
   const refuse = (what: string): Expr => {
-    report(
-      sink,
-      m,
-      "error",
-      "UNSUPPORTED_FIELD_TYPE",
-      `${f} is a ${type} field in Falco: ${what}`,
-    );
+    report(sink, m, "error", "UNSUPPORTED_FIELD_TYPE", `${f} is a ${type} field in Falco: ${what}`);
     return m;
   };
   if (t.kind === "exists" || t.kind === "null") return m;
@@ -86,7 +85,11 @@ export function lowerTyped(sink: Sink, m: MatchExpr, f: string, type: FalcoField
           return refuse(`${String(t.value)} is not a whole number from 0 up`);
         return m;
       }
-      if (t.kind === "pattern" && isLiteral(t.pattern) && CANONICAL_INTEGER.test(literalText(t.pattern)))
+      if (
+        t.kind === "pattern" &&
+        isLiteral(t.pattern) &&
+        CANONICAL_INTEGER.test(literalText(t.pattern))
+      )
         return withTest(m, { kind: "number", op: "eq", value: Number(literalText(t.pattern)) });
       return refuse("only whole numbers compare there (=, <, >), no text, wildcards or regex");
     case "ipaddr":

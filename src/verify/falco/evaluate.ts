@@ -162,7 +162,11 @@ export function compilePredicate(node: FNode, text: string, source?: string): Pr
       const rhs = node.value;
       const op = node.op;
       if (f.kind !== "string" && f.kind !== "number")
-        throw fail(text, node.field.offset, `operator '${op}' is not supported on field '${node.field.name}'`);
+        throw fail(
+          text,
+          node.field.offset,
+          `operator '${op}' is not supported on field '${node.field.name}'`,
+        );
       const numeric = f.kind === "number";
       const rhsNumber = numeric ? parseNumber(rhs) : 0;
       return (d) => {

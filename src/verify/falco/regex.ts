@@ -48,7 +48,8 @@ function checkPosix(p: string): void {
       if (p[i + 1] === "]") i++;
       continue;
     }
-    if (c === "(" && p[i + 1] === "?") throw new RegexRefused("missing argument to repetition operator: ?");
+    if (c === "(" && p[i + 1] === "?")
+      throw new RegexRefused("missing argument to repetition operator: ?");
     if ((c === "*" || c === "+" || c === "?" || c === "}") && /[*+?]/.test(p[i + 1] ?? ""))
       throw new RegexRefused(`bad repetition operator: ${c}${p[i + 1]}`);
   }

@@ -34,7 +34,8 @@ export function addressBits(text: string): { bits: bigint; v: 4 | 6 } | undefine
   const [head, tail] = s.includes("::") ? s.split("::") : [s, undefined];
   const h = head === "" || head === undefined ? [] : head.split(":");
   const t = tail === undefined || tail === "" ? [] : tail.split(":");
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
+  const groups =
+    tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
   return { bits: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), v: 6 };
 }
 

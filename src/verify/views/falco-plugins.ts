@@ -115,7 +115,8 @@ function addJsonValues(node: unknown, pointer: string, doc: Doc): void {
     typeof node === "string" ? node : JSON.stringify(node);
   if (Array.isArray(node)) node.forEach((v, i) => addJsonValues(v, `${pointer}/${i}`, doc));
   else if (isRecord(node))
-    for (const [k, v] of Object.entries(node)) addJsonValues(v, `${pointer}/${pointerSegment(k)}`, doc);
+    for (const [k, v] of Object.entries(node))
+      addJsonValues(v, `${pointer}/${pointerSegment(k)}`, doc);
 }
 
 /** fastjson GetStringBytes as the plugins use it: "" for a value that is not a string. */
@@ -173,7 +174,8 @@ export function pluginDocument(raw: unknown): Doc | null {
   if (typeof raw.eventVersion === "string" && typeof raw.eventSource === "string")
     return cloudtrail(raw);
   const p = raw.protoPayload;
-  if (isRecord(p) && p["@type"] === "type.googleapis.com/google.cloud.audit.AuditLog") return gcp(raw);
+  if (isRecord(p) && p["@type"] === "type.googleapis.com/google.cloud.audit.AuditLog")
+    return gcp(raw);
   if (typeof raw.uuid === "string" && typeof raw.eventType === "string") return okta(raw);
   return null;
 }
