@@ -4,7 +4,7 @@ import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.j
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
-import { backendFor } from "../backends/registry.js";
+import { loadBackend } from "../backends/load.js";
 import type { SigmaRule } from "../sigma/rule.js";
 import type { TargetName } from "../targets/types.js";
 import {
@@ -46,9 +46,9 @@ export function outputName(
  * What goes to stdout: every artifact, one after the other, except where a target's format is one
  * file for all rules (Falco's falco.yaml snippet): those are combined by the backend.
  */
-function stdoutText(
+async function stdoutText(
   outputs: readonly Pick<TargetOutput, "target" | "format" | "artifact">[],
-): string {
+): Promise<string> {
   const parts: string[] = [];
   const done = new Set<string>();
   for (const o of outputs) {
@@ -57,7 +57,7 @@ function stdoutText(
     const same = outputs.filter((x) => x.target === o.target && x.format === o.format);
     const combined =
       same.length > 1
-        ? backendFor(o.target).combine?.(
+        ? (await loadBackend(o.target)).combine?.(
             o.format,
             same.map((x) => x.artifact),
           )
@@ -161,7 +161,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
 
   const out = args.output as string | undefined;
   if (out === undefined) {
-    writeStdout(stdoutText(outputs.map(({ output }) => output)));
+    writeStdout(await stdoutText(outputs.map(({ output }) => output)));
     return EXIT_OK;
   }
   const single = outputs.length === 1 && !isDirectory(out) && !out.endsWith("/");
