@@ -106,9 +106,9 @@ function parseFixtureText(file: string, text: string): { fixtures: Fixture[]; pr
 
 /**
  * Family folders hold other products' events, labelled against the corpus
- * (fixtures-windows.test.ts, fixtures-linux.test.ts).
+ * (fixtures-windows.test.ts, fixtures-linux.test.ts, verify/falco-sources-parity.test.ts).
  */
-const FAMILY_FOLDERS = ["windows/", "linux/"];
+const FAMILY_FOLDERS = ["windows/", "linux/", "falco-sources/"];
 
 function readFixtures(): { fixtures: Fixture[]; problems: string[] } {
   const fixtures: Fixture[] = [];

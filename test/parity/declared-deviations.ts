@@ -192,14 +192,6 @@ export const UNSUPPORTED: readonly (UnsupportedConstruct & {
     reason: "KQL has no regular expressions (userAgent|re)",
   },
   {
-    rule: SCRIPTED_CLIENT,
-    target: "falco",
-    code: "UNSUPPORTED_REGEX",
-    sets: ["rules", "filters"],
-    reason:
-      "regular expressions are not emitted for Falco (the regex operator needs a newer Falco and RE2 whole-string syntax)",
-  },
-  {
     rule: MASTERS,
     target: "falco",
     code: "UNSUPPORTED_CIDR_IPV6",
