@@ -106,9 +106,9 @@ function parseFixtureText(file: string, text: string): { fixtures: Fixture[]; pr
 
 /**
  * Family folders hold other products' events, labelled against the corpus
- * (fixtures-windows.test.ts, fixtures-linux.test.ts, verify/falco-sources-parity.test.ts).
+ * (fixtures-windows.test.ts, fixtures-linux.test.ts, verify/falco-sources-parity.test.ts, fixtures-cloud.test.ts).
  */
-const FAMILY_FOLDERS = ["windows/", "linux/", "falco-sources/"];
+const FAMILY_FOLDERS = ["windows/", "linux/", "falco-sources/", "cloud/"];
 
 function readFixtures(): { fixtures: Fixture[]; problems: string[] } {
   const fixtures: Fixture[] = [];

@@ -1,3 +1,4 @@
+import { cloudMembership, cloudSigmaEvent } from "./cloud-logsources.js";
 import type { LogSource } from "./rule.js";
 import { AUDIT_MSG, LINUX_CATEGORY_EVENT_IDS, LINUX_SYSMON_CHANNEL } from "./linux-logsources.js";
 import {
@@ -11,7 +12,8 @@ import {
  * says, for the logsources whose raw events identify themselves, which raw events belong to them,
  * from the producers' own formats (the Kubernetes audit.k8s.io Event type; the Windows event-log
  * record's Channel and EventID, windows-logsources.ts; Sysmon for Linux records and audit-log
- * records, linux-logsources.ts). The parity runner holds every target to it:
+ * records, linux-logsources.ts; the cloud providers' records, cloud-logsources.ts). The parity
+ * runner holds every target to it:
  * a query whose scope lets in another source's event fails there.
  * A logsource key the tables do not know is not decided here (every event may belong to it).
  */
@@ -112,6 +114,7 @@ const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
   kubernetesAudit,
   windows,
   linux,
+  cloudMembership,
 ];
 
 /**
@@ -120,7 +123,8 @@ const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
  * category's name too. The record's own fields stay; an existing field is never overwritten.
  */
 export function sigmaEvent(logsource: LogSource, raw: unknown): unknown {
-  if (!isRecord(raw) || lower(logsource.product) !== "windows") return raw;
+  if (lower(logsource.product) !== "windows") return cloudSigmaEvent(logsource, raw);
+  if (!isRecord(raw)) return raw;
   const category = lower(logsource.category);
   const producers = category === undefined ? undefined : WINDOWS_CATEGORY_PRODUCERS[category];
   const producer = producers?.find((p) => p.aliases !== undefined && producedBy(raw, p));

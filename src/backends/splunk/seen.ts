@@ -39,11 +39,47 @@ function xmlSeen(raw: unknown): unknown {
   return out;
 }
 
+/**
+ * The text leaves of an event at a Splunk name: `k{}` is an array at k (its elements), a plain
+ * segment an object key (the longest run of segments that is an own key, as extraction names a
+ * key that holds dots); an array met at a plain segment has another name and is not read.
+ */
+function leavesAt(node: unknown, segments: readonly string[]): string[] {
+  if (segments.length === 0) {
+    const text = asText(node);
+    return text === undefined ? [] : [text];
+  }
+  if (!isRecord(node)) return [];
+  for (let j = segments.length; j > 0; j--) {
+    const run = segments.slice(0, j).join(".");
+    const array = run.endsWith("{}");
+    const key = array ? run.slice(0, -2) : run;
+    if (!Object.hasOwn(node, key)) continue;
+    const v = node[key];
+    if (array !== Array.isArray(v)) return [];
+    return array
+      ? (v as unknown[]).flatMap((x) => leavesAt(x, segments.slice(j)))
+      : leavesAt(v, segments.slice(j));
+  }
+  return [];
+}
+
 export function splunkSeen(ctx: BackendContext): SeenEvent {
   if (ctx.mapping?.settings.extraction === "xml") return xmlSeen;
   const fields = ctx.mapping?.fields ?? {};
   const reads = (sigmaPath: string, splunkName: string): boolean =>
     readNames(fields[sigmaPath] ?? sigmaPath).includes(splunkName);
+  // A Sigma field the pipeline names otherwise (a renamed JSON path) is seen at that name in the
+  // event; `settings.envelope` names the key under which the input indexes the whole record.
+  const envelope = ctx.mapping?.settings.envelope;
+  const inRecord = (name: string): string[] => {
+    const prefix = typeof envelope === "string" ? `${envelope}.` : undefined;
+    const path = prefix !== undefined && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+    return path.split(".");
+  };
+  const renamed = Object.entries(fields).filter(
+    ([sigma, mapped]) => !readNames(mapped).some((n) => n.replaceAll("{}", "") === sigma),
+  );
 
   const seen = (value: unknown, path: string, name: string): unknown => {
     if (Array.isArray(value)) {
@@ -62,5 +98,13 @@ export function splunkSeen(ctx: BackendContext): SeenEvent {
     return text !== undefined && reads(path, name) ? text : undefined;
   };
 
-  return (raw) => (isRecord(raw) ? (seen(raw, "", "") ?? {}) : raw);
+  return (raw) => {
+    if (!isRecord(raw)) return raw;
+    const out = (seen(raw, "", "") ?? {}) as Record<string, unknown>;
+    for (const [sigma, mapped] of renamed) {
+      const values = readNames(mapped).flatMap((n) => leavesAt(raw, inRecord(n)));
+      if (values.length > 0) out[sigma] = values.length === 1 ? values[0] : values;
+    }
+    return out;
+  };
 }

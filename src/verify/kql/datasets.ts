@@ -1,4 +1,5 @@
 import { indexFieldType, type EsField } from "./mapping.js";
+import { CLOUD_DATASETS, cloudFieldType } from "./mapping-cloud.js";
 import { WINDOWS_DATASETS, windowsFieldType } from "./mapping-windows.js";
 
 /**
@@ -12,6 +13,7 @@ const KUBERNETES_AUDIT = "kubernetes.audit_logs";
 export const MAPPED_DATASETS: readonly string[] = [
   KUBERNETES_AUDIT,
   ...Object.keys(WINDOWS_DATASETS),
+  ...Object.keys(CLOUD_DATASETS),
 ];
 
 function ownField(dataset: string | undefined, field: string): EsField | undefined {
@@ -19,7 +21,7 @@ function ownField(dataset: string | undefined, field: string): EsField | undefin
     const type = indexFieldType(field);
     return type === undefined ? undefined : { type };
   }
-  return windowsFieldType(dataset, field);
+  return windowsFieldType(dataset, field) ?? cloudFieldType(dataset, field);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TargetView } from "../types.js";
 import { parseIp } from "../kql/ip.js";
+import { elasticCloudDocument } from "./elastic-cloud/index.js";
 import { elasticWindowsDocument } from "./elastic-windows/index.js";
 import { elasticAuditdDocument } from "./elastic-linux/auditd.js";
 import { elasticLinuxSysmonDocument } from "./elastic-linux/sysmon.js";
@@ -163,8 +164,8 @@ function isAuditEvent(raw: unknown): boolean {
  * Routing by what the raw event is: a Windows event-log record (Channel and EventID) goes through
  * the Windows/System integrations (elastic-windows/), an audit.k8s.io Event through the Kubernetes
  * integration, a Sysmon for Linux record through the sysmon_linux integration and an audit record
- * through the auditd integration (elastic-linux/); anything else is collected by no modelled
- * integration.
+ * through the auditd integration (elastic-linux/); a cloud provider's record through its integration
+ * (elastic-cloud/); anything else is collected by no modelled integration.
  */
 export const elasticView: TargetView = {
   target: "elastic",
@@ -175,6 +176,8 @@ export const elasticView: TargetView = {
     if (linux !== undefined) return elasticLinuxSysmonDocument(linux);
     const audit = auditRecord(raw);
     if (audit !== undefined) return elasticAuditdDocument(audit);
+    const cloud = elasticCloudDocument(raw);
+    if (cloud !== undefined) return cloud;
     return isAuditEvent(raw) ? elasticDocument(raw) : {};
   },
 };

@@ -1,6 +1,7 @@
 import type { TargetView } from "../types.js";
 import { auditRecord, linuxSysmonRecord } from "./linux-record.js";
 import { splunkAuditDocument, splunkLinuxSysmonDocument } from "./splunk-linux.js";
+import { CLOUD_SOURCETYPES, type SourcetypeRoute } from "./splunk-cloud.js";
 import { splunkWindowsDocument } from "./splunk-windows.js";
 import { windowsRecord } from "./windows-record.js";
 
@@ -50,10 +51,7 @@ function flatten(value: unknown, name: string, out: Doc): void {
  * Splunk OpenTelemetry Collector's and Splunk Connect for Kubernetes' `kube:apiserver-audit`.
  * Anything else is a JSON line of another input (Splunk's pretrained `_json`).
  */
-const SOURCETYPES: readonly {
-  readonly is: (raw: Record<string, unknown>) => boolean;
-  readonly sourcetype: string;
-}[] = [
+const SOURCETYPES: readonly SourcetypeRoute[] = [
   {
     // An object naming another kind or API group (a core/v1 Event) comes from another input.
     is: (raw) =>
@@ -63,6 +61,9 @@ const SOURCETYPES: readonly {
     sourcetype: "kube:apiserver-audit",
   },
 ];
+
+/** Cloud records first: an audit.k8s.io test accepts any object that names no kind. */
+const ROUTES = [...CLOUD_SOURCETYPES, ...SOURCETYPES];
 
 /**
  * A Windows event-log record (Channel and EventID) is collected as rendered XML and extracted by
@@ -78,9 +79,9 @@ export const splunkView: TargetView = {
     if (linux !== undefined) return splunkLinuxSysmonDocument(linux);
     const audit = auditRecord(raw);
     if (audit !== undefined) return splunkAuditDocument(audit);
+    const route = isRecord(raw) ? ROUTES.find((s) => s.is(raw)) : undefined;
     const doc: Doc = {};
-    flatten(raw, "", doc);
-    const route = isRecord(raw) ? SOURCETYPES.find((s) => s.is(raw)) : undefined;
+    flatten(route?.event !== undefined && isRecord(raw) ? route.event(raw) : raw, "", doc);
     doc["sourcetype"] = [route?.sourcetype ?? "_json"];
     return doc;
   },

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { compileRuleIR, type RuleIR } from "../../src/compile.js";
+import { hasErrors } from "../../src/diagnostics.js";
+import { verifyRules } from "../../src/parity/run.js";
+import { loadRuleSet } from "../../src/rule-set.js";
+import { loadFixtures } from "../../src/verify/fixtures.js";
+import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
+
+/**
+ * `sigprism verify` over every SigmaHQ corpus rule of a cloud family, on that family's fixtures,
+ * with the built-in pipelines: every target's answer equals the reference evaluator's on the
+ * target's view of the raw record, except where the backend declared a deviation. Rule/target
+ * pairs a target refuses with a coded error are counted, not compared.
+ */
+
+interface Family {
+  readonly name: string;
+  readonly folders: readonly string[];
+  readonly fixtures: string;
+  /** At least this many rules compile and are checked (the corpus holds more for some). */
+  readonly minRules: number;
+}
+
+const FAMILIES: readonly Family[] = [
+  {
+    name: "AWS CloudTrail",
+    folders: ["rules/cloud/aws", "rules-placeholder/cloud/aws"],
+    fixtures: "test/fixtures/cloud/aws.ndjson",
+    minRules: 57,
+  },
+  {
+    name: "Okta",
+    folders: [
+      "rules/identity/okta",
+      "rules-placeholder/identity/okta",
+      "rules-threat-hunting/cloud/okta",
+      "rules-emerging-threats/2023/TA/Okta-Support-System-Breach",
+    ],
+    fixtures: "test/fixtures/cloud/okta.ndjson",
+    minRules: 23,
+  },
+  {
+    name: "GCP audit",
+    folders: ["rules/cloud/gcp/audit"],
+    fixtures: "test/fixtures/cloud/gcp.ndjson",
+    minRules: 16,
+  },
+  {
+    name: "Azure activity logs and Identity Protection",
+    folders: ["rules/cloud/azure/activity_logs", "rules/cloud/azure/identity_protection"],
+    fixtures: "test/fixtures/cloud/azure.ndjson",
+    minRules: 54,
+  },
+  {
+    name: "GitHub audit",
+    folders: ["rules/application/github"],
+    fixtures: "test/fixtures/cloud/github.ndjson",
+    minRules: 15,
+  },
+];
+
+function familyRules(f: Family): RuleIR[] {
+  const set = loadRuleSet(f.folders.map((d) => `${CORPUS}${d}`));
+  return set.rules
+    .map((r) => compileRuleIR(r, { pipelines: [] }))
+    .filter((r) => !hasErrors(r.diagnostics));
+}
+
+describe.skipIf(!HAVE_CORPUS)("cloud families: parity on the corpus rules", () => {
+  if (!HAVE_CORPUS) console.warn(SKIP_REASON);
+  for (const family of FAMILIES)
+    it(`${family.name}: 0 undeclared disagreements in elastic, splunk and js`, async () => {
+      const rules = familyRules(family);
+      expect(rules.length).toBeGreaterThanOrEqual(family.minRules);
+      const { fixtures, diagnostics } = loadFixtures([family.fixtures]);
+      expect(diagnostics).toEqual([]);
+      const report = await verifyRules(rules, fixtures, {
+        targets: ["elastic", "splunk", "js"],
+        allowUnsupported: true,
+      });
+      const undeclared = report.disagreements
+        .filter((d) => d.kind !== "declared-deviation")
+        .map((d) => `${d.kind} ${d.target} ${d.rule.title} × ${d.fixture}: ${d.detail ?? d.text}`);
+      expect(undeclared).toEqual([]);
+      expect(report.ok).toBe(true);
+      // js reads the raw record: it expresses every rule.
+      expect(report.perTarget.js?.unsupported).toBe(0);
+      // Most rules are compared on every fixture in every target.
+      for (const t of ["elastic", "splunk"] as const)
+        expect(report.perTarget[t]?.cases, t).toBeGreaterThan((rules.length * fixtures.length) / 2);
+    });
+});
