@@ -147,10 +147,12 @@ describe("Windows logsource membership", () => {
     expect(inLogsource(win(undefined, "no-such-service"), sysmonRecord(11))).toBe(true);
     // EventID given as text is read as the number Windows wrote.
     expect(inLogsource(win("dns_query"), sysmonRecord(22, { EventID: "22" }))).toBe(true);
-    // Other products are not decided by the Windows table.
+    // Linux has its own table (linux-logsources.ts): a Windows Sysmon record is not a Linux event.
     expect(inLogsource({ product: "linux", category: "process_creation" }, sysmonRecord(1))).toBe(
-      true,
+      false,
     );
+    // A product no table knows is not decided.
+    expect(inLogsource({ product: "no-such-product" }, sysmonRecord(1))).toBe(true);
   });
 
   it("Kubernetes audit membership is unchanged", () => {
