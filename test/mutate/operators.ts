@@ -1,0 +1,332 @@
+import ts from "typescript";
+import {
+  closedSet,
+  isAssignmentTarget,
+  isData,
+  isNumberTyped,
+  isRecordTable,
+  proseChildren,
+  siteOf,
+} from "./context.js";
+import { embeddedCode, jsProgram } from "./embedded.js";
+import type { Mutant, Operator } from "./mutant.js";
+import {
+  regexMutations,
+  templateMutations,
+  tokenAlternatives,
+  type TemplatePart,
+} from "./tokens.js";
+
+/** The mutants of one source file, found by walking its syntax tree (ids are given later). */
+
+export type Draft = Omit<Mutant, "id">;
+
+const FLIPS: Partial<Record<ts.SyntaxKind, readonly [Operator, string]>> = {
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: ["equality", "!=="],
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: ["equality", "==="],
+  [ts.SyntaxKind.EqualsEqualsToken]: ["equality", "!="],
+  [ts.SyntaxKind.ExclamationEqualsToken]: ["equality", "=="],
+  [ts.SyntaxKind.LessThanToken]: ["relational", "<="],
+  [ts.SyntaxKind.LessThanEqualsToken]: ["relational", "<"],
+  [ts.SyntaxKind.GreaterThanToken]: ["relational", ">="],
+  [ts.SyntaxKind.GreaterThanEqualsToken]: ["relational", ">"],
+  [ts.SyntaxKind.AmpersandAmpersandToken]: ["logical", "||"],
+  [ts.SyntaxKind.BarBarToken]: ["logical", "&&"],
+};
+
+/** Methods whose call is case folding or text replacement: `s.m(…)` → `s`. */
+const FOLDING_METHODS = new Set([
+  "toLowerCase",
+  "toUpperCase",
+  "toLocaleLowerCase",
+  "toLocaleUpperCase",
+  "trim",
+  "trimStart",
+  "trimEnd",
+  "normalize",
+  "replace",
+  "replaceAll",
+]);
+
+/** Functions whose call is an escaping or encoding step by name: `f(x, …)` → `x`. */
+const ESCAPING = /escape|quote$|quoted$|literal|stringify|fold|Text$/i;
+const PREDICATE = /^(is|has|needs|can|should)[A-Z]/;
+
+/** Methods whose number arguments are positions or lengths in a text or array. */
+const POSITION_METHODS = new Set([
+  "slice",
+  "substring",
+  "substr",
+  "charAt",
+  "charCodeAt",
+  "codePointAt",
+  "at",
+  "padStart",
+  "padEnd",
+]);
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+function calleeName(call: ts.CallExpression): string | undefined {
+  const e = call.expression;
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}
+
+/** Nodes whose strings are not code: module specifiers, property names, types, case labels. */
+function isNonValueString(node: ts.Node): boolean {
+  const p = node.parent;
+  return (
+    ts.isImportDeclaration(p) ||
+    ts.isExportDeclaration(p) ||
+    ts.isExternalModuleReference(p) ||
+    ts.isLiteralTypeNode(p) ||
+    ts.isCaseClause(p) ||
+    (ts.isElementAccessExpression(p) && p.argumentExpression === node) ||
+    ((ts.isPropertyAssignment(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isPropertySignature(p)) &&
+      p.name === node) ||
+    (ts.isBinaryExpression(p) &&
+      (ts.isTypeOfExpression(p.left) || ts.isTypeOfExpression(p.right))) ||
+    (ts.isCallExpression(p) && p.expression.kind === ts.SyntaxKind.ImportKeyword)
+  );
+}
+
+function skipsSubtree(node: ts.Node): boolean {
+  return (
+    ts.isTypeNode(node) ||
+    ts.isImportDeclaration(node) ||
+    ts.isExportDeclaration(node) ||
+    ts.isInterfaceDeclaration(node) ||
+    ts.isTypeAliasDeclaration(node) ||
+    ts.isModuleDeclaration(node) ||
+    ts.isEnumDeclaration(node) ||
+    ts.isTaggedTemplateExpression(node)
+  );
+}
+
+/** `n + 1` written as simply as possible: a literal changes value, anything else is wrapped. */
+function plus(expr: ts.Expression, delta: 1 | -1): string {
+  const lit = ts.isNumericLiteral(expr)
+    ? Number(expr.text)
+    : ts.isPrefixUnaryExpression(expr) &&
+        expr.operator === ts.SyntaxKind.MinusToken &&
+        ts.isNumericLiteral(expr.operand)
+      ? -Number(expr.operand.text)
+      : undefined;
+  if (lit !== undefined) return String(lit + delta);
+  return `(${expr.getText()}) ${delta > 0 ? "+" : "-"} 1`;
+}
+
+export function mutantsOf(sf: ts.SourceFile, file: string, checker: ts.TypeChecker): Draft[] {
+  const out: Draft[] = [];
+  walk({ sf, checker, outer: sf, base: 0, file }, out);
+  return out;
+}
+
+/**
+ * Where a walk's nodes sit: `sf` is the walked text, which starts at `base` in `outer` (the file);
+ * `site` is a fixed coverage probe for code whose own expressions cannot carry one.
+ */
+interface Walk {
+  readonly sf: ts.SourceFile;
+  readonly checker: ts.TypeChecker;
+  readonly outer: ts.SourceFile;
+  readonly base: number;
+  readonly file: string;
+  readonly site?: readonly [number, number];
+}
+
+function walk(w: Walk, out: Draft[]): void {
+  const { sf, checker } = w;
+  const text = sf.text;
+
+  function add(
+    operator: Operator,
+    shown: ts.Node,
+    start: number,
+    end: number,
+    replacement: string,
+    site: ts.Node = shown,
+    display?: { before: string; after: string },
+  ): void {
+    const from = shown.getStart(sf);
+    const to = shown.getEnd();
+    const { line, character } = w.outer.getLineAndCharacterOfPosition(w.base + start);
+    const probe = siteOf(site);
+    out.push({
+      file: w.file,
+      line: line + 1,
+      col: character + 1,
+      operator,
+      start: w.base + start,
+      end: w.base + end,
+      replacement,
+      before: display?.before ?? text.slice(from, to),
+      after: display?.after ?? text.slice(from, start) + replacement + text.slice(end, to),
+      site: w.site ?? [w.base + probe.getStart(sf), w.base + probe.getEnd()],
+    });
+  }
+
+  /** Remove one element of a list of nodes, with the comma that joins it to a neighbour. */
+  function removals(owner: ts.Node, items: readonly ts.Node[], sites: readonly ts.Node[]): void {
+    items.forEach((item, i) => {
+      const next = items[i + 1];
+      const prev = items[i - 1];
+      const start = next ? item.getStart(sf) : prev ? prev.getEnd() : item.getStart(sf);
+      const end = next ? next.getStart(sf) : item.getEnd();
+      add("table-element", owner, start, end, "", sites[i], {
+        before: item.getText(sf),
+        after: "(element removed)",
+      });
+    });
+  }
+
+  function condition(cond: ts.Expression): void {
+    const negated =
+      ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken;
+    const equality = ts.isBinaryExpression(cond) && EQUALITY.has(cond.operatorToken.kind);
+    // `!c` is covered by drop-negation and `a === b` by equality: negating them again repeats.
+    if (!negated && !equality)
+      add("negate-condition", cond, cond.getStart(sf), cond.getEnd(), `!(${cond.getText(sf)})`);
+  }
+
+  function strings(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): void {
+    if (isNonValueString(node)) return;
+    const closed = closedSet(node, checker);
+    for (const alt of tokenAlternatives(node.text)) {
+      if (closed && !closed.has(alt)) continue;
+      add("string-token", node, node.getStart(sf), node.getEnd(), JSON.stringify(alt));
+    }
+  }
+
+  function template(node: ts.TemplateExpression): void {
+    const base = node.getStart(sf);
+    const part = (n: ts.Node, tail: number): TemplatePart => {
+      const t = n.getText(sf);
+      return { offset: n.getStart(sf) - base + 1, raw: t.slice(1, t.length - tail) };
+    };
+    const parts = [
+      part(node.head, 2),
+      ...node.templateSpans.map((s) => part(s.literal, ts.isTemplateTail(s.literal) ? 1 : 2)),
+    ];
+    for (const m of templateMutations(node.getText(sf), parts))
+      add("string-token", node, base, node.getEnd(), m);
+  }
+
+  function call(node: ts.CallExpression): void {
+    const name = calleeName(node);
+    if (name === undefined) return;
+    const callee = node.expression;
+    if (FOLDING_METHODS.has(name) && ts.isPropertyAccessExpression(callee))
+      add(
+        "remove-call",
+        node,
+        node.getStart(sf),
+        node.getEnd(),
+        `(${callee.expression.getText(sf)})`,
+      );
+    else if (ESCAPING.test(name) && !PREDICATE.test(name) && node.arguments[0])
+      add(
+        "remove-call",
+        node,
+        node.getStart(sf),
+        node.getEnd(),
+        `(${node.arguments[0].getText(sf)})`,
+      );
+    if (POSITION_METHODS.has(name) && ts.isPropertyAccessExpression(callee))
+      for (const arg of node.arguments) if (isNumberTyped(arg, checker)) offByOne(node, arg);
+  }
+
+  function offByOne(shown: ts.Node, index: ts.Expression): void {
+    for (const delta of [1, -1] as const)
+      add("off-by-one", shown, index.getStart(sf), index.getEnd(), plus(index, delta), index);
+  }
+
+  function visit(node: ts.Node): void {
+    const code = embeddedCode(node);
+    if (code) {
+      // The helpers run inside the generated module (a vm context): no probe can run there, so
+      // the whole template is the site, evaluated when the backend's module loads.
+      const inner = jsProgram(code.getText(sf).slice(1, -1));
+      const site = [w.base + node.getStart(sf), w.base + node.getEnd()] as const;
+      const base = w.base + code.getStart(sf) + 1;
+      walk({ ...w, sf: inner.sf, checker: inner.program.getTypeChecker(), base, site }, out);
+      return;
+    }
+    if (skipsSubtree(node)) return;
+    const prose = new Set(proseChildren(node, checker));
+
+    if (ts.isBinaryExpression(node)) {
+      const flip = FLIPS[node.operatorToken.kind];
+      const op = node.operatorToken;
+      if (flip) add(flip[0], node, op.getStart(sf), op.getEnd(), flip[1]);
+    } else if (
+      ts.isPrefixUnaryExpression(node) &&
+      node.operator === ts.SyntaxKind.ExclamationToken
+    ) {
+      add("drop-negation", node, node.getStart(sf), node.operand.getStart(sf), "");
+    } else if (
+      node.kind === ts.SyntaxKind.TrueKeyword ||
+      node.kind === ts.SyntaxKind.FalseKeyword
+    ) {
+      const t = node.kind === ts.SyntaxKind.TrueKeyword;
+      add("boolean", node, node.getStart(sf), node.getEnd(), t ? "false" : "true");
+    } else if (ts.isIfStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)) {
+      condition(node.expression);
+    } else if (ts.isForStatement(node) && node.condition) {
+      condition(node.condition);
+    } else if (ts.isConditionalExpression(node)) {
+      const a = node.whenTrue;
+      const b = node.whenFalse;
+      const swapped = `${b.getText(sf)} : ${a.getText(sf)}`;
+      add("ternary-swap", node, a.getStart(sf), b.getEnd(), swapped);
+    } else if (ts.isCallExpression(node)) {
+      call(node);
+    } else if (ts.isElementAccessExpression(node)) {
+      if (isNumberTyped(node.argumentExpression, checker)) offByOne(node, node.argumentExpression);
+    } else if (ts.isArrayLiteralExpression(node)) {
+      const els = node.elements;
+      if (
+        els.length >= 2 &&
+        !isAssignmentTarget(node) &&
+        els.every((e) => isData(e) || ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) &&
+        els.some(isData)
+      )
+        removals(node, els, els);
+    } else if (ts.isObjectLiteralExpression(node)) {
+      const props = node.properties;
+      if (
+        props.length >= 2 &&
+        props.every((p) => ts.isPropertyAssignment(p) && isData(p.initializer)) &&
+        isRecordTable(node, checker)
+      )
+        removals(
+          node,
+          props,
+          props.map((p) => (p as ts.PropertyAssignment).initializer),
+        );
+    } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      strings(node);
+    } else if (ts.isTemplateExpression(node)) {
+      template(node);
+    } else if (ts.isRegularExpressionLiteral(node)) {
+      for (const m of regexMutations(node.getText(sf)))
+        add("regex", node, node.getStart(sf), node.getEnd(), m);
+    }
+
+    ts.forEachChild(node, (child) => {
+      if (!prose.has(child)) visit(child);
+    });
+  }
+
+  visit(sf);
+}

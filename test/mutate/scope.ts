@@ -1,0 +1,50 @@
+/**
+ * What a mutation run changes and which tests judge it, by default. Everything here is data that
+ * the command line can override (`--files`, `--tests`).
+ */
+
+/** The emitters: lowering, printing and escaping of every backend. */
+export const DEFAULT_FILES: readonly string[] = ["src/backends"];
+
+/**
+ * Files under the default folders that hold no lowering, printing or escaping: prose and metadata
+ * (capability tables' descriptions, the construct list, ATT&CK names, Elastic rule metadata) and
+ * the plain wiring of types and the registry. Mutating them would measure documentation.
+ */
+export const EXCLUDED_FILES: readonly RegExp[] = [
+  /\/capabilities\.ts$/,
+  /^src\/backends\/constructs\.ts$/,
+  /^src\/backends\/attack\.ts$/,
+  /^src\/backends\/elastic\/rule-meta\.ts$/,
+  /^src\/backends\/types\.ts$/,
+  /^src\/backends\/registry\.ts$/,
+];
+
+/** The tests that judge a mutant: parity, verify, backend units, the fuzzer, hostile values. */
+export const DEFAULT_TESTS: readonly string[] = [
+  "test/parity/**/*.test.ts",
+  "test/verify/**/*.test.ts",
+  "test/backends/**/*.test.ts",
+  "test/fuzz/differential.test.ts",
+  "test/hostile/injection.test.ts",
+  "test/hostile/js-predicate.test.ts",
+];
+
+/**
+ * Object keys and parameter names whose string is prose for a person (a diagnostic's message, a
+ * description), never text a SIEM parses: strings in these places are not mutated.
+ */
+export const PROSE_NAMES: ReadonlySet<string> = new Set([
+  "message",
+  "reason",
+  "what",
+  "description",
+  "desc",
+  "how",
+  "title",
+  "note",
+  "hint",
+  "help",
+  "summary",
+  "reference",
+]);
