@@ -1,4 +1,5 @@
 import ts from "typescript";
+import type { Site } from "./mutant.js";
 import { PROSE_NAMES } from "./scope.js";
 
 /**
@@ -121,4 +122,44 @@ export function siteOf(node: ts.Node): ts.Node {
     if (!chained) return n;
     n = p;
   }
+}
+
+/** A value that is the same every time it is evaluated and has no state of its own. */
+function isConstantValue(node: ts.Node): boolean {
+  if (
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isNumericLiteral(node) ||
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword
+  )
+    return true;
+  // A global or sticky regex keeps lastIndex between uses: a fresh one per read would differ.
+  if (ts.isRegularExpressionLiteral(node))
+    return !/[gy][a-z]*$/.test(node.text.slice(node.text.lastIndexOf("/")));
+  return (
+    ts.isTaggedTemplateExpression(node) &&
+    node.tag.getText() === "String.raw" &&
+    ts.isNoSubstitutionTemplateLiteral(node.template)
+  );
+}
+
+/**
+ * The probe site for an expression: a getter site when the expression is the constant value of a
+ * property of a module-level object literal (a dialect table's token, an embedded helper's code),
+ * so that only the tests that read it count as running it; the expression itself otherwise.
+ */
+export function probeSite(node: ts.Node, sf: ts.SourceFile, base = 0): Site {
+  const p = node.parent;
+  const plain: Site = { start: base + node.getStart(sf), end: base + node.getEnd() };
+  if (!ts.isPropertyAssignment(p) || p.initializer !== node || !isConstantValue(node)) return plain;
+  if (!ts.isIdentifier(p.name) && !ts.isStringLiteral(p.name) && !ts.isNumericLiteral(p.name))
+    return plain;
+  for (let a: ts.Node = p.parent; !ts.isSourceFile(a); a = a.parent)
+    if (ts.isFunctionLike(a) || ts.isClassLike(a)) return plain;
+  return {
+    start: base + p.getStart(sf),
+    end: base + p.getEnd(),
+    getter: { name: p.name.getText(sf), valueStart: base + node.getStart(sf) },
+  };
 }

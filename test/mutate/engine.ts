@@ -21,6 +21,8 @@ export interface EngineOptions {
   readonly timeoutFactor: number;
   /** False: every mutant runs the whole test set (the coverage pass still times the files). */
   readonly coverage: boolean;
+  /** Stop after the coverage pass: only the mutants no test evaluates get a result. */
+  readonly coverageOnly?: boolean;
   /** The type check: the first error of an invalid mutant. */
   readonly typeError: (m: Mutant) => string | undefined;
   readonly keepScratch?: boolean;
@@ -79,6 +81,12 @@ export async function runMutants(o: EngineOptions): Promise<EngineResult> {
       originals.set(file, readFileSync(join(o.repo, file), "utf8"));
 
     const baseline = await coveragePass(o, scratch.copies, sites, originals);
+    if (o.coverageOnly) {
+      const results = o.mutants
+        .filter((m) => !baseline.covered.has(sites.ofMutant.get(m.id)!))
+        .map((m): MutantResult => ({ ...m, status: "no-coverage", tests: [] }));
+      return { results, baseline, scratch: scratch.dir };
+    }
     const env = { MUTATE_TESTS: JSON.stringify(o.tests) };
     servers.push(...scratch.copies.map((c) => new TestServer(c, env)));
 

@@ -6,7 +6,7 @@ import { ROOT } from "../cli/run-cli.js";
 import { jsSyntaxError } from "./embedded.js";
 import { runMutants } from "./engine.js";
 import { globToRegExp } from "./globs.js";
-import { HITS_GLOBAL, instrument, sitesOf } from "./instrument.js";
+import { HITS_GLOBAL, instrument, sitesOf, type IdSite } from "./instrument.js";
 import type { Mutant } from "./mutant.js";
 import { collectMutants, loadProject } from "./program.js";
 import { summarize } from "./report.js";
@@ -90,27 +90,34 @@ describe("operators", () => {
 });
 
 describe("coverage probes", () => {
-  it("record every site, nested ones included, and change no value", () => {
-    const source = "export const v = (1 < 2 ? 'a' : 'b') + [3, 4].length;";
-    const sites: [number, number, number][] = [
-      [17, 36, 0], // the parenthesized conditional
-      [18, 23, 1], // 1 < 2, nested inside it
-      [39, 45, 2], // [3, 4]
-      [40, 41, 3], // 3, nested inside it
+  it("record every site that runs, nested ones included, and change no value", () => {
+    const source =
+      "const T = { and: ' AND ', or: ' OR ' };\n" +
+      "export const v = (1 < 2 ? 'a' : 'b') + [3, 4].length + T.and;\n";
+    const at = (text: string, from = 0): { start: number; end: number } => {
+      const start = source.indexOf(text, from);
+      return { start, end: start + text.length };
+    };
+    const value = (text: string, name: string) => {
+      const v = at(text);
+      return { start: at(`${name}: `).start, end: v.end, getter: { name, valueStart: v.start } };
+    };
+    const sites: IdSite[] = [
+      { ...at("(1 < 2 ? 'a' : 'b')"), id: 0 },
+      { ...at("1 < 2"), id: 1 }, // nested inside the conditional
+      { ...at("[3, 4]"), id: 2 },
+      { ...at("3, 4"), end: at("3, 4").start + 1, id: 3 }, // 3, nested inside the array
+      { ...value("' AND '", "and"), id: 4 }, // read: T.and
+      { ...value("' OR '", "or"), id: 5 }, // never read
+      { ...at("' AND '"), id: 6 }, // inside the getter: both close at one position
     ];
-    expect(sites.map(([s, e]) => source.slice(s, e))).toEqual([
-      "(1 < 2 ? 'a' : 'b')",
-      "1 < 2",
-      "[3, 4]",
-      "3",
-    ]);
     const js = ts.transpileModule(instrument(source, sites), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     }).outputText;
     const context: Record<string, unknown> = { exports: {} };
     vm.runInNewContext(js, context);
-    expect((context["exports"] as { v: string }).v).toBe("a2");
-    expect([...(context[HITS_GLOBAL] as Set<number>)].sort()).toEqual([0, 1, 2, 3]);
+    expect((context["exports"] as { v: string }).v).toBe("a2 AND ");
+    expect([...(context[HITS_GLOBAL] as Set<number>)].sort()).toEqual([0, 1, 2, 3, 4, 6]);
   });
 });
 

@@ -33,11 +33,20 @@ export interface Mutant {
   /** For the report: the smallest enclosing expression before and after the edit. */
   readonly before: string;
   readonly after: string;
-  /**
-   * The expression whose evaluation means the mutated code ran ([start, end) of the original);
-   * the coverage pass counts which test files evaluate it.
-   */
-  readonly site: readonly [number, number];
+  /** Where the coverage pass puts the probe that tells which tests run the mutated code. */
+  readonly site: Site;
+}
+
+/**
+ * A probe site: the expression [start, end) of the original text whose evaluation means the
+ * mutated code ran. With `getter`, [start, end) is a property `name: value` of a module-level
+ * object whose value is a constant (a string, a template, a regex without state): the property
+ * becomes a getter, so the probe fires when the value is read, not once when the module loads.
+ */
+export interface Site {
+  readonly start: number;
+  readonly end: number;
+  readonly getter?: { readonly name: string; readonly valueStart: number };
 }
 
 export type Status =

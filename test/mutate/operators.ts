@@ -5,11 +5,12 @@ import {
   isData,
   isNumberTyped,
   isRecordTable,
+  probeSite,
   proseChildren,
   siteOf,
 } from "./context.js";
 import { embeddedCode, jsProgram } from "./embedded.js";
-import type { Mutant, Operator } from "./mutant.js";
+import type { Mutant, Operator, Site } from "./mutant.js";
 import {
   regexMutations,
   templateMutations,
@@ -126,9 +127,15 @@ function plus(expr: ts.Expression, delta: 1 | -1): string {
   return `(${expr.getText()}) ${delta > 0 ? "+" : "-"} 1`;
 }
 
-export function mutantsOf(sf: ts.SourceFile, file: string, checker: ts.TypeChecker): Draft[] {
+/** `skipFunctions`: names of function declarations whose bodies are not mutated (metadata). */
+export function mutantsOf(
+  sf: ts.SourceFile,
+  file: string,
+  checker: ts.TypeChecker,
+  skipFunctions: readonly string[] = [],
+): Draft[] {
   const out: Draft[] = [];
-  walk({ sf, checker, outer: sf, base: 0, file }, out);
+  walk({ sf, checker, outer: sf, base: 0, file, skipFunctions }, out);
   return out;
 }
 
@@ -142,7 +149,8 @@ interface Walk {
   readonly outer: ts.SourceFile;
   readonly base: number;
   readonly file: string;
-  readonly site?: readonly [number, number];
+  readonly site?: Site;
+  readonly skipFunctions: readonly string[];
 }
 
 function walk(w: Walk, out: Draft[]): void {
@@ -172,7 +180,12 @@ function walk(w: Walk, out: Draft[]): void {
       replacement,
       before: display?.before ?? text.slice(from, to),
       after: display?.after ?? text.slice(from, start) + replacement + text.slice(end, to),
-      site: w.site ?? [w.base + probe.getStart(sf), w.base + probe.getEnd()],
+      // A removed table element is seen by enumerating the table too: its probe stays in place.
+      site:
+        w.site ??
+        (operator === "table-element"
+          ? { start: w.base + probe.getStart(sf), end: w.base + probe.getEnd() }
+          : probeSite(probe, sf, w.base)),
     });
   }
 
@@ -255,14 +268,15 @@ function walk(w: Walk, out: Draft[]): void {
     const code = embeddedCode(node);
     if (code) {
       // The helpers run inside the generated module (a vm context): no probe can run there, so
-      // the whole template is the site, evaluated when the backend's module loads.
+      // the whole template is the site (read when a module that uses the helper is generated).
       const inner = jsProgram(code.getText(sf).slice(1, -1));
-      const site = [w.base + node.getStart(sf), w.base + node.getEnd()] as const;
+      const site = probeSite(node, sf, w.base);
       const base = w.base + code.getStart(sf) + 1;
       walk({ ...w, sf: inner.sf, checker: inner.program.getTypeChecker(), base, site }, out);
       return;
     }
     if (skipsSubtree(node)) return;
+    if (ts.isFunctionDeclaration(node) && w.skipFunctions.includes(node.name?.text ?? "")) return;
     const prose = new Set(proseChildren(node, checker));
 
     if (ts.isBinaryExpression(node)) {
@@ -309,10 +323,12 @@ function walk(w: Walk, out: Draft[]): void {
         props.every((p) => ts.isPropertyAssignment(p) && isData(p.initializer)) &&
         isRecordTable(node, checker)
       )
+        // The probe is on the table: a property's value may become a getter (probeSite), but a
+        // removed key is seen by enumerating the table too, whenever the table is evaluated.
         removals(
           node,
           props,
-          props.map((p) => (p as ts.PropertyAssignment).initializer),
+          props.map(() => node),
         );
     } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
       strings(node);

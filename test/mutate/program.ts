@@ -53,12 +53,16 @@ export function selectFiles(
 }
 
 /** Every mutant of the files, numbered in file order then position. */
-export function collectMutants(project: Project, files: readonly string[]): Mutant[] {
+export function collectMutants(
+  project: Project,
+  files: readonly string[],
+  skipFunctions: Readonly<Record<string, readonly string[]>> = {},
+): Mutant[] {
   const checker = project.program.getTypeChecker();
   const drafts = files.flatMap((f) => {
     const sf = project.program.getSourceFile(join(project.root, f));
     if (sf === undefined) throw new Error(`${f} is not part of the project's tsconfig.json`);
-    return mutantsOf(sf, f, checker).sort(
+    return mutantsOf(sf, f, checker, skipFunctions[f]).sort(
       (a, b) => a.start - b.start || a.end - b.end || a.replacement.localeCompare(b.replacement),
     );
   });

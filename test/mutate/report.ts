@@ -68,3 +68,16 @@ export function summaryLines(s: Summary): string[] {
     `score: ${pct} = killed / (killed + survived)`,
   ];
 }
+
+/** Which test file killed how many mutants (the first failing file of each run). */
+export function killerLines(results: readonly MutantResult[]): string[] {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    if (r.status !== "killed" || r.detail === undefined) continue;
+    const file = r.detail.split(/ > |: /)[0]!;
+    counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([f, n]) => `  ${String(n).padStart(5)}  ${f}`);
+}

@@ -5,8 +5,8 @@ import { runMutants } from "./engine.js";
 import { expandGlobs } from "./globs.js";
 import type { Mutant } from "./mutant.js";
 import { collectMutants, loadProject, selectFiles } from "./program.js";
-import { summarize, summaryLines, survivorLines } from "./report.js";
-import { DEFAULT_FILES, DEFAULT_TESTS, EXCLUDED_FILES } from "./scope.js";
+import { killerLines, summarize, summaryLines, survivorLines } from "./report.js";
+import { DEFAULT_FILES, DEFAULT_TESTS, EXCLUDED_FILES, METADATA_FUNCTIONS } from "./scope.js";
 import { sample } from "./sample.js";
 import { removeAllScratch } from "./scratch.js";
 import { MutantTypeChecker } from "./typecheck.js";
@@ -23,6 +23,8 @@ import { stopAll } from "./test-server.js";
  *   npm run mutate -- --sample 150 --seed 7         a seeded random sample of the mutants
  *   npm run mutate -- --tests 'test/backends/**\/*.test.ts'   another test set (globs, repeatable)
  *   npm run mutate -- --list                        only count and list the mutants
+ *   npm run mutate -- --coverage-only               only the coverage pass: what no test runs
+ *   npm run mutate -- --at src/backends/js/runtime.ts:383   the mutants at a line (or line:col)
  * More: --workers N (2), --timeout-factor F (3), --all-tests (no coverage-based selection),
  * --report FILE (out/mutate/report.json), --keep (keep the scratch copies under the temp folder).
  */
@@ -30,6 +32,7 @@ import { stopAll } from "./test-server.js";
 const { values } = parseArgs({
   options: {
     files: { type: "string", multiple: true },
+    at: { type: "string", multiple: true },
     tests: { type: "string", multiple: true },
     sample: { type: "string" },
     seed: { type: "string", default: "1" },
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     "all-tests": { type: "boolean", default: false },
     report: { type: "string", default: "out/mutate/report.json" },
     list: { type: "boolean", default: false },
+    "coverage-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -46,6 +50,11 @@ function positiveInt(name: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
   return n;
+}
+
+/** `file:line` or `file:line:col` names the mutant's position. */
+function isAt(m: Mutant, at: string): boolean {
+  return at === `${m.file}:${m.line}` || at === `${m.file}:${m.line}:${m.col}`;
 }
 
 function countBy(mutants: readonly Mutant[], key: "file" | "operator"): string[] {
@@ -61,9 +70,13 @@ async function main(): Promise<void> {
   const files = selectFiles(project, values.files ?? DEFAULT_FILES, EXCLUDED_FILES);
   if (files.length === 0)
     throw new Error(`no source file matches --files ${values.files?.join(" ")}`);
-  const all = collectMutants(project, files);
+  const all = collectMutants(project, files, METADATA_FUNCTIONS);
   const seed = positiveInt("seed", values.seed);
-  const chosen = values.sample ? sample(all, positiveInt("sample", values.sample), seed) : all;
+  const at = values.at ?? [];
+  const located = at.length === 0 ? all : all.filter((m) => at.some((a) => isAt(m, a)));
+  const chosen = values.sample
+    ? sample(located, positiveInt("sample", values.sample), seed)
+    : located;
   const tests = expandGlobs(repo, values.tests ?? DEFAULT_TESTS);
   if (tests.length === 0) throw new Error("no test file matches --tests");
 
@@ -100,6 +113,7 @@ async function main(): Promise<void> {
     workers: positiveInt("workers", values.workers),
     timeoutFactor: Number(values["timeout-factor"]),
     coverage: !values["all-tests"],
+    coverageOnly: values["coverage-only"],
     typeError: (m) => checker.check(m),
     keepScratch: values.keep,
     log: (line) => console.log(line),
@@ -134,8 +148,14 @@ async function main(): Promise<void> {
   );
   console.log("");
   const survivors = survivorLines(run.results);
-  if (survivors.length > 0) console.log(["survivors:", ...survivors].join("\n"));
-  console.log(summaryLines(summary).join("\n"));
+  if (values["coverage-only"]) {
+    if (survivors.length > 0) console.log(["evaluated by no test:", ...survivors].join("\n"));
+    console.log(`${run.results.length} of ${chosen.length} mutants are evaluated by no test`);
+  } else {
+    if (survivors.length > 0) console.log(["survivors:", ...survivors].join("\n"));
+    console.log(["killed first by:", ...killerLines(run.results)].join("\n"));
+    console.log(summaryLines(summary).join("\n"));
+  }
   console.log(
     `${minutes.toFixed(1)} min; report: ${reportPath}` +
       (values.keep ? `; scratch: ${run.scratch}` : ""),

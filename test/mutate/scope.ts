@@ -20,6 +20,14 @@ export const EXCLUDED_FILES: readonly RegExp[] = [
   /^src\/backends\/registry\.ts$/,
 ];
 
+/**
+ * Functions inside emitter files that write artifact metadata, not detection logic: Falco's tags
+ * from ATT&CK tags. Their mutants are not generated.
+ */
+export const METADATA_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  "src/backends/falco/artifact.ts": ["falcoTag"],
+};
+
 /** The tests that judge a mutant: parity, verify, backend units, the fuzzer, hostile values. */
 export const DEFAULT_TESTS: readonly string[] = [
   "test/parity/**/*.test.ts",
