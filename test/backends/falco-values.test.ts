@@ -4,6 +4,7 @@ import { falcoBackend } from "../../src/backends/falco/index.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { or, type Expr, type Test } from "../../src/ir.js";
 import { parseIPv4 } from "../../src/sigma/cidr.js";
+import { evaluate } from "../../src/sigma/evaluate.js";
 import { falcoInterpreter } from "../../src/verify/falco/index.js";
 import { compileFnmatch } from "../../src/verify/falco/fnmatch.js";
 import { context, m } from "./falco-helpers.js";
@@ -123,12 +124,34 @@ describe("IPv4 networks on text", () => {
       }
   });
 
+  it("every prefix length matches exactly the evaluator's network", () => {
+    // The IR carries canonical networks (host bits cleared): each address masked to the prefix.
+    const masked = (ip: string, prefix: number): string => {
+      const n = ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+      const keep = prefix === 0 ? 0 : n - (n % 2 ** (32 - prefix));
+      return [24, 16, 8, 0].map((s) => Math.floor(keep / 2 ** s) % 256).join(".");
+    };
+    const ips = ["0.0.0.0", "127.255.255.255", "128.0.0.0", "10.1.2.3", "10.255.0.1", "11.0.0.0"];
+    ips.push("172.31.255.255", "172.32.0.0", "192.168.1.1", "255.255.255.255", "1.2.3.");
+    for (let prefix = 0; prefix <= 32; prefix++)
+      for (const address of ["128.0.0.0", "10.1.2.3", "172.16.0.0", "192.168.1.1"]) {
+        const ir = m("userAgent", cidr(masked(address, prefix), prefix));
+        const run = falcoInterpreter.compile(query(ir));
+        for (const ip of ips)
+          expect(run({ "ka.useragent": ip }), `${ip} in ${masked(address, prefix)}/${prefix}`).toBe(
+            evaluate(ir, { userAgent: ip }),
+          );
+      }
+  });
+
   it("the dotted-quad check accepts exactly what the evaluator parses as IPv4", () => {
     const run = falcoInterpreter.compile(query(m("userAgent", cidr("0.0.0.0", 0))));
     const alphabet = ["0", "1", "2", "5", "6", "9", ".", ".", ".", "a", ":", "-", " "];
     let seed = 7;
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    // Each rule of the check on its own: an empty first or last octet, a leading zero, a 4th dot.
     const samples = ["1.2.3.4", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "1..2.3"];
+    samples.push("1.2.3.", ".1.2.3", "1.2.03.4", "1.2.3.4.", "1.2.3.04", "1.2.3.256");
     for (let i = 0; i < 20000; i++) {
       let s = "";
       const len = next() % 16;
