@@ -24,6 +24,7 @@ import {
 } from "./operator-rules.js";
 import type { Mutant, Operator, Site } from "./mutant.js";
 import {
+  isProse,
   regexMutations,
   templateMutations,
   tokenAlternatives,
@@ -99,6 +100,12 @@ function walk(w: Walk, out: Draft[]): void {
   /** Remove one element of a list of nodes, with the comma that joins it to a neighbour. */
   function removals(owner: ts.Node, items: readonly ts.Node[], sites: readonly ts.Node[]): void {
     items.forEach((item, i) => {
+      // A line of prose in a table (a generated file's header comment) is not syntax.
+      if (
+        (ts.isStringLiteral(item) || ts.isNoSubstitutionTemplateLiteral(item)) &&
+        isProse(item.text)
+      )
+        return;
       const next = items[i + 1];
       const prev = items[i - 1];
       const start = next ? item.getStart(sf) : prev ? prev.getEnd() : item.getStart(sf);
