@@ -192,6 +192,23 @@ describe("where part", () => {
     );
   });
 
+  it("keeps an escaped '-' inside a regex class a literal, not a range", () => {
+    const re: Test = {
+      kind: "regex",
+      source: "^[a\\-z]$",
+      flags: { i: false, m: false, s: false },
+    };
+    const run = splInterpreter.compile(spl(m("verb", re)));
+    const scope = { sourcetype: ["kube:apiserver-audit"] };
+    for (const [verb, hit] of [
+      ["a", true],
+      ["-", true],
+      ["z", true],
+      ["b", false],
+    ] as const)
+      expect(run({ ...scope, verb: [verb] }), verb).toBe(hit);
+  });
+
   it("IPv6 networks outside ::ffff:0:0/96 use cidrmatch on every value", () => {
     expect(spl(m("sourceIPs", { kind: "cidr", network: "fd00::", prefix: 8, version: 6 }))).toBe(
       `${SCOPE} | where (isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs{}'))) OR isnotnull(mvfilter(cidrmatch("fd00::/8", 'sourceIPs'))))`,
