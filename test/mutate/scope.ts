@@ -3,8 +3,11 @@
  * the command line can override (`--files`, `--tests`).
  */
 
-/** The emitters: lowering, printing and escaping of every backend. */
-export const DEFAULT_FILES: readonly string[] = ["src/backends"];
+/**
+ * The emitters: lowering, printing and escaping of every backend, and the pipelines' field lookup
+ * every printer names its fields through (one Sigma field to one or several target fields).
+ */
+export const DEFAULT_FILES: readonly string[] = ["src/backends", "src/pipelines/fields.ts"];
 
 /**
  * Files under the default folders that hold no lowering, printing or escaping: prose and metadata
@@ -28,7 +31,11 @@ export const METADATA_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   "src/backends/falco/artifact.ts": ["falcoTag"],
 };
 
-/** The tests that judge a mutant: parity, verify, backend units, the fuzzer, hostile values. */
+/**
+ * The tests that judge a mutant: parity, verify, backend units, the fuzzer, hostile values, the
+ * pipelines' mappings checked by what the target answers, and hunt's matches against the
+ * reference evaluator (the SQL target on files).
+ */
 export const DEFAULT_TESTS: readonly string[] = [
   "test/parity/**/*.test.ts",
   "test/verify/**/*.test.ts",
@@ -36,6 +43,9 @@ export const DEFAULT_TESTS: readonly string[] = [
   "test/fuzz/differential.test.ts",
   "test/hostile/injection.test.ts",
   "test/hostile/js-predicate.test.ts",
+  "test/pipelines/resolve.test.ts",
+  "test/pipelines/windows.test.ts",
+  "test/hunt/hunt.test.ts",
 ];
 
 /**
