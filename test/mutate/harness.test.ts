@@ -7,9 +7,9 @@ import { jsSyntaxError } from "./embedded.js";
 import { runMutants } from "./engine.js";
 import { globToRegExp } from "./globs.js";
 import { HITS_GLOBAL, instrument, sitesOf, type IdSite } from "./instrument.js";
-import type { Mutant } from "./mutant.js";
+import type { Mutant, MutantResult } from "./mutant.js";
 import { collectMutants, loadProject } from "./program.js";
-import { summarize } from "./report.js";
+import { groupOf, summarize, summarizeByGroup } from "./report.js";
 import { sample } from "./sample.js";
 import { makeScratch, removeScratch } from "./scratch.js";
 import { regexMutations, templateMutations, tokenAlternatives } from "./tokens.js";
@@ -208,5 +208,28 @@ describe("selection", () => {
     expect(re.test("test/parity/equivalence.test.ts")).toBe(true);
     expect(re.test("test/parity/a/b.test.ts")).toBe(true);
     expect(re.test("test/parity.test.ts")).toBe(false);
+  });
+
+  it("scores each backend apart: its folder, the shared files, the pipelines", () => {
+    expect(groupOf("src/backends/sql/print.ts")).toBe("sql");
+    expect(groupOf("src/backends/escape.ts")).toBe("backends (shared)");
+    expect(groupOf("src/pipelines/fields.ts")).toBe("pipelines");
+    const at = (file: string, status: MutantResult["status"]) => ({
+      ...mutants[0]!,
+      file,
+      status,
+      tests: [],
+    });
+    const groups = Object.fromEntries(
+      summarizeByGroup([
+        at("src/backends/sql/print.ts", "killed"),
+        at("src/backends/sql/lower.ts", "survived"),
+        at("src/backends/splunk/lower.ts", "timeout"),
+        at("src/backends/splunk/lower.ts", "invalid"),
+      ]),
+    );
+    expect(Object.keys(groups)).toEqual(["splunk", "sql"]);
+    expect(groups["sql"]).toMatchObject({ killed: 1, survived: 1, score: 0.5 });
+    expect(groups["splunk"]).toMatchObject({ timedOut: 1, invalid: 1, score: 1 });
   });
 });

@@ -31,6 +31,43 @@ export function summarize(results: readonly MutantResult[]): Summary {
   };
 }
 
+/**
+ * The part of the emitters a file belongs to, for a score per backend: the folder under
+ * src/backends (elastic, splunk, falco, js, sql), "backends (shared)" for the files all backends
+ * use, else the file's folder under src (pipelines).
+ */
+export function groupOf(file: string): string {
+  const m = /^src\/backends\/([^/]+)\//.exec(file);
+  if (m) return m[1]!;
+  if (/^src\/backends\/[^/]+$/.test(file)) return "backends (shared)";
+  return /^src\/([^/]+)\//.exec(file)?.[1] ?? file;
+}
+
+/** The summary of each group's mutants, groups in name order. */
+export function summarizeByGroup(results: readonly MutantResult[]): [string, Summary][] {
+  const groups = new Map<string, MutantResult[]>();
+  for (const r of results) {
+    const g = groupOf(r.file);
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  return [...groups].sort((a, b) => a[0].localeCompare(b[0])).map(([g, rs]) => [g, summarize(rs)]);
+}
+
+/** One line per group: killed, timed out, survived, invalid, score. */
+export function groupLines(groups: readonly [string, Summary][]): string[] {
+  const width = Math.max(5, ...groups.map(([g]) => g.length));
+  const head = `  ${"part".padEnd(width)}  mutants  killed  timeout  survived  invalid  score`;
+  return [
+    head,
+    ...groups.map(([g, s]) => {
+      const pct = s.score === null ? "n/a" : `${(100 * s.score).toFixed(1)}%`;
+      const cols = [s.total, s.killed, s.timedOut, s.survived + s.noCoverage, s.invalid];
+      const widths = [7, 6, 7, 8, 7];
+      return `  ${g.padEnd(width)}  ${cols.map((c, i) => String(c).padStart(widths[i]!)).join("  ")}  ${pct.padStart(6)}`;
+    }),
+  ];
+}
+
 const oneLine = (s: string, max = 110): string => {
   const t = s.replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;

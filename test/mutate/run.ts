@@ -5,7 +5,14 @@ import { runMutants } from "./engine.js";
 import { expandGlobs } from "./globs.js";
 import type { Mutant } from "./mutant.js";
 import { collectMutants, loadProject, selectFiles } from "./program.js";
-import { killerLines, summarize, summaryLines, survivorLines } from "./report.js";
+import {
+  groupLines,
+  killerLines,
+  summarize,
+  summarizeByGroup,
+  summaryLines,
+  survivorLines,
+} from "./report.js";
 import { DEFAULT_FILES, DEFAULT_TESTS, EXCLUDED_FILES, METADATA_FUNCTIONS } from "./scope.js";
 import { sample } from "./sample.js";
 import { removeAllScratch } from "./scratch.js";
@@ -139,6 +146,7 @@ async function main(): Promise<void> {
         totalMutants: all.length,
         sample: values.sample ? { size: chosen.length, seed } : null,
         summary,
+        byPart: Object.fromEntries(summarizeByGroup(run.results)),
         baselineMs: run.baseline.fileMs,
         results: run.results,
       },
@@ -154,6 +162,7 @@ async function main(): Promise<void> {
   } else {
     if (survivors.length > 0) console.log(["survivors:", ...survivors].join("\n"));
     console.log(["killed first by:", ...killerLines(run.results)].join("\n"));
+    console.log(["by part:", ...groupLines(summarizeByGroup(run.results))].join("\n"));
     console.log(summaryLines(summary).join("\n"));
   }
   console.log(
