@@ -26,6 +26,11 @@ export interface EngineOptions {
   /** The type check: the first error of an invalid mutant. */
   readonly typeError: (m: Mutant) => string | undefined;
   readonly keepScratch?: boolean;
+  /**
+   * Time budget: no mutant starts after this moment (epoch ms); the ones not started get no
+   * result. Give the mutants in a random order so the part that ran is a random sample.
+   */
+  readonly deadline?: number;
   /** The installed packages the scratch copies use (default: the repository's node_modules). */
   readonly nodeModules?: string;
   readonly onResult?: (r: MutantResult, done: number, total: number) => void;
@@ -108,6 +113,7 @@ export async function runMutants(o: EngineOptions): Promise<EngineResult> {
 
     const results: MutantResult[] = [];
     await pool(o.mutants, o.workers, async (m, worker) => {
+      if (o.deadline !== undefined && Date.now() >= o.deadline) return;
       const outcome = await judge(m, scratch.copies[worker]!, servers[worker]!);
       const r: MutantResult = { ...m, ...outcome };
       results.push(r);

@@ -10,7 +10,7 @@ import { HITS_GLOBAL, instrument, sitesOf, type IdSite } from "./instrument.js";
 import type { Mutant, MutantResult } from "./mutant.js";
 import { collectMutants, loadProject } from "./program.js";
 import { groupOf, summarize, summarizeByGroup } from "./report.js";
-import { sample } from "./sample.js";
+import { sample, shuffled } from "./sample.js";
 import { makeScratch, removeScratch } from "./scratch.js";
 import { regexMutations, templateMutations, tokenAlternatives } from "./tokens.js";
 import { MutantTypeChecker } from "./typecheck.js";
@@ -201,6 +201,10 @@ describe("selection", () => {
     expect(a.map((x) => x.id)).toEqual([...a.map((x) => x.id)].sort((x, y) => x - y));
     expect(new Set(a.map((x) => x.id)).size).toBe(10);
     expect(sample(items, 10, 8)).not.toEqual(a);
+    // A time-budgeted run takes the same sample in its random order: any prefix is a sample too.
+    const order = shuffled(items, 10, 7);
+    expect([...order].sort((x, y) => x.id - y.id)).toEqual(a);
+    expect(order).not.toEqual(a);
   });
 
   it("expands test globs", () => {

@@ -14,7 +14,7 @@ import {
   survivorLines,
 } from "./report.js";
 import { DEFAULT_FILES, DEFAULT_TESTS, EXCLUDED_FILES, METADATA_FUNCTIONS } from "./scope.js";
-import { sample } from "./sample.js";
+import { sample, shuffled } from "./sample.js";
 import { removeAllScratch } from "./scratch.js";
 import { MutantTypeChecker } from "./typecheck.js";
 import { stopAll } from "./test-server.js";
@@ -32,6 +32,8 @@ import { stopAll } from "./test-server.js";
  *   npm run mutate -- --list                        only count and list the mutants
  *   npm run mutate -- --coverage-only               only the coverage pass: what no test runs
  *   npm run mutate -- --at src/backends/js/runtime.ts:383   the mutants at a line (or line:col)
+ *   npm run mutate -- --minutes 35                  a time budget: mutants in a seeded random order,
+ *                                                   none started after 35 minutes (a random part)
  * More: --workers N (2), --timeout-factor F (3), --all-tests (no coverage-based selection),
  * --report FILE (out/mutate/report.json), --keep (keep the scratch copies under the temp folder).
  */
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     at: { type: "string", multiple: true },
     tests: { type: "string", multiple: true },
     sample: { type: "string" },
+    minutes: { type: "string" },
     seed: { type: "string", default: "1" },
     workers: { type: "string", default: "2" },
     "timeout-factor": { type: "string", default: "3" },
@@ -81,15 +84,24 @@ async function main(): Promise<void> {
   const seed = positiveInt("seed", values.seed);
   const at = values.at ?? [];
   const located = at.length === 0 ? all : all.filter((m) => at.some((a) => isAt(m, a)));
-  const chosen = values.sample
-    ? sample(located, positiveInt("sample", values.sample), seed)
-    : located;
+  const size = values.sample ? positiveInt("sample", values.sample) : located.length;
+  const minutesBudget = values.minutes ? positiveInt("minutes", values.minutes) : undefined;
+  // With a time budget the order is random, so whatever part runs is a random sample.
+  const chosen =
+    minutesBudget !== undefined
+      ? shuffled(located, size, seed)
+      : values.sample
+        ? sample(located, size, seed)
+        : located;
   const tests = expandGlobs(repo, values.tests ?? DEFAULT_TESTS);
   if (tests.length === 0) throw new Error("no test file matches --tests");
 
   console.log(
     `${all.length} mutants in ${files.length} files; running ${chosen.length}` +
-      (values.sample ? ` (sample, seed ${seed})` : ""),
+      (values.sample ? ` (sample, seed ${seed})` : "") +
+      (minutesBudget !== undefined
+        ? `, in a random order (seed ${seed}), none started after ${minutesBudget} min`
+        : ""),
   );
   if (values.list) {
     console.log(["by operator:", ...countBy(all, "operator")].join("\n"));
@@ -123,6 +135,7 @@ async function main(): Promise<void> {
     coverageOnly: values["coverage-only"],
     typeError: (m) => checker.check(m),
     keepScratch: values.keep,
+    ...(minutesBudget !== undefined ? { deadline: started + minutesBudget * 60_000 } : {}),
     log: (line) => console.log(line),
     onResult: (r, done, total) =>
       console.log(
@@ -145,6 +158,10 @@ async function main(): Promise<void> {
         tests,
         totalMutants: all.length,
         sample: values.sample ? { size: chosen.length, seed } : null,
+        budget:
+          minutesBudget !== undefined
+            ? { minutes: minutesBudget, seed, ran: run.results.length, of: chosen.length }
+            : null,
         summary,
         byPart: Object.fromEntries(summarizeByGroup(run.results)),
         baselineMs: run.baseline.fileMs,
@@ -164,6 +181,10 @@ async function main(): Promise<void> {
     console.log(["killed first by:", ...killerLines(run.results)].join("\n"));
     console.log(["by part:", ...groupLines(summarizeByGroup(run.results))].join("\n"));
     console.log(summaryLines(summary).join("\n"));
+    if (run.results.length < chosen.length)
+      console.log(
+        `time budget: ${run.results.length} of ${chosen.length} mutants ran (a random part of them)`,
+      );
   }
   console.log(
     `${minutes.toFixed(1)} min; report: ${reportPath}` +

@@ -4,6 +4,14 @@ export function sample<T extends { id: number }>(
   n: number,
   seed: number,
 ): T[] {
+  return shuffled(items, n, seed).sort((x, y) => x.id - y.id);
+}
+
+/**
+ * The first `n` items of a seeded random order: every prefix of it is itself a random sample, so a
+ * run stopped by its time budget has measured an unbiased part.
+ */
+export function shuffled<T>(items: readonly T[], n: number, seed: number): T[] {
   let s = seed >>> 0;
   const random = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -18,5 +26,5 @@ export function sample<T extends { id: number }>(
     const j = i + Math.floor(random() * (a.length - i));
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
-  return a.slice(0, k).sort((x, y) => x.id - y.id);
+  return a.slice(0, k);
 }
