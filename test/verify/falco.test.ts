@@ -213,6 +213,26 @@ describe("semantics on the k8saudit document", () => {
     expect(falcoSeen({ ...EVENT, user: { groups: "null" } })).not.toHaveProperty("user.groups");
     expect(falcoSeen({ ...EVENT, user: {} })).not.toHaveProperty("user.groups");
   });
+
+  // Go's time.Parse(time.RFC3339Nano, …) as the k8saudit event source calls it: a calendar date
+  // and a time of day in range, or the event is never delivered. Both the view and the backend's
+  // seen claim must drop what Go refuses (a rule can then never fire on it).
+  it.each([
+    ["2024-02-29T23:59:59Z", true],
+    ["2024-12-31T00:00:00.5+05:30", true],
+    ["2023-02-29T00:00:00Z", false],
+    ["2024-13-01T00:00:00Z", false],
+    ["2024-00-10T00:00:00Z", false],
+    ["2024-04-31T00:00:00Z", false],
+    ["2024-04-00T00:00:00Z", false],
+    ["2024-01-01T24:00:00Z", false],
+    ["2024-01-01T00:60:00Z", false],
+    ["2024-01-01T00:00:60Z", false],
+  ])("stageTimestamp %j is delivered: %s", (stageTimestamp, delivered) => {
+    const raw = { ...EVENT, stageTimestamp };
+    expect(falcoDocument(raw) !== null).toBe(delivered);
+    expect(falcoSeen(raw) !== null).toBe(delivered);
+  });
 });
 
 describe("rules files", () => {
