@@ -220,6 +220,10 @@ describe("semantics on the k8saudit document", () => {
   it.each([
     ["2024-02-29T23:59:59Z", true],
     ["2024-12-31T00:00:00.5+05:30", true],
+    ["2024-01-01T00:00:00-23:59", true],
+    ["2024-01-01T00:00:00Zjunk", false],
+    ["x2024-01-01T00:00:00Z", false],
+    ["yesterday", false],
     ["2023-02-29T00:00:00Z", false],
     ["2024-13-01T00:00:00Z", false],
     ["2024-00-10T00:00:00Z", false],
