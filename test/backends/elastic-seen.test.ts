@@ -131,6 +131,25 @@ describe("numbers KQL compares on an integer field", () => {
     agrees(code({ kind: "number", op: "lt", value: 400.5 }), raws);
   });
 
+  it("a text value on the integer code is a number only when it is one whole number", () => {
+    const raws = [403, 403.5, "403", "403.0", "403 ", 1000, "1e3", 12].map((c) => ({
+      responseStatus: { code: c },
+    }));
+    agrees(eq("responseStatus.code", "403"), raws);
+    // Any other text would be a number only by a reading Sigma does not make (403.0, 1e3, 0x193):
+    // refused at the value rather than rewritten.
+    for (const text of ["403.0", "403 ", "1e3", "0x193", "12a"]) {
+      const ir = eq("responseStatus.code", text);
+      const errors = elasticBackend
+        .lower(ir, context())
+        .diagnostics.filter((d) => d.severity === "error");
+      expect([text, errors.map((d) => [d.code, d.loc])]).toEqual([
+        text,
+        [["UNSUPPORTED_PATTERN", ir.origin]],
+      ]);
+    }
+  });
+
   it("a value without a plain decimal form is refused at its origin, not printed as 1e+21", () => {
     for (const value of [1e21, 1.5e-7]) {
       const match = code({ kind: "number", op: "gt", value });

@@ -487,6 +487,23 @@ describe("the TokenRequest rule", () => {
   });
 });
 
+describe("rules file text", () => {
+  // The YAML holds the condition exactly: whatever quoting style the writer picks for a string
+  // with quotes and characters YAML must escape, reading the file back gives the query.
+  it.each(['say "hi" and "bye"\u0007', '"a"\u0085"b"', '"x"\t"y"', '"x"\u2028'])(
+    "%j survives the rules file",
+    (value) => {
+      const ctx = context();
+      const lowered = falcoBackend.lower(m("verb", lit(value, true)), ctx);
+      const query = falcoBackend.query(lowered.effective, ctx);
+      const text = falcoBackend.artifact("rules", query, lowered.effective, ctx);
+      const items = load(text) as Record<string, unknown>[];
+      const rule = items.find((x) => "rule" in x);
+      expect(rule?.["condition"]).toBe(query);
+    },
+  );
+});
+
 describe("tags", () => {
   it("maps ATT&CK tags to Falco's style", () => {
     expect(falcoTag("attack.t1552.007")).toBe("T1552.007");

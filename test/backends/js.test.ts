@@ -355,6 +355,11 @@ describe("parity with the reference evaluator (table)", () => {
     "2021-03-01T00:00:00Z",
     "2021-03-00T00:00:00Z",
     "2021-13-01T00:00:00Z",
+    // The 30-day months end on the 30th.
+    "2021-04-31T00:00:00Z",
+    "2021-06-31T00:00:00Z",
+    "2021-09-31T00:00:00Z",
+    "2021-11-31T00:00:00Z",
     null,
     [],
     [null],

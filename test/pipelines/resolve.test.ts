@@ -173,6 +173,28 @@ items:
     ]);
   });
 
+  it("falco: a list field (or a field the plugin reads wrongly) among several is refused at its value", async () => {
+    for (const names of ["[ka.user.groups, ka.user.name]", "[ka.user.name, ka.user.groups]"]) {
+      const p = pipeline(`name: lists
+targets: [falco]
+items:
+  - logsource: {product: kubernetes, service: audit}
+    targets: [falco]
+    fields:
+      user.groups: ${names}
+`);
+      const r = compileRuleIR(
+        rule("  selection:\n    user.groups|cased: admins\n  condition: selection\n"),
+        { pipelines: [p] },
+      );
+      const o = await compileForTarget(r, "falco", { format: "rules" });
+      expect(
+        o.diagnostics.filter((d) => d.severity === "error"),
+        names,
+      ).toMatchObject([{ code: "UNSUPPORTED_FIELD_MAPPING", loc: { line: 8, col: 24 } }]);
+    }
+  });
+
   for (const target of TARGET_NAMES.filter((t) => t !== "sql"))
     it(`${target}: a value in either field matches; null needs both missing`, async () => {
       const value = await predicate(
