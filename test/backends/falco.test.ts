@@ -7,6 +7,7 @@ import { CONSTRUCT_NAMES } from "../../src/backends/constructs.js";
 import type { BackendContext } from "../../src/backends/types.js";
 import { DiagnosticError } from "../../src/diagnostics.js";
 import { FALSE, TRUE, and, not, or, type Expr } from "../../src/ir.js";
+import { testRule } from "../helpers/rule-context.js";
 import {
   ANY,
   EXISTS,
@@ -502,6 +503,18 @@ describe("rules file text", () => {
       expect(rule?.["condition"]).toBe(query);
     },
   );
+
+  it("a description with quotes and a control character reads back as written", () => {
+    const description = 'say "hi" and "bye"\u0007 \u0085';
+    const ctx = context({}, testRule({ description }));
+    const lowered = falcoBackend.lower(m("verb", lit("get", true)), ctx);
+    const query = falcoBackend.query(lowered.effective, ctx);
+    const items = load(falcoBackend.artifact("rules", query, lowered.effective, ctx)) as Record<
+      string,
+      unknown
+    >[];
+    expect(items.find((x) => "rule" in x)?.["desc"]).toBe(description);
+  });
 });
 
 describe("tags", () => {
