@@ -188,7 +188,7 @@ export async function compileForTarget(
     if (refused) return empty([unknown]);
     diagnostics.push(unknown);
   }
-  const ctx: BackendContext = { rule, config, mapping, options };
+  const ctx: BackendContext = { rule, config, mapping, options, format };
   try {
     const lowered = backend.lower(ruleIR.ir, ctx);
     const declared = mappingDiagnostics(ruleIR.ir, mapping, target, rule.source.path);

@@ -32,6 +32,8 @@ export interface BackendContext {
   readonly config: TargetConfig;
   readonly mapping: ResolvedMapping | undefined;
   readonly options: CompileOptions;
+  /** The output format asked for; a target whose languages differ by format reads it (Elastic). */
+  readonly format?: string;
 }
 
 /**
@@ -73,6 +75,16 @@ export interface DataNote {
   readonly message: string;
 }
 
+/** One of several query languages a target offers, chosen by the output format. */
+export interface TargetLanguage {
+  readonly name: string;
+  /** The formats that select it; the first is its query text. */
+  readonly formats: readonly string[];
+  readonly capabilities: readonly CapabilityEntry[];
+  /** When to choose it (one paragraph, shown by `sigprism targets -t <target>`). */
+  readonly when: string;
+}
+
 export interface Backend {
   readonly name: TargetName;
   /**
@@ -83,6 +95,8 @@ export interface Backend {
   readonly capabilities: readonly CapabilityEntry[];
   /** What the target's data cannot show, for every rule (the seen event states it exactly). */
   readonly dataNotes: readonly DataNote[];
+  /** A target with several query languages (Elastic: KQL, EQL, ES|QL) lists them. */
+  readonly languages?: readonly TargetLanguage[];
   /** Step 1: rewrite the IR into what this target can say exactly, declaring each change. */
   lower(ir: Expr, ctx: BackendContext): Lowered;
   /** The seen event for this rule's logsource (see SeenEvent). */

@@ -55,7 +55,8 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("format", {
             alias: "f",
             type: "string",
-            describe: "artifact format (default per target: query, query, rules, module)",
+            describe:
+              "artifact format (default per target: query, query, rules, module); Elastic's language: eql, kibana-ndjson-eql, toml-eql for EQL, esql, kibana-ndjson-esql, toml-esql for ES|QL",
           })
           .option("strict", {
             type: "boolean",
@@ -80,7 +81,7 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("option", {
             type: "string",
             describe:
-              "target option key=value (e.g. scope=..., falco-version=0.39.0, dialect=spark, table=lake.k8s_audit)",
+              "target option key=value (e.g. scope=..., falco-version=0.39.0, elastic-version=9.2, dialect=spark, table=lake.k8s_audit)",
           })
           .option("diagnostics-format", {
             type: "string",

@@ -46,13 +46,37 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       );
       return EXIT_USAGE;
     }
-    writeStdout(`${t}: how each construct is said\n`);
-    writeStdout(
-      renderTable(
-        ["construct", "rating", "how"],
-        matrix.map((m) => [m.construct, m.cells[t]?.capability ?? "?", m.cells[t]?.how ?? ""]),
-      ),
-    );
+    const languages = backendFor(t).languages;
+    if (languages === undefined) {
+      writeStdout(`${t}: how each construct is said\n`);
+      writeStdout(
+        renderTable(
+          ["construct", "rating", "how"],
+          matrix.map((m) => [m.construct, m.cells[t]?.capability ?? "?", m.cells[t]?.how ?? ""]),
+        ),
+      );
+    } else {
+      writeStdout(`${t}: ${languages.map((l) => l.name).join(", ")} (chosen by --format)\n\n`);
+      for (const l of languages)
+        writeStdout(`${l.name} (--format ${l.formats.join(" | ")}): ${l.when}\n\n`);
+      const rating = (l: (typeof languages)[number], c: string): string =>
+        l.capabilities.find((e) => e.construct === c)?.capability ?? "?";
+      writeStdout(
+        renderTable(
+          ["construct", ...languages.map((l) => l.name)],
+          matrix.map((m) => [m.construct, ...languages.map((l) => rating(l, m.construct))]),
+        ),
+      );
+      for (const l of languages) {
+        writeStdout(`\n${l.name}: how each construct is said\n`);
+        writeStdout(
+          renderTable(
+            ["construct", "rating", "how"],
+            l.capabilities.map((e) => [e.construct, e.capability, e.how]),
+          ),
+        );
+      }
+    }
     const notes = backendFor(t).dataNotes;
     if (notes.length > 0) {
       writeStdout(`\nwhat ${t}'s data cannot show, for every rule (data notes):`);

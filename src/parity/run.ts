@@ -9,12 +9,11 @@ import type { TargetName } from "../targets/types.js";
 import type { Fixture } from "../verify/fixtures.js";
 import {
   interpretAll,
-  interpreterFor,
-  parityFormat,
-  viewFor,
+  parityLanguages,
   type Answer,
+  type ParityLabel,
 } from "../verify/registry.js";
-import { CaseNotCheckedError, ParseError } from "../verify/types.js";
+import { CaseNotCheckedError, ParseError, type TargetView } from "../verify/types.js";
 import { responsible, suspects } from "./localize.js";
 import { replaceDeclared } from "./replace.js";
 
@@ -55,8 +54,11 @@ export interface Disagreement {
   readonly kind: DisagreementKind;
   readonly rule: RuleRef;
   readonly fixture: string;
-  /** "sigma" for a label disagreement of the reference evaluator. */
-  readonly target: TargetName | "sigma";
+  /**
+   * The target, or the target's language when it has several (`elastic/eql`); "sigma" for a
+   * label disagreement of the reference evaluator.
+   */
+  readonly target: ParityLabel | "sigma";
   readonly expected: boolean;
   readonly got: boolean;
   readonly text: string;
@@ -71,7 +73,7 @@ export interface Disagreement {
 /** A rule/target pair the target cannot express (an error diagnostic says why). */
 export interface UnsupportedPair {
   readonly rule: RuleRef;
-  readonly target: TargetName;
+  readonly target: ParityLabel;
   readonly errors: readonly Diagnostic[];
 }
 
@@ -145,13 +147,12 @@ export async function verifyRules(
   const perTarget: Record<string, TargetStats> = {};
   let cases = 0;
   // A view's document does not depend on the rule: computed once per target and fixture.
-  const byTarget = new Map<TargetName, readonly unknown[]>();
-  const documentsFor = (t: TargetName): readonly unknown[] => {
-    let docs = byTarget.get(t);
+  const byView = new Map<TargetView, readonly unknown[]>();
+  const documentsFor = (view: TargetView): readonly unknown[] => {
+    let docs = byView.get(view);
     if (docs === undefined) {
-      const view = viewFor(t);
       docs = fixtures.map((f) => view.document(f.event));
-      byTarget.set(t, docs);
+      byView.set(view, docs);
     }
     return docs;
   };
@@ -189,7 +190,8 @@ export async function verifyRules(
           ...(conditionLoc ? { loc: conditionLoc } : {}),
         });
     });
-    for (const target of options.targets) {
+    for (const lang of options.targets.flatMap(parityLanguages)) {
+      const target = lang.label;
       const stats = (perTarget[target] ??= {
         cases: 0,
         agree: 0,
@@ -197,8 +199,8 @@ export async function verifyRules(
         unsupported: 0,
         unchecked: 0,
       });
-      const output = await compileForTarget(r, target, {
-        format: parityFormat(target),
+      const output = await compileForTarget(r, lang.target, {
+        format: lang.format,
         ...(options.strict ? { strict: true } : {}),
         ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
       });
@@ -211,7 +213,7 @@ export async function verifyRules(
       }
       let answers: readonly Answer[];
       try {
-        answers = await interpretAll(interpreterFor(target), documentsFor(target), output.artifact);
+        answers = await interpretAll(lang.interpreter, documentsFor(lang.view), output.artifact);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         disagreements.push({
@@ -245,7 +247,7 @@ export async function verifyRules(
             code: got.code,
             message: `fixture ${f.id}: ${got.message}`,
             file: ruleRef.file,
-            target,
+            target: lang.target,
           });
           return;
         }

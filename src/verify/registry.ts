@@ -10,6 +10,8 @@ import { falcoView } from "./views/falco.js";
 import { jsView } from "./views/js.js";
 import { splunkView } from "./views/splunk.js";
 import { sqlView } from "./views/sql.js";
+import { eqlInterpreter } from "./eql/index.js";
+import { esqlInterpreter } from "./esql/index.js";
 import { kqlInterpreter } from "./kql/index.js";
 import { splInterpreter } from "./spl/index.js";
 import { falcoInterpreter } from "./falco/index.js";
@@ -76,3 +78,53 @@ export async function interpretAll(
     }
   });
 }
+
+/** How reports name a checked language: the target for its default language, else `target/format`. */
+export type ParityLabel = TargetName | "elastic/eql" | "elastic/esql";
+
+/**
+ * Every language a target is checked in: the format whose artifact is read, its interpreter and
+ * the view whose document it reads. Elastic is checked in KQL, EQL and ES|QL, all three over the
+ * same ECS document (each interpreter reads it with its language's semantics).
+ */
+export interface ParityLanguage {
+  readonly target: TargetName;
+  readonly label: ParityLabel;
+  readonly format: string;
+  readonly interpreter: Interpreter | BatchInterpreter;
+  readonly view: TargetView;
+}
+
+const defaultLanguage = (t: TargetName): ParityLanguage => ({
+  target: t,
+  label: t,
+  format: PARITY_FORMATS[t],
+  interpreter: INTERPRETERS[t],
+  view: VIEWS[t],
+});
+
+const LANGUAGES: Readonly<Record<TargetName, readonly ParityLanguage[]>> = {
+  elastic: [
+    defaultLanguage("elastic"),
+    {
+      target: "elastic",
+      label: "elastic/eql",
+      format: "eql",
+      interpreter: eqlInterpreter,
+      view: elasticView,
+    },
+    {
+      target: "elastic",
+      label: "elastic/esql",
+      format: "esql",
+      interpreter: esqlInterpreter,
+      view: elasticView,
+    },
+  ],
+  splunk: [defaultLanguage("splunk")],
+  falco: [defaultLanguage("falco")],
+  js: [defaultLanguage("js")],
+  sql: [defaultLanguage("sql")],
+};
+
+export const parityLanguages = (t: TargetName): readonly ParityLanguage[] => LANGUAGES[t];

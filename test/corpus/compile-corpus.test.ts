@@ -7,6 +7,7 @@ import { loadRuleSet } from "../../src/rule-set.js";
 import { resolveMapping } from "../../src/pipelines/resolve.js";
 import { loadTarget } from "../../src/targets/load.js";
 import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
+import { parityLanguages } from "../../src/verify/registry.js";
 import { CORPUS, HAVE_CORPUS, corpusTitle } from "../helpers/shared-data.js";
 
 /**
@@ -19,26 +20,34 @@ describe.skipIf(!HAVE_CORPUS)(corpusTitle("the SigmaHQ corpus through every back
     const counts: Record<string, { output: number; error: number; codes: Record<string, number> }> =
       {};
     let frontEndErrors = 0;
+    const caseWarnings: Record<string, number> = {};
+    const kqlNotEql: string[] = [];
     for (const rule of set.rules) {
       const r = compileRuleIR(rule);
       if (hasErrors(r.diagnostics)) {
         frontEndErrors++;
         continue;
       }
-      for (const target of TARGET_NAMES) {
-        const c = (counts[target] ??= { output: 0, error: 0, codes: {} });
+      const converted = new Set<string>();
+      for (const lang of TARGET_NAMES.flatMap(parityLanguages)) {
+        const target = lang.target;
+        const c = (counts[lang.label] ??= { output: 0, error: 0, codes: {} });
         const config = loadTarget(target as TargetName);
         const ctx: BackendContext = {
           rule,
           config,
           mapping: resolveMapping(rule.logsource, target as TargetName),
           options: {},
+          format: lang.format,
         };
         const backend = backendFor(target);
         let errorCode: string | undefined;
         try {
           const lowered = backend.lower(r.ir, ctx);
           const error = lowered.diagnostics.find((d) => d.severity === "error");
+          for (const d of lowered.diagnostics)
+            if (d.code === "FIDELITY_CASE_SENSITIVE" || d.code === "FIDELITY_CASE_FOLD")
+              caseWarnings[lang.label] = (caseWarnings[lang.label] ?? 0) + 1;
           if (error) errorCode = error.code;
           else expect(backend.query(lowered.effective, ctx).length).toBeGreaterThan(0);
         } catch (e) {
@@ -49,8 +58,13 @@ describe.skipIf(!HAVE_CORPUS)(corpusTitle("the SigmaHQ corpus through every back
         if (errorCode) {
           c.error++;
           c.codes[errorCode] = (c.codes[errorCode] ?? 0) + 1;
-        } else c.output++;
+        } else {
+          c.output++;
+          converted.add(lang.label);
+        }
       }
+      if (converted.has("elastic") && !converted.has("elastic/eql"))
+        kqlNotEql.push(rule.source.path);
     }
     console.log(`[corpus] ${set.rules.length} rules, ${frontEndErrors} stopped by the front end`);
     for (const [t, c] of Object.entries(counts)) {
@@ -61,8 +75,16 @@ describe.skipIf(!HAVE_CORPUS)(corpusTitle("the SigmaHQ corpus through every back
         .join(", ");
       console.log(`[corpus] ${t}: ${c.output} outputs, ${c.error} coded errors (${top})`);
     }
+    console.log(`[corpus] case warnings per language: ${JSON.stringify(caseWarnings)}`);
     expect(set.rules.length).toBeGreaterThan(3700);
+    // Issue 13: EQL and ES|QL say case-insensitive values (nearly) exactly, and every rule that
+    // converts to KQL converts to EQL.
+    const kql = caseWarnings["elastic"] ?? 0;
+    expect(kql).toBeGreaterThan(1000);
+    expect(caseWarnings["elastic/eql"] ?? 0).toBeLessThanOrEqual(kql / 100);
+    expect(caseWarnings["elastic/esql"] ?? 0).toBeLessThanOrEqual(kql / 100);
+    expect(kqlNotEql).toEqual([]);
     for (const c of Object.values(counts))
       expect(c.output + c.error).toBe(set.rules.length - frontEndErrors);
-  });
+  }, 240_000);
 });

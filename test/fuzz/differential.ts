@@ -6,7 +6,7 @@ import { compilePredicate } from "../../src/sigma/evaluate.js";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import type { TargetName } from "../../src/targets/types.js";
-import { interpretAll, interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
+import { interpretAll, parityLanguages } from "../../src/verify/registry.js";
 import { ParseError } from "../../src/verify/types.js";
 
 /**
@@ -45,10 +45,11 @@ export function hostRule(): SigmaRule {
   return doc;
 }
 
+/** A finding names the language it was checked in (`elastic`, `elastic/eql`, `elastic/esql` …). */
 export type Finding =
   | {
       readonly kind: "translation" | "fidelity";
-      readonly target: TargetName;
+      readonly target: string;
       readonly event: unknown;
       readonly expected: boolean;
       readonly got: boolean;
@@ -56,15 +57,15 @@ export type Finding =
     }
   | {
       readonly kind: "parse";
-      readonly target: TargetName;
+      readonly target: string;
       readonly text: string;
       readonly detail: string;
     };
 
 export interface CaseResult {
   readonly findings: readonly Finding[];
-  /** Targets that compiled the tree (no error diagnostic). */
-  readonly compiled: readonly TargetName[];
+  /** Target languages that compiled the tree (no error diagnostic). */
+  readonly compiled: readonly string[];
   /** (event, target) pairs compared. */
   readonly comparisons: number;
 }
@@ -73,21 +74,23 @@ export async function checkCase(
   ir: Expr,
   events: readonly unknown[],
   targets: readonly TargetName[],
+  targetOptions: Readonly<Record<string, string>> = {},
 ): Promise<CaseResult> {
   const ruleIR: RuleIR = { rule: hostRule(), ir, diagnostics: [], filters: [] };
   const reference = compilePredicate(ir);
   const findings: Finding[] = [];
-  const compiled: TargetName[] = [];
+  const compiled: string[] = [];
   let comparisons = 0;
-  for (const target of targets) {
-    const out = await compileForTarget(ruleIR, target, { format: parityFormat(target) });
+  for (const lang of targets.flatMap(parityLanguages)) {
+    const target = lang.label;
+    const out = await compileForTarget(ruleIR, lang.target, { format: lang.format, targetOptions });
     if (hasErrors(out.diagnostics)) continue;
     compiled.push(target);
     let answers: readonly unknown[];
     try {
       answers = await interpretAll(
-        interpreterFor(target),
-        events.map((e) => viewFor(target).document(e)),
+        lang.interpreter,
+        events.map((e) => lang.view.document(e)),
         out.artifact,
       );
     } catch (e) {

@@ -19,9 +19,15 @@ export type DeclaredBy =
   | { readonly kind: "predicate"; readonly code: string; readonly at: string }
   | { readonly kind: "data"; readonly code: string };
 
+/**
+ * What a deviation is checked in: a target, or `target/format` for another language of a target
+ * (src/verify/registry.ts parityLanguages: Elastic's EQL and ES|QL).
+ */
+export type Checked = TargetName | "elastic/eql" | "elastic/esql";
+
 export interface DeclaredDeviation {
   readonly rule: string;
-  readonly target: TargetName;
+  readonly target: Checked;
   readonly fixture: string;
   readonly by: DeclaredBy;
   readonly reason: string;
@@ -43,7 +49,7 @@ const SCRIPTED_CLIENT = "9bcadc93-9bfa-4337-b44d-95fa4340c0f7";
 /** A rule that a target refuses to compile: the construct has no encoding there. */
 export interface UnsupportedConstruct {
   readonly rule: string;
-  readonly target: TargetName;
+  readonly target: Checked;
   /** The error diagnostic code. */
   readonly code: string;
   readonly reason: string;
@@ -124,6 +130,33 @@ export const DECLARED_DEVIATIONS: readonly DeclaredDeviation[] = [
     reason:
       "Fleet indexes keyword values only up to 1,024 characters (ignore_above): the 5,000-character requestURI is not searchable",
   },
+  // ---- Elastic EQL and ES|QL: case-insensitive values are exact; the data is the same ----
+  ...(["elastic/eql", "elastic/esql"] as const).flatMap((target): DeclaredDeviation[] => [
+    {
+      rule: SECRETS_LISTED,
+      target,
+      fixture: "seclist-neg-003",
+      by: data("FIDELITY_EMPTY_DROPPED"),
+      reason:
+        'Elastic\'s pipeline drops the empty namespace "", so namespace|exists: false holds there and the query fires',
+    },
+    {
+      rule: SHELL,
+      target,
+      fixture: "shell-long-uri",
+      by: data("FIDELITY_IGNORE_ABOVE"),
+      reason:
+        "Fleet indexes keyword values only up to 1,024 characters (ignore_above): the 5,000-character requestURI is not searchable",
+    },
+    {
+      rule: SCRIPTED_CLIENT,
+      target,
+      fixture: "script-neg-008",
+      by: data("FIDELITY_IGNORE_ABOVE"),
+      reason:
+        "the 5,000-character user agent is not indexed (ignore_above), so userAgent: null holds and the query fires",
+    },
+  ]),
   // ---- Falco with the k8saudit plugin ----
   {
     rule: ANONYMOUS,
@@ -190,6 +223,30 @@ export const UNSUPPORTED: readonly (UnsupportedConstruct & {
     code: "UNSUPPORTED_REGEX",
     sets: ["rules", "filters"],
     reason: "KQL has no regular expressions (userAgent|re)",
+  },
+  ...[ANONYMOUS, FORBIDDEN_SECRET, MASTERS].map((rule) => ({
+    rule,
+    target: "elastic/eql" as const,
+    code: "UNSUPPORTED_TEXT_FIELD",
+    sets: ["rules", "filters"] as RuleSetName[],
+    reason:
+      "kubernetes.audit.user.groups is a text field (the integration's fields.yml), which EQL cannot search",
+  })),
+  ...[ANONYMOUS, FORBIDDEN_SECRET, MASTERS].map((rule) => ({
+    rule,
+    target: "elastic/esql" as const,
+    code: "UNSUPPORTED_MULTI_VALUE",
+    sets: ["rules", "filters"] as RuleSetName[],
+    reason:
+      "user.groups (and sourceIPs) hold several values, which ES|QL compares as null; MV_CONTAINS needs elastic-version 9.2",
+  })),
+  {
+    rule: TOKEN_REQUEST,
+    target: "elastic/esql",
+    code: "UNSUPPORTED_MULTI_VALUE",
+    sets: ["filters"],
+    reason:
+      "the site filter's sourceIPs|cidr tests one of several addresses, which ES|QL cannot (CIDR_MATCH on a multi-valued field is null)",
   },
   {
     rule: MASTERS,

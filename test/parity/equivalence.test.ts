@@ -8,14 +8,15 @@ import {
 import { assertNever, hasErrors } from "../../src/diagnostics.js";
 import { evaluate } from "../../src/sigma/evaluate.js";
 import { loadRuleSet } from "../../src/rule-set.js";
-import { TARGET_NAMES, type TargetName } from "../../src/targets/types.js";
+import { TARGET_NAMES } from "../../src/targets/types.js";
 import { loadFixtures, type Fixture } from "../../src/verify/fixtures.js";
 import { verifyRules, type Disagreement, type VerifyReport } from "../../src/parity/run.js";
-import { parityFormat } from "../../src/verify/registry.js";
+import { parityLanguages, type ParityLanguage } from "../../src/verify/registry.js";
 import { replaceDeclared } from "../../src/parity/replace.js";
 import type { Expr } from "../../src/ir.js";
 import {
   DECLARED_DEVIATIONS,
+  type Checked,
   UNSUPPORTED,
   deviationKey,
   unsupportedKey,
@@ -33,6 +34,12 @@ import {
 
 const TOKEN_REQUEST_RULE = "b622e4fe-a0c3-487c-a6f1-19b0b815da8b";
 
+/** Every language each target is checked in (Elastic: KQL, EQL, ES|QL), named by its label. */
+const CHECKS: readonly (ParityLanguage & { readonly label: Checked })[] =
+  TARGET_NAMES.flatMap(parityLanguages);
+/** A disagreement's label (the target, or its language when it has several). */
+const labelOf = (d: Disagreement): Checked => d.target as Checked;
+
 interface Suite {
   readonly name: "rules" | "filters";
   readonly rules: readonly RuleIR[];
@@ -43,7 +50,7 @@ interface Suite {
 }
 
 const ruleId = (r: RuleIR): string => r.rule.id ?? r.rule.title;
-const outputKey = (rule: string, target: TargetName): string => `${rule}|${target}`;
+const outputKey = (rule: string, label: string): string => `${rule}|${label}`;
 
 async function buildSuite(
   name: Suite["name"],
@@ -59,10 +66,10 @@ async function buildSuite(
   expect(loaded.diagnostics).toEqual([]);
   const outputs = new Map<string, TargetOutput>();
   for (const r of rules) {
-    for (const t of TARGET_NAMES) {
+    for (const c of CHECKS) {
       outputs.set(
-        outputKey(ruleId(r), t),
-        await compileForTarget(r, t, { format: parityFormat(t) }),
+        outputKey(ruleId(r), c.label),
+        await compileForTarget(r, c.target, { format: c.format }),
       );
     }
   }
@@ -120,11 +127,11 @@ describe.each([
   it("compiles every rule for every target, except the tabled unsupported constructs", () => {
     const failed: string[] = [];
     for (const r of suite.rules) {
-      for (const t of TARGET_NAMES) {
-        const out = suite.outputs.get(outputKey(ruleId(r), t));
+      for (const c of CHECKS) {
+        const out = suite.outputs.get(outputKey(ruleId(r), c.label));
         const errors = (out?.diagnostics ?? []).filter((d) => d.severity === "error");
         for (const code of new Set(errors.map((d) => d.code)))
-          failed.push(unsupportedKey({ rule: ruleId(r), target: t, code }));
+          failed.push(unsupportedKey({ rule: ruleId(r), target: c.label, code }));
       }
     }
     const tabled = UNSUPPORTED.filter((u) => u.sets.includes(name)).map(unsupportedKey);
@@ -135,17 +142,17 @@ describe.each([
     const skipped = new Set(
       UNSUPPORTED.filter((u) => u.sets.includes(name)).map((u) => outputKey(u.rule, u.target)),
     ).size;
-    const expected = (suite.rules.length * TARGET_NAMES.length - skipped) * suite.fixtures.length;
+    const expected = (suite.rules.length * CHECKS.length - skipped) * suite.fixtures.length;
     console.log(
       `[parity ${name}] ${suite.rules.length} rules × ${suite.fixtures.length} fixtures × ` +
-        `${TARGET_NAMES.length} targets − ${skipped} unsupported rule/target pairs = ` +
+        `${CHECKS.length} target languages − ${skipped} unsupported rule/language pairs = ` +
         `${suite.report.cases} cases`,
     );
     expect(suite.report.cases).toBe(expected);
-    for (const t of TARGET_NAMES) {
-      const stats = suite.report.perTarget[t];
-      expect(stats, t).toBeDefined();
-      expect(stats!.cases % suite.fixtures.length, t).toBe(0);
+    for (const c of CHECKS) {
+      const stats = suite.report.perTarget[c.label];
+      expect(stats, c.label).toBeDefined();
+      expect(stats!.cases % suite.fixtures.length, c.label).toBe(0);
     }
   });
 
@@ -162,8 +169,8 @@ describe.each([
   });
 
   const exactInEveryTarget = (r: RuleIR): boolean =>
-    TARGET_NAMES.every((t) => {
-      const out = suite.outputs.get(outputKey(ruleId(r), t));
+    CHECKS.every((c) => {
+      const out = suite.outputs.get(outputKey(ruleId(r), c.label));
       return out !== undefined && !hasErrors(out.diagnostics) && !hasFidelity(out);
     });
 
@@ -176,9 +183,7 @@ describe.each([
       (d) =>
         exactIds.has(d.rule.id) &&
         d.target !== "sigma" &&
-        !tabled.has(
-          deviationKey({ rule: d.rule.id, target: d.target as TargetName, fixture: d.fixture }),
-        ),
+        !tabled.has(deviationKey({ rule: d.rule.id, target: labelOf(d), fixture: d.fixture })),
     );
     expect(describeAll(wrong)).toEqual([]);
   });
@@ -190,10 +195,10 @@ describe.each([
       // The rule is written to be exact: |cased API identifiers and exclusions, an explicit empty name.
       const token = suite.rules.find((r) => ruleId(r) === TOKEN_REQUEST_RULE);
       const found = (severity: (s: string) => boolean): string[] =>
-        TARGET_NAMES.flatMap((t) =>
-          (suite.outputs.get(outputKey(TOKEN_REQUEST_RULE, t))?.diagnostics ?? [])
+        CHECKS.flatMap((c) =>
+          (suite.outputs.get(outputKey(TOKEN_REQUEST_RULE, c.label))?.diagnostics ?? [])
             .filter((d) => (d.fidelity || d.severity === "error") && severity(d.severity))
-            .map((d) => `${t} ${d.code} at ${d.loc?.line ?? "?"}:${d.loc?.col ?? "?"}`),
+            .map((d) => `${c.label} ${d.code} at ${d.loc?.line ?? "?"}:${d.loc?.col ?? "?"}`),
         );
       expect(token).toBeDefined();
       expect(found((s) => s !== "info")).toEqual([]);
@@ -201,9 +206,11 @@ describe.each([
       // targets' data could still hold: k8saudit renders a JSON null username as the text "null"
       // (a user literally named "null" looks missing: fixture tr-hostile-014, tabled) and an array
       // at a scalar field as JSON text; Splunk makes no field for [], {} or [null], and names an
-      // array at a scalar field `f{}`, which the query does not read.
+      // array at a scalar field `f{}`, which the query does not read. ES|QL compares a field
+      // that holds several values as null.
       const notes = new Set(found((s) => s === "info").map((n) => n.replace(/ at .*/, "")));
       expect([...notes].sort()).toEqual([
+        "elastic/esql FIDELITY_MULTI_VALUE",
         "falco FIDELITY_JSON_TEXT",
         "falco FIDELITY_NULL_TEXT",
         "splunk FIDELITY_EMPTY_VALUE",
@@ -220,7 +227,7 @@ describe.each([
   it("(c) the deviations are exactly the table of declared-deviations.ts", () => {
     const fixtureIds = new Set(suite.fixtures.map((f) => f.id));
     const found = of(suite.report, "declared-deviation").map((d) =>
-      deviationKey({ rule: d.rule.id, target: d.target as TargetName, fixture: d.fixture }),
+      deviationKey({ rule: d.rule.id, target: labelOf(d), fixture: d.fixture }),
     );
     const tabled = DECLARED_DEVIATIONS.filter((e) => fixtureIds.has(e.fixture)).map(deviationKey);
     expect(found.sort()).toEqual(tabled.sort());
@@ -283,11 +290,7 @@ describe.each([
     const tabled = new Map(DECLARED_DEVIATIONS.map((e) => [deviationKey(e), e]));
     const wrong: string[] = [];
     for (const d of of(suite.report, "declared-deviation")) {
-      const key = deviationKey({
-        rule: d.rule.id,
-        target: d.target as TargetName,
-        fixture: d.fixture,
-      });
+      const key = deviationKey({ rule: d.rule.id, target: labelOf(d), fixture: d.fixture });
       const entry = tabled.get(key);
       if (entry === undefined) continue;
       const named = (d.causes ?? []).some((c) =>

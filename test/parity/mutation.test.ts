@@ -6,8 +6,13 @@ import type { TargetName } from "../../src/targets/types.js";
 import { loadFixtures, type Fixture } from "../../src/verify/fixtures.js";
 import { expectation } from "../../src/parity/expect.js";
 import { verifyRules } from "../../src/parity/run.js";
-import { interpretAll, interpreterFor, parityFormat, viewFor } from "../../src/verify/registry.js";
-import { ParseError } from "../../src/verify/types.js";
+import {
+  interpretAll,
+  parityLanguages,
+  type ParityLabel,
+  type ParityLanguage,
+} from "../../src/verify/registry.js";
+import { ParseError, type BatchInterpreter, type Interpreter } from "../../src/verify/types.js";
 
 /**
  * Mutation sanity: tests of the parity runner itself. If a wrong label or a wrong operator in the
@@ -15,29 +20,42 @@ import { ParseError } from "../../src/verify/types.js";
  */
 
 /** A text rewrite applied between the backend and the interpreter (identity unless a test sets it). */
-const hook = vi.hoisted(() => ({ rewrite: undefined as ((text: string) => string) | undefined }));
+const hook = vi.hoisted(() => ({
+  rewrite: undefined as ((text: string) => string) | undefined,
+  /** The language whose text is rewritten (a target, or `elastic/eql`, `elastic/esql`). */
+  label: undefined as string | undefined,
+}));
 
 // verifyRules reads interpreters from the registry: wrap them so a test can corrupt the text the
 // interpreter reads, exactly as a buggy emitter would.
 vi.mock("../../src/verify/registry.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../src/verify/registry.js")>();
+  const wrap = (
+    inner: Interpreter | BatchInterpreter,
+    label: string,
+  ): Interpreter | BatchInterpreter => {
+    const rewrite = (text: string): string =>
+      hook.rewrite && hook.label === label ? hook.rewrite(text) : text;
+    return "run" in inner
+      ? {
+          target: inner.target,
+          run: (text: string, docs: readonly unknown[]) => inner.run(rewrite(text), docs),
+        }
+      : { target: inner.target, compile: (text: string) => inner.compile(rewrite(text)) };
+  };
   return {
     ...real,
-    interpreterFor: (t: TargetName) => {
-      const inner = real.interpreterFor(t);
-      const rewrite = (text: string): string => (hook.rewrite ? hook.rewrite(text) : text);
-      return "run" in inner
-        ? {
-            target: inner.target,
-            run: (text: string, docs: readonly unknown[]) => inner.run(rewrite(text), docs),
-          }
-        : { target: inner.target, compile: (text: string) => inner.compile(rewrite(text)) };
-    },
+    interpreterFor: (t: TargetName) => wrap(real.interpreterFor(t), t),
+    parityLanguages: (t: TargetName) =>
+      real.parityLanguages(t).map((l) => ({ ...l, interpreter: wrap(l.interpreter, l.label) })),
   };
 });
 
 const TOKEN_REQUEST = "b622e4fe-a0c3-487c-a6f1-19b0b815da8b";
-const TARGETS: readonly TargetName[] = ["elastic", "splunk", "falco", "js", "sql"];
+/** Every language of every target (Elastic: KQL, EQL, ES|QL). */
+const LANGUAGES: readonly ParityLanguage[] = (
+  ["elastic", "splunk", "falco", "js", "sql"] as const
+).flatMap((t) => parityLanguages(t));
 
 /** Which operator to flip in each language, and where in the artifact the query lives. */
 interface Mutation {
@@ -77,6 +95,8 @@ function matchBody(text: string): readonly (readonly [number, number])[] {
  * ka.user.name both mean "the value is in the set", so it is an equivalent mutant, not a bug.
  * The SPL interpreter rejects `!=` in search as outside its modelled subset: those mutants are
  * caught as parse errors, which the runner reports too.
+ * EQL has no `!=` before a list (`f : ("a", "b")` → `f != ("a", "b")`): those mutants do not
+ * parse either.
  * Some single flips cannot change any fixture's answer and survive: Splunk's search clause of a
  * |cased rule is a case-insensitive prefilter that the `where` clause repeats exactly (so its
  * AND → OR is equivalent, and the runner test flips the last AND, inside `where`); Falco's
@@ -84,8 +104,16 @@ function matchBody(text: string): readonly (readonly [number, number])[] {
  * claims: in every rule at least one flip of the main operator is caught, and every other kind of
  * flip is caught in at least one rule.
  */
-const MUTATIONS: Readonly<Record<TargetName, readonly Mutation[]>> = {
+const MUTATIONS: Readonly<Record<ParityLabel, readonly Mutation[]>> = {
   elastic: [{ from: " and ", to: " or ", quotes: '"', regions: whole }],
+  "elastic/eql": [
+    { from: " and ", to: " or ", quotes: '"', regions: whole },
+    { from: " : ", to: " != ", quotes: '"', regions: whole },
+  ],
+  "elastic/esql": [
+    { from: " AND ", to: " OR ", quotes: '"', regions: whole },
+    { from: " == ", to: " != ", quotes: '"', regions: whole },
+  ],
   splunk: [
     { from: " AND ", to: " OR ", quotes: "\"'", regions: whole, runnerSite: "last" },
     { from: "=", to: "!=", quotes: "\"'", regions: whole },
@@ -181,90 +209,91 @@ describe("a wrong label is caught", () => {
   });
 });
 
-describe.each(TARGETS)("a flipped operator in %s text is caught", (target) => {
-  it("by verifyRules: one operator of the TokenRequest text, flipped, is a translation disagreement", async () => {
-    const token = rules.filter((r) => r.rule.id === TOKEN_REQUEST);
-    const m = MUTATIONS[target][0]!;
-    hook.rewrite = (text) => {
-      const sites = operatorSites(text, m);
-      const site = m.runnerSite === "last" ? sites[sites.length - 1] : sites[0];
-      if (site === undefined) throw new Error(`no '${m.from}' in the ${target} text`);
-      return mutate(text, m, site);
-    };
-    try {
-      const report = await verifyRules(token, fixtures, { targets: [target] });
-      expect(report.ok).toBe(false);
-      expect(report.disagreements.filter((d) => d.kind === "translation").length).toBeGreaterThan(
-        0,
-      );
-    } finally {
-      hook.rewrite = undefined;
-    }
-  });
+describe.each(LANGUAGES.map((l) => [l.label, l] as const))(
+  "a flipped operator in %s text is caught",
+  (label, lang) => {
+    it("by verifyRules: one operator of the TokenRequest text, flipped, is a translation disagreement", async () => {
+      const token = rules.filter((r) => r.rule.id === TOKEN_REQUEST);
+      const m = MUTATIONS[label][0]!;
+      hook.label = label;
+      hook.rewrite = (text) => {
+        const sites = operatorSites(text, m);
+        const site = m.runnerSite === "last" ? sites[sites.length - 1] : sites[0];
+        if (site === undefined) throw new Error(`no '${m.from}' in the ${label} text`);
+        return mutate(text, m, site);
+      };
+      try {
+        const report = await verifyRules(token, fixtures, { targets: [lang.target] });
+        expect(report.ok).toBe(false);
+        const translation = report.disagreements.filter((d) => d.kind === "translation");
+        expect(translation.length).toBeGreaterThan(0);
+        expect(new Set(translation.map((d) => d.target))).toEqual(new Set([label]));
+      } finally {
+        hook.rewrite = undefined;
+        hook.label = undefined;
+      }
+    });
 
-  it("directly: in every rule some single and→or flip changes a fixture's answer; each other flip in some rule", async () => {
-    const view = viewFor(target);
-    const interpreter = interpreterFor(target);
-    let sites = 0;
-    let rejected = 0;
-    let killed = 0;
-    const survivors: string[] = [];
-    /** rule|operator pairs with sites, and those where at least one mutant was caught. */
-    const tried = new Set<string>();
-    const caught = new Set<string>();
-    for (const r of rules) {
-      const out = await compileForTarget(r, target, { format: parityFormat(target) });
-      if (out.artifact === "") continue; // unsupported construct: tabled in the equivalence suite
-      const expect_ = expectation(r.rule.logsource, r.ir, out);
-      const expected = fixtures.map((f) => expect_(f.event));
-      const events = fixtures.map((f) => f.event);
-      // The unmutated text agrees everywhere (the equivalence suite's claim, restated here).
-      const answers = (text: string): Promise<readonly unknown[]> =>
-        interpretAll(
-          interpreter,
-          events.map((e) => view.document(e)),
-          text,
-        );
-      expect(await answers(out.artifact)).toEqual(expected);
-      for (const m of MUTATIONS[target]) {
-        const pair = `${r.rule.id} '${m.from}'→'${m.to}'`;
-        for (const at of operatorSites(out.artifact, m)) {
-          sites++;
-          tried.add(pair);
-          let got: readonly unknown[];
-          try {
-            got = await answers(mutate(out.artifact, m, at));
-          } catch (e) {
-            if (!(e instanceof ParseError)) throw e;
-            rejected++; // a mutant that does not parse is reported by the runner too
-            caught.add(pair);
-            continue;
-          }
-          if (got.some((g, i) => g !== expected[i])) {
-            killed++;
-            caught.add(pair);
-          } else {
-            survivors.push(`${pair} at ${at}: …${out.artifact.slice(at - 40, at + 40)}…`);
+    it("directly: in every rule some single and→or flip changes a fixture's answer; each other flip in some rule", async () => {
+      const view = lang.view;
+      const interpreter = lang.interpreter;
+      let sites = 0;
+      let rejected = 0;
+      let killed = 0;
+      const survivors: string[] = [];
+      /** rule|operator pairs with sites, and those where at least one mutant was caught. */
+      const tried = new Set<string>();
+      const caught = new Set<string>();
+      for (const r of rules) {
+        const out = await compileForTarget(r, lang.target, { format: lang.format });
+        if (out.artifact === "") continue; // unsupported construct: tabled in the equivalence suite
+        const expect_ = expectation(r.rule.logsource, r.ir, out);
+        const expected = fixtures.map((f) => expect_(f.event));
+        const documents = fixtures.map((f) => view.document(f.event));
+        // The unmutated text agrees everywhere (the equivalence suite's claim, restated here).
+        const answers = (text: string): Promise<readonly unknown[]> =>
+          interpretAll(interpreter, documents, text);
+        expect(await answers(out.artifact)).toEqual(expected);
+        for (const m of MUTATIONS[label]) {
+          const pair = `${r.rule.id} '${m.from}'→'${m.to}'`;
+          for (const at of operatorSites(out.artifact, m)) {
+            sites++;
+            tried.add(pair);
+            let got: readonly unknown[];
+            try {
+              got = await answers(mutate(out.artifact, m, at));
+            } catch (e) {
+              if (!(e instanceof ParseError)) throw e;
+              rejected++; // a mutant that does not parse is reported by the runner too
+              caught.add(pair);
+              continue;
+            }
+            if (got.some((g, i) => g !== expected[i])) {
+              killed++;
+              caught.add(pair);
+            } else {
+              survivors.push(`${pair} at ${at}: …${out.artifact.slice(at - 40, at + 40)}…`);
+            }
           }
         }
       }
-    }
-    console.log(
-      `[mutation ${target}] ${sites} single-operator mutants: ${killed} change a fixture's answer, ` +
-        `${rejected} do not parse, ${survivors.length} survive`,
-    );
-    // Survivors are equivalent on these fixtures (see the note above MUTATIONS), printed for review.
-    if (survivors.length > 0) console.log(survivors.join("\n"));
-    expect(killed).toBeGreaterThan(0);
-    // The main flip (and → or) is caught in every rule; every other flip in some rule.
-    const main = MUTATIONS[target][0]!;
-    const isMain = (p: string): boolean => p.endsWith(` '${main.from}'→'${main.to}'`);
-    expect([...tried].filter((p) => isMain(p) && !caught.has(p))).toEqual([]);
-    for (const m of MUTATIONS[target].slice(1)) {
-      expect(
-        [...caught].some((p) => p.endsWith(` '${m.from}'→'${m.to}'`)),
-        m.from,
-      ).toBe(true);
-    }
-  });
-});
+      console.log(
+        `[mutation ${label}] ${sites} single-operator mutants: ${killed} change a fixture's answer, ` +
+          `${rejected} do not parse, ${survivors.length} survive`,
+      );
+      // Survivors are equivalent on these fixtures (see the note above MUTATIONS), printed for review.
+      if (survivors.length > 0) console.log(survivors.join("\n"));
+      expect(killed).toBeGreaterThan(0);
+      // The main flip (and → or) is caught in every rule; every other flip in some rule.
+      const main = MUTATIONS[label][0]!;
+      const isMain = (p: string): boolean => p.endsWith(` '${main.from}'→'${main.to}'`);
+      expect([...tried].filter((p) => isMain(p) && !caught.has(p))).toEqual([]);
+      for (const m of MUTATIONS[label].slice(1)) {
+        expect(
+          [...caught].some((p) => p.endsWith(` '${m.from}'→'${m.to}'`)),
+          m.from,
+        ).toBe(true);
+      }
+    });
+  },
+);

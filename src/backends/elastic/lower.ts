@@ -465,7 +465,7 @@ class Lowerer {
         this.deviation(
           m,
           "FIDELITY_CASE_SENSITIVE",
-          `KQL matches ${target} case-sensitively; '${patternToSigma(pattern)}' is matched with its exact case (add |cased to say so)`,
+          `KQL matches ${target} case-sensitively; '${patternToSigma(pattern)}' is matched with its exact case (add |cased to say so, or use EQL or ES|QL: -f eql or -f esql match it case-insensitively)`,
         );
         isCased = true;
       }

@@ -1,15 +1,26 @@
+import { RULE_KIND, type ElasticLanguage } from "./language.js";
 import type { ElasticRuleMeta } from "./rule-meta.js";
 import { threatJson } from "./rule-meta.js";
 
-/** One line of a Kibana detection-rules import file (saved-objects NDJSON). */
-export function kibanaNdjson(meta: ElasticRuleMeta, query: string): string {
+/**
+ * One line of a Kibana detection-rules import file (saved-objects NDJSON). Kibana's rule schema
+ * (rule_schemas.schema.yaml) requires name, description, risk_score, severity, type and, for eql
+ * and esql rules, query and language; the import requires rule_id. An ES|QL rule has no `index`:
+ * its FROM command names the indices.
+ */
+export function kibanaNdjson(
+  meta: ElasticRuleMeta,
+  query: string,
+  language: ElasticLanguage = "kql",
+): string {
+  const kind = RULE_KIND[language];
   const rule = {
     rule_id: meta.ruleId,
     name: meta.name,
     description: meta.description,
-    type: "query",
-    language: "kuery",
-    index: meta.index,
+    type: kind.type,
+    language: kind.language,
+    ...(language === "esql" ? {} : { index: meta.index }),
     query,
     severity: meta.severity,
     risk_score: meta.riskScore,

@@ -1,3 +1,4 @@
+import { RULE_KIND, type ElasticLanguage } from "./language.js";
 import type { ElasticRuleMeta } from "./rule-meta.js";
 
 /**
@@ -54,7 +55,12 @@ function kv(key: string, value: string): string {
 }
 
 /** The detection-rules TOML file for one rule. */
-export function detectionRuleToml(meta: ElasticRuleMeta, query: string): string {
+export function detectionRuleToml(
+  meta: ElasticRuleMeta,
+  query: string,
+  language: ElasticLanguage = "kql",
+): string {
+  const kind = RULE_KIND[language];
   const lines: string[] = ["[metadata]"];
   if (meta.creationDate) lines.push(kv("creation_date", tomlString(meta.creationDate)));
   if (meta.integration.length > 0) lines.push(kv("integration", tomlStringArray(meta.integration)));
@@ -66,9 +72,9 @@ export function detectionRuleToml(meta: ElasticRuleMeta, query: string): string 
   if (meta.falsePositives.length > 0)
     lines.push(kv("false_positives", tomlStringArray(meta.falsePositives, true)));
   lines.push(kv("from", tomlString(meta.from)));
-  lines.push(kv("index", tomlStringArray(meta.index)));
+  if (language !== "esql") lines.push(kv("index", tomlStringArray(meta.index)));
   lines.push(kv("interval", tomlString(meta.interval)));
-  lines.push(kv("language", tomlString("kuery")));
+  lines.push(kv("language", tomlString(kind.language)));
   lines.push(kv("name", tomlString(meta.name)));
   if (meta.references.length > 0)
     lines.push(kv("references", tomlStringArray(meta.references, true)));
@@ -78,7 +84,7 @@ export function detectionRuleToml(meta: ElasticRuleMeta, query: string): string 
   lines.push(kv("tags", tomlStringArray(meta.tags, true)));
   if (meta.timestampOverride)
     lines.push(kv("timestamp_override", tomlString(meta.timestampOverride)));
-  lines.push(kv("type", tomlString("query")));
+  lines.push(kv("type", tomlString(kind.type)));
   lines.push(kv("query", tomlLiteralBlock(query)));
   for (const t of meta.threat) {
     lines.push("", "[[rule.threat]]", kv("framework", tomlString("MITRE ATT&CK")));

@@ -17,7 +17,7 @@ const SIGMAS = new Set(["σ", "ς"]);
 let cased: readonly string[] | undefined;
 
 /** Every code point with a case mapping: the only ones a fold or lower-case class can hold. */
-function casedCodePoints(): readonly string[] {
+export function casedCodePoints(): readonly string[] {
   if (cased) return cased;
   const out: string[] = [];
   for (let c = 0; c < 0x20000; c++) {
@@ -58,7 +58,7 @@ export function lowerPreimage(d: string): readonly string[] {
 }
 
 /** The characters that PCRE `(?i)` (and JavaScript's `iu`) treat as equal to c. */
-function foldClass(c: string): readonly string[] {
+export function foldClass(c: string): readonly string[] {
   const hit = folds.get(c);
   if (hit) return hit;
   const re = new RegExp(`^\\u{${c.codePointAt(0)!.toString(16)}}$`, "iu");
@@ -199,7 +199,9 @@ export function caseInsensitiveRegex(pattern: Pattern): CaseRegex {
         const chars = [...p.text];
         chars.forEach((c, k) => {
           if (c.codePointAt(0) === COMBINING_DOT)
-            reasons.add("U+0307 in a value: Splunk does not see 'İ' as 'i' + U+0307");
+            reasons.add(
+              "U+0307 in a value: the target compares 'İ' as one character, Sigma lower-cases it to 'i' + U+0307",
+            );
           if (SIGMAS.has(c))
             reasons.add(
               "Sigma lower-cases 'Σ' to 'σ' or 'ς' depending on the neighbouring letters",

@@ -16,7 +16,8 @@ export const MAPPED_DATASETS: readonly string[] = [
   ...Object.keys(CLOUD_DATASETS),
 ];
 
-function ownField(dataset: string | undefined, field: string): EsField | undefined {
+/** The field's mapping in the data stream's own index (undefined: that index does not map it). */
+export function ownField(dataset: string | undefined, field: string): EsField | undefined {
   if (dataset === undefined || dataset === KUBERNETES_AUDIT) {
     const type = indexFieldType(field);
     return type === undefined ? undefined : { type };

@@ -1,0 +1,230 @@
+import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
+import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
+import { targetFields } from "../../pipelines/fields.js";
+import { globMatch, globTokens } from "../../sigma/eval-glob.js";
+import { DeviationRecorder } from "../deviations.js";
+import type { BackendContext } from "../types.js";
+import { droppedValues, fieldType, wholeArrayFields, type FieldType } from "./fields.js";
+
+/**
+ * What Elastic's data holds, whatever the query language (the ingest pipeline and the index
+ * mapping of a Fleet logs-*-* data stream, as the pipelines declare them): empty values are
+ * dropped where the pipelines say so (and other values, Sysmon's '-'), typed fields index what
+ * their type parses (ignore_malformed), integers are coerced, booleans are strict, and a whole
+ * sourceIPs array is dropped when one element is not an address. EQL and ES|QL lowerings report
+ * these with the same codes as KQL; each lowering adds what its language says differently.
+ */
+
+export type Severity = "warning" | "error" | "info";
+
+export class ElasticFacts {
+  readonly diagnostics: Diagnostic[] = [];
+  /** The predicates the language says differently (the parity runner replaces exactly these). */
+  readonly recorder = new DeviationRecorder();
+  readonly wholeArrays: ReadonlySet<string>;
+  /** `code field` of the per-field data notes already given in this rule. */
+  private readonly noted = new Set<string>();
+
+  constructor(
+    readonly ctx: BackendContext,
+    /** The language named in messages: "EQL", "ES|QL". */
+    readonly language: string,
+  ) {
+    this.wholeArrays = wholeArrayFields(ctx);
+  }
+
+  report(m: MatchExpr, severity: Severity, code: string, message: string): void {
+    this.diagnostics.push({
+      severity,
+      code,
+      message,
+      file: this.ctx.rule.source.path,
+      loc: m.origin,
+      target: "elastic",
+      ...(severity === "error" ? {} : { fidelity: true }),
+    });
+  }
+
+  /** The language says this predicate differently: the lowered form is its declared effect. */
+  deviation(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "warning", code, message);
+    this.recorder.declare(code);
+  }
+
+  /**
+   * A difference that lies in the data Elastic stores (the seen event), not in the query: the
+   * predicate itself is exact there; the warning says how to write the rule so that it holds.
+   */
+  dataWarning(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "warning", code, message);
+  }
+
+  note(m: MatchExpr, code: string, message: string): void {
+    this.report(m, "info", code, message);
+  }
+
+  unsupported(m: MatchExpr, code: string, message: string): Expr {
+    this.report(m, "error", code, message);
+    return m;
+  }
+
+  /**
+   * The target field(s) of a predicate with their one type, named for messages (a one-to-many
+   * field's names joined with " or "); undefined after reporting why there is none (an unmapped
+   * or refused field, or target fields of different types, which one test cannot be said on).
+   */
+  target(
+    m: MatchExpr,
+    field: string,
+  ):
+    | { readonly names: readonly string[]; readonly name: string; readonly type: FieldType }
+    | undefined {
+    let names: readonly string[];
+    try {
+      names = targetFields(this.ctx.mapping, field, "elastic", this.ctx.rule.source.path, m.origin);
+    } catch (err) {
+      if (err instanceof DiagnosticError) {
+        this.diagnostics.push(err.diagnostic);
+        return undefined;
+      }
+      throw err;
+    }
+    const types = names.map((t) => fieldType(this.ctx, t));
+    const type = types[0] ?? "keyword";
+    if (types.some((t) => t !== type)) {
+      this.unsupported(
+        m,
+        "UNSUPPORTED_FIELD_MAPPING",
+        `${field} maps to ${names.map((t, i) => `${t} (${types[i]})`).join(", ")}: one test cannot be said the same way on fields of different types`,
+      );
+      return undefined;
+    }
+    this.dataFacts(m, field);
+    return { names, name: names.join(" or "), type };
+  }
+
+  /** The pipelines say the target drops every empty value of this Sigma field. */
+  emptyDroppedAt(field: string): boolean {
+    return droppedValues(this.ctx, field).includes("");
+  }
+
+  /** A fact about a field's data: said once per rule, at its first predicate. */
+  private noteOnce(m: MatchExpr, field: string, code: string, message: string): void {
+    const key = `${code} ${field}`;
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
+    this.note(m, code, message);
+  }
+
+  /** A data note for the values (other than empty) the pipeline drops, where a test can see them. */
+  private dataFacts(m: MatchExpr, field: string): void {
+    const t = m.test;
+    const dropped = droppedValues(this.ctx, field).filter((v) => v !== "");
+    const seen =
+      t.kind === "pattern"
+        ? dropped.filter((v) =>
+            globMatch(t.cased ? v : v.toLowerCase(), globTokens(t.pattern, t.cased)),
+          )
+        : t.kind === "exists" || t.kind === "null"
+          ? dropped
+          : [];
+    if (seen.length > 0)
+      this.noteOnce(
+        m,
+        field,
+        "FIDELITY_VALUE_DROPPED",
+        `the ingest pipeline drops ${seen.map((v) => `'${v}'`).join(", ")} before indexing: a raw ${field} holding ${seen.length === 1 ? "it" : "one of them"} looks missing on Elastic`,
+      );
+  }
+
+  type(target: string): FieldType {
+    return fieldType(this.ctx, target);
+  }
+
+  /** exists / null on a typed field: a value its type cannot parse is not indexed. */
+  malformed(m: MatchExpr, field: string, target: string, type: FieldType, query: string): void {
+    const why = this.isWhole(target)
+      ? `the pipeline drops the whole ${field} array from ${target} when any element is not an IP address`
+      : `Elasticsearch does not index a value of ${type} field ${target} that does not parse as ${type} (ignore_malformed in logs-*-*)`;
+    this.dataWarning(
+      m,
+      "FIDELITY_MALFORMED_IGNORED",
+      `${why}: '${query}' ${m.test.kind === "null" ? "holds" : "is false"} where the raw ${field} holds only such values`,
+    );
+  }
+
+  /** `target` is one field or, for a one-to-many mapping, the names joined with " or ". */
+  private isWhole(target: string): boolean {
+    return target.split(" or ").some((t) => this.wholeArrays.has(t));
+  }
+
+  arrayDropped(m: MatchExpr, field: string, target: string): void {
+    if (this.isWhole(target))
+      this.note(
+        m,
+        "FIDELITY_IP_ARRAY_DROPPED",
+        `the pipeline converts the whole ${field} array into ${target} and drops it when any element is not an IP address: then no address of the event matches`,
+      );
+  }
+
+  strictBoolean(m: MatchExpr, field: string, target: string): void {
+    this.note(
+      m,
+      "FIDELITY_BOOLEAN_STRICT",
+      `${target} is boolean: Elasticsearch indexes only true, false, "true" and "false"; a raw ${field} such as "True" is not indexed`,
+    );
+  }
+
+  numberCoerced(m: MatchExpr, target: string, type: FieldType): void {
+    this.note(
+      m,
+      "FIDELITY_NUMBER_COERCED",
+      `${target} is ${type}: Elasticsearch indexes a fraction truncated (0.5 as 0), numeric text as Java reads it (' 403', '4.03e2', 'NaN' as 0) and no other text; ${this.language} compares the indexed integer`,
+    );
+  }
+
+  emptyDropped(m: MatchExpr, message: string): void {
+    this.dataWarning(m, "FIDELITY_EMPTY_DROPPED", message);
+  }
+}
+
+/** A whole-number text that fits a JavaScript safe integer ("403"), else undefined. */
+export function integerText(pattern: Pattern): number | undefined {
+  const text = literalText(pattern);
+  return isLiteral(pattern) && /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))
+    ? Number(text)
+    : undefined;
+}
+
+function isEmptyMatch(e: Expr): e is MatchExpr {
+  return (
+    e.kind === "match" &&
+    e.field !== null &&
+    e.test.kind === "pattern" &&
+    e.test.pattern.length === 0
+  );
+}
+
+/**
+ * Fields f for which an AND holds both `exists f` and `not (… f: '' …)`: there, a raw empty value
+ * makes the AND false in Sigma, and the dropped value makes it false on Elastic.
+ */
+export function emptyGuards(items: readonly Expr[]): string[] {
+  const exists = new Set<string>();
+  const notEmpty = new Set<string>();
+  for (const i of items) {
+    if (i.kind === "match" && i.field !== null && i.test.kind === "exists") exists.add(i.field);
+    if (i.kind === "not") {
+      const inner = i.item;
+      const candidates = inner.kind === "or" ? inner.items : [inner];
+      for (const c of candidates) if (isEmptyMatch(c)) notEmpty.add(c.field!);
+    }
+  }
+  return [...exists].filter((f) => notEmpty.has(f));
+}
+
+/** Target fields the index mapping declares (the pipelines' `types`). */
+export function declaredFields(ctx: BackendContext): ReadonlySet<string> {
+  const types = ctx.mapping?.settings.types;
+  return new Set(typeof types === "object" && types !== null ? Object.keys(types) : []);
+}
