@@ -128,7 +128,7 @@ const sample = fc.array(leaf, { minLength: 1, maxLength: 3 }).chain((leaves) => 
 });
 
 describe("case folding in Elastic's languages", () => {
-  it("KQL, EQL and ES|QL translate case-insensitive values exactly (800 trees × 8 events)", async () => {
+  it("KQL, EQL and ES|QL translate case-insensitive values exactly (250 trees × 8 events)", async () => {
     let compiled = 0;
     await fc.assert(
       fc.asyncProperty(sample, async ([ir, events]) => {
@@ -140,15 +140,15 @@ describe("case folding in Elastic's languages", () => {
               result.findings.slice(0, 3).map(describeFinding).join("\n"),
           );
       }),
-      { seed: 4_242, numRuns: 800 },
+      { seed: 4_242, numRuns: 250 },
     );
     // Nearly every tree compiles for EQL and ES|QL: case is never a reason to refuse.
-    expect(compiled).toBeGreaterThan(1_500);
+    expect(compiled).toBeGreaterThan(450);
   }, 300_000);
 });
 
 describe("ES|QL on multi-valued fields (elastic-version 9.2: MV_CONTAINS)", () => {
-  it("translates exactly on random trees and events (400 trees × 6 events)", async () => {
+  it("translates exactly on random trees and events (120 trees × 6 events)", async () => {
     let compiled = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -164,8 +164,8 @@ describe("ES|QL on multi-valued fields (elastic-version 9.2: MV_CONTAINS)", () =
             );
         },
       ),
-      { seed: 9_202, numRuns: 400 },
+      { seed: 9_202, numRuns: 120 },
     );
-    expect(compiled).toBeGreaterThan(100);
+    expect(compiled).toBeGreaterThan(30);
   }, 300_000);
 });
