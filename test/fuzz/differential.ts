@@ -75,13 +75,18 @@ export async function checkCase(
   events: readonly unknown[],
   targets: readonly TargetName[],
   targetOptions: Readonly<Record<string, string>> = {},
+  /** Only these languages (`elastic/eql`…); every language of the targets when absent. */
+  only?: readonly string[],
 ): Promise<CaseResult> {
   const ruleIR: RuleIR = { rule: hostRule(), ir, diagnostics: [], filters: [] };
   const reference = compilePredicate(ir);
   const findings: Finding[] = [];
   const compiled: string[] = [];
   let comparisons = 0;
-  for (const lang of targets.flatMap(parityLanguages)) {
+  const languages = targets
+    .flatMap(parityLanguages)
+    .filter((l) => only === undefined || only.includes(l.label));
+  for (const lang of languages) {
     const target = lang.label;
     const out = await compileForTarget(ruleIR, lang.target, { format: lang.format, targetOptions });
     if (hasErrors(out.diagnostics)) continue;

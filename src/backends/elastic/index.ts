@@ -42,7 +42,7 @@ const LANGUAGE_GUIDE: readonly TargetLanguage[] = [
     name: "ES|QL",
     formats: ["esql", "kibana-ndjson-esql", "toml-esql"],
     capabilities: esqlLanguage.capabilities,
-    when: "exact for case-insensitive values through TO_LOWER, reads text fields as whole values; the newest rule type (8.14+). A field holding several values compares as null: list fields need --option elastic-version=9.2 (MV_CONTAINS), and TO_LOWER is evaluated per row rather than by the index. A query naming a field no index maps fails (EQL says ?f there): a field no logsource mapping declares is warned about (UNDECLARED_FIELD).",
+    when: "exact for case-insensitive values through TO_LOWER, reads text fields as whole values; the newest rule type (8.14+). A field holding several values compares as null: list fields need --option elastic-version=9.2 (MV_CONTAINS), and TO_LOWER is evaluated per row rather than by the index. A query naming a field no index maps fails (EQL says ?f there): a field whose type no pipeline declares is warned about (UNDECLARED_FIELD).",
   },
 ];
 
