@@ -126,3 +126,22 @@ describe("the built-in Elastic pipelines", () => {
     for (const f of multi) expect(targets.has(f), f).toBe(true);
   });
 });
+
+describe("choosing the language", () => {
+  const RULE = "rules/kubernetes/audit/k8s_secrets_listed_cluster_wide.yml";
+  const compile = async (format: string) =>
+    compileForTarget(compileRuleIR(loadRuleSet([RULE]).rules[0]!), "elastic", { format });
+
+  it("KQL's case warning names EQL and ES|QL, which say the same values exactly", async () => {
+    const kql = (await compile("query")).diagnostics.filter(
+      (d) => d.code === "FIDELITY_CASE_SENSITIVE",
+    );
+    expect(kql.length).toBeGreaterThan(0);
+    for (const d of kql) expect(d.message).toMatch(/-f eql or -f esql/);
+    for (const format of ["eql", "esql"]) {
+      const out = await compile(format);
+      expect(out.diagnostics.filter((d) => d.code.startsWith("FIDELITY_CASE"))).toEqual([]);
+      expect(out.deviations).toEqual([]);
+    }
+  });
+});
