@@ -128,7 +128,7 @@ const sample = fc.array(leaf, { minLength: 1, maxLength: 3 }).chain((leaves) => 
 });
 
 describe("case folding in Elastic's languages", () => {
-  it("EQL and ES|QL translate case-insensitive values exactly (250 trees × 8 events)", async () => {
+  it("EQL and ES|QL translate case-insensitive values exactly (150 trees × 8 events)", async () => {
     let compiled = 0;
     await fc.assert(
       fc.asyncProperty(sample, async ([ir, events]) => {
@@ -143,10 +143,10 @@ describe("case folding in Elastic's languages", () => {
               result.findings.slice(0, 3).map(describeFinding).join("\n"),
           );
       }),
-      { seed: 4_242, numRuns: 250 },
+      { seed: 4_242, numRuns: 150 },
     );
     // Nearly every tree compiles for EQL and ES|QL: case is never a reason to refuse.
-    expect(compiled).toBeGreaterThan(450);
+    expect(compiled).toBeGreaterThan(270);
   }, 300_000);
 });
 

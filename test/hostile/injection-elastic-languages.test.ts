@@ -19,7 +19,7 @@ import { elasticDocument } from "../../src/verify/views/elastic.js";
  * a coded error at the value's position. Seeded; fast-check prints seed and counterexample.
  */
 
-const RUNS = 200;
+const RUNS = 150;
 const SEED = 13_013;
 
 const TOKENS = [
