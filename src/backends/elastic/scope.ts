@@ -1,11 +1,11 @@
+import { DiagnosticError } from "../../diagnostics.js";
 import type { BackendContext } from "../types.js";
 
 /**
- * A logsource's scope as data (the pipelines' Elastic setting `scope_fields`), so that EQL and
- * ES|QL write it in their own syntax; KQL keeps the verbatim `scope.query`, and a test checks that
- * both say the same thing. `scope_fields` is one mapping (every condition holds) or a list of them
- * (any one holds): `{ data_stream.dataset: kubernetes.audit_logs }`, or for Windows process
- * creation `[{ data_stream.dataset: windows.sysmon_operational, event.code: "1" }, { … }]`.
+ * A logsource's scope as data, so that EQL and ES|QL write it in their own syntax: read from the
+ * verbatim KQL `scope.query` of the pipelines (a test checks the reading against the KQL grammar),
+ * or the Elastic setting `scope_fields`: one mapping (every condition holds) or a list of them
+ * (any one holds), `[{ data_stream.dataset: windows.sysmon_operational, event.code: "1" }, …]`.
  */
 
 export interface ScopeCondition {
@@ -29,10 +29,84 @@ function conditions(raw: unknown): ScopeCondition[] {
   return out;
 }
 
+/**
+ * The scope EQL and ES|QL write: `scope_fields` when the pipelines give it, else the verbatim KQL
+ * scope read as `field:"value"` terms; a scope in any other form is UNSUPPORTED_SCOPE (EQL and
+ * ES|QL would otherwise read events outside the rule's data).
+ */
 export function scopeOf(ctx: BackendContext): Scope {
   const raw = ctx.mapping?.settings.scope_fields;
-  const alternatives = (Array.isArray(raw) ? raw : [raw]).map(conditions);
-  return alternatives.some((a) => a.length === 0) ? [] : alternatives;
+  if (raw !== undefined) {
+    const alternatives = (Array.isArray(raw) ? raw : [raw]).map(conditions);
+    return alternatives.some((a) => a.length === 0) ? [] : alternatives;
+  }
+  const text = ctx.mapping?.scope;
+  if (text === undefined) return [];
+  const read = scopeFromKql(text);
+  if (read === undefined)
+    throw new DiagnosticError({
+      severity: "error",
+      code: "UNSUPPORTED_SCOPE",
+      message: `the scope '${text}' is not field:"value" terms under and, or and parentheses, which EQL and ES|QL read from it: give the pipeline item settings.scope_fields`,
+      file: ctx.rule.source.path,
+      target: "elastic",
+    });
+  return read;
+}
+
+type Token = "(" | ")" | "and" | "or" | ScopeCondition;
+
+const TOKEN = /\s*(?:(\()|(\))|(and|or)(?![^\s()])|([A-Za-z0-9_.@/-]+):"((?:[^"\\]|\\["\\])*)")/iy;
+
+function tokens(text: string): Token[] | undefined {
+  const out: Token[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
+    const m = TOKEN.exec(text);
+    if (m === null) return undefined;
+    if (m[1]) out.push("(");
+    else if (m[2]) out.push(")");
+    else if (m[3]) out.push(m[3].toLowerCase() as "and" | "or");
+    else out.push({ field: m[4]!, values: [m[5]!.replace(/\\(["\\])/g, "$1")] });
+  }
+  return out;
+}
+
+/** A KQL scope of `field:"value"` terms under and/or/parentheses as an OR of ANDs. */
+export function scopeFromKql(text: string): Scope | undefined {
+  const ts = tokens(text);
+  if (ts === undefined || ts.length === 0) return undefined;
+  let at = 0;
+  const or = (): Scope | undefined => {
+    let acc = and();
+    while (acc !== undefined && ts[at] === "or") {
+      at++;
+      const next = and();
+      acc = next === undefined ? undefined : [...acc, ...next];
+    }
+    return acc;
+  };
+  const and = (): Scope | undefined => {
+    let acc = atom();
+    while (acc !== undefined && ts[at] === "and") {
+      at++;
+      const next = atom();
+      const left = acc;
+      acc = next === undefined ? undefined : left.flatMap((a) => next.map((b) => [...a, ...b]));
+    }
+    return acc;
+  };
+  const atom = (): Scope | undefined => {
+    const t = ts[at++];
+    if (t === "(") {
+      const inner = or();
+      return ts[at++] === ")" ? inner : undefined;
+    }
+    return typeof t === "object" ? [[t]] : undefined;
+  };
+  const scope = or();
+  return at === ts.length ? scope : undefined;
 }
 
 /** EQL's event category field (the EQL search API default, ECS `event.category`). */
