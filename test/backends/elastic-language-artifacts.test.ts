@@ -116,8 +116,11 @@ describe("the built-in Elastic pipelines", () => {
       const data =
         fields !== undefined
           ? ((Array.isArray(fields) ? fields : [fields]) as Record<string, unknown>[])
-          : (scopeFromKql(text) ?? []).map((cs) =>
-              Object.fromEntries(cs.map((c) => [c.field, c.values[0]])),
+          : (scopeFromKql(text) ?? []).flatMap((cs) =>
+              cs.reduce<Record<string, string>[]>(
+                (acc, c) => acc.flatMap((a) => c.values.map((v) => ({ ...a, [c.field]: v }))),
+                [{}],
+              ),
             );
       expect(key(data), item.id).toEqual(key(alternatives(parseKql(text), text)));
       read++;

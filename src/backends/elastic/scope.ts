@@ -56,7 +56,10 @@ export function scopeOf(ctx: BackendContext): Scope {
 
 type Token = "(" | ")" | "and" | "or" | ScopeCondition;
 
-const TOKEN = /\s*(?:(\()|(\))|(and|or)(?![^\s()])|([A-Za-z0-9_.@/-]+):"((?:[^"\\]|\\["\\])*)")/iy;
+const TOKEN =
+  /\s*(?:(\()|(\))|(and|or)(?![^\s()])|([A-Za-z0-9_.@/-]+):(?:"((?:[^"\\]|\\["\\])*)"|\(((?:\s*(?:"(?:[^"\\]|\\["\\])*"|or))+)\s*\)))/iy;
+
+const unquote = (text: string): string => text.replace(/\\(["\\])/g, "$1");
 
 function tokens(text: string): Token[] | undefined {
   const out: Token[] = [];
@@ -68,7 +71,19 @@ function tokens(text: string): Token[] | undefined {
     if (m[1]) out.push("(");
     else if (m[2]) out.push(")");
     else if (m[3]) out.push(m[3].toLowerCase() as "and" | "or");
-    else out.push({ field: m[4]!, values: [m[5]!.replace(/\\(["\\])/g, "$1")] });
+    else if (m[5] !== undefined) out.push({ field: m[4]!, values: [unquote(m[5])] });
+    else {
+      // field:("a" or "b"): quoted values joined by `or` only.
+      const list = m[6]!;
+      const values = [...list.matchAll(/"((?:[^"\\]|\\["\\])*)"/g)].map((v) => unquote(v[1]!));
+      const rest = list
+        .replace(/"((?:[^"\\]|\\["\\])*)"/g, "")
+        .trim()
+        .split(/\s+/);
+      if (values.length === 0 || rest.some((w) => w !== "" && w.toLowerCase() !== "or"))
+        return undefined;
+      out.push({ field: m[4]!, values });
+    }
   }
   return out;
 }
