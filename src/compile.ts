@@ -15,7 +15,8 @@ import { placeholdersFor, resolveMapping } from "./pipelines/resolve.js";
 import type { Pipeline } from "./pipelines/types.js";
 import { loadTarget } from "./targets/load.js";
 import type { TargetName } from "./targets/types.js";
-import { locate } from "./source.js";
+import { targetOptionProblems } from "./backends/options.js";
+import { locOfKey } from "./rule-locations.js";
 
 /** A rule turned into IR, with the site filters that apply to it already folded in. */
 export interface RuleIR {
@@ -133,7 +134,9 @@ export interface TargetCompileOptions extends CompileOptions {
 
 /**
  * One rule for one target. Never throws for a rule problem: errors come back as diagnostics, and
- * then `artifact` is empty.
+ * then `query` and `artifact` are empty. A rule whose first step (compileRuleIR) has errors is not
+ * compiled at all: its errors come back, and nothing else. Target options are checked against the
+ * target's declared keys and types (src/backends/options.ts) before anything is compiled.
  */
 export async function compileForTarget(
   ruleIR: RuleIR,
@@ -162,6 +165,19 @@ export async function compileForTarget(
     diagnostics: [...diagnostics, ...extra],
     ...provenance,
   });
+  const ruleErrors = ruleIR.diagnostics.filter((d) => d.severity === "error");
+  if (ruleErrors.length > 0) return empty(ruleErrors);
+  const optionErrors = targetOptionProblems(target, options.targetOptions ?? {});
+  if (optionErrors.length > 0)
+    return empty(
+      optionErrors.map((p) => ({
+        severity: "error" as const,
+        code: p.code,
+        message: p.message,
+        file: rule.source.path,
+        target,
+      })),
+    );
   if (!config.formats.includes(format)) {
     return empty([
       {
@@ -197,6 +213,9 @@ export async function compileForTarget(
     diagnostics.push(...loweredDiagnostics);
     if (hasErrors(loweredDiagnostics)) return empty([]);
     const query = backend.query(lowered.effective, ctx);
+    const formatDiagnostics = backend.artifactDiagnostics?.(format, ctx) ?? [];
+    diagnostics.push(...formatDiagnostics);
+    if (hasErrors(formatDiagnostics)) return empty([]);
     const artifact = await backend.artifact(format, query, lowered.effective, ctx);
     return {
       target,
@@ -214,9 +233,4 @@ export async function compileForTarget(
     if (e instanceof DiagnosticError) return empty([inItsFile(e.diagnostic)]);
     throw e;
   }
-}
-
-function locOfKey(rule: SigmaRule, key: string): Diagnostic["loc"] {
-  const entry = rule.node.entries.find((e) => e.key.text === key);
-  return entry ? locate(rule.source, entry.key.start, key.length) : undefined;
 }

@@ -115,4 +115,9 @@ export interface Backend {
     effective: Expr,
     ctx: BackendContext,
   ): string | Promise<string>;
+  /**
+   * What a format has to say about the rule beyond its query (ATT&CK tags a Kibana rule cannot
+   * map): warnings, or an error that refuses the artifact. Absent: nothing to say.
+   */
+  artifactDiagnostics?(format: string, ctx: BackendContext): readonly Diagnostic[];
 }

@@ -70,16 +70,21 @@ describe("kibana-ndjson", () => {
       tags: ["Data Source: Kubernetes", "Tactic: Credential Access", "cve.2024-1"],
       author: ["Ann", "Bob"],
       timestamp_override: "event.ingested",
+      meta: { threat_framework: "MITRE ATT&CK Enterprise v19.1" },
       enabled: false,
       version: 1,
     });
   });
 
-  it("an unknown ATT&CK tag is an error, not dropped", () => {
-    const bad = context(rule({ tags: ["attack.t9999"] }));
-    expect(() => elasticBackend.artifact("kibana-ndjson", "x:y", eq("verb", "get"), bad)).toThrow(
-      /t9999/,
-    );
+  it("an unknown ATT&CK tag is a warning, and the rule is still written without it", () => {
+    const bad = context(rule({ tags: ["attack.t9999", "attack.t1609"] }));
+    expect(elasticBackend.artifactDiagnostics?.("kibana-ndjson", bad)).toMatchObject([
+      { severity: "warning", code: "UNKNOWN_ATTACK_TAG", target: "elastic" },
+    ]);
+    const out = JSON.parse(
+      elasticBackend.artifact("kibana-ndjson", "x:y", eq("verb", "get"), bad) as string,
+    ) as { threat: { technique: { id: string }[] }[] };
+    expect(out.threat.flatMap((t) => t.technique.map((x) => x.id))).toEqual(["T1609"]);
   });
 });
 
@@ -122,6 +127,8 @@ type = "query"
 query = '''
 user.name:"a"
 '''
+
+# threat: MITRE ATT&CK Enterprise v19.1
 
 [[rule.threat]]
 framework = "MITRE ATT&CK"

@@ -1,4 +1,4 @@
-import { DiagnosticError } from "../../diagnostics.js";
+import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
 import type { Expr } from "../../ir.js";
 import type { Backend, BackendContext, Lowered, SeenEvent, TargetLanguage } from "../types.js";
 import { ELASTIC_CAPABILITIES } from "./capabilities.js";
@@ -68,6 +68,16 @@ export const elasticBackend: Backend = {
     return languageOf(ctx).query(effective, ctx);
   },
 
+  artifactDiagnostics(format: string, ctx: BackendContext): readonly Diagnostic[] {
+    if (format !== "kibana-ndjson" && format !== "toml") return [];
+    try {
+      return ruleMeta(ctx).diagnostics;
+    } catch (e) {
+      if (e instanceof DiagnosticError) return [e.diagnostic];
+      throw e;
+    }
+  },
+
   artifact(format: string, text: string, _effective: Expr, ctx: BackendContext): string {
     const f = ELASTIC_FORMATS[format];
     if (f === undefined)
@@ -82,9 +92,9 @@ export const elasticBackend: Backend = {
       case "query":
         return text;
       case "kibana-ndjson":
-        return kibanaNdjson(ruleMeta(ctx), text, f.language);
+        return kibanaNdjson(ruleMeta(ctx).meta, text, f.language);
       case "toml":
-        return detectionRuleToml(ruleMeta(ctx), text, f.language);
+        return detectionRuleToml(ruleMeta(ctx).meta, text, f.language);
     }
   },
 };

@@ -6,6 +6,7 @@ import { unquotedText } from "./dialect.js";
 import type { LanguageBackend } from "./language-backend.js";
 import { lowerForElastic } from "./lower.js";
 import { printKql } from "./print.js";
+import { kqlScope } from "./scope.js";
 import { elasticSeen } from "./seen.js";
 
 /** KQL (kuery), Elastic's default query language. */
@@ -22,7 +23,7 @@ export const kqlLanguage: LanguageBackend = {
         targetFields(ctx.mapping, m.field ?? "", "elastic", file, m.origin).map((f) =>
           unquotedText(f, true),
         ),
-      ctx.mapping?.scope,
+      kqlScope(ctx),
     );
   },
 };

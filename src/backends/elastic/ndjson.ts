@@ -1,6 +1,6 @@
 import { RULE_KIND, type ElasticLanguage } from "./language.js";
 import type { ElasticRuleMeta } from "./rule-meta.js";
-import { threatJson } from "./rule-meta.js";
+import { THREAT_FRAMEWORK_NOTE, threatJson } from "./rule-meta.js";
 
 /**
  * One line of a Kibana detection-rules import file (saved-objects NDJSON). Kibana's rule schema
@@ -32,6 +32,8 @@ export function kibanaNdjson(
     tags: meta.tags,
     author: meta.author,
     ...(meta.timestampOverride ? { timestamp_override: meta.timestampOverride } : {}),
+    // Kibana keeps `meta` as given: where the threat entries' ATT&CK version is recorded.
+    ...(meta.threat.length > 0 ? { meta: { threat_framework: THREAT_FRAMEWORK_NOTE } } : {}),
     enabled: false,
     version: 1,
   };

@@ -1,6 +1,7 @@
-import { DiagnosticError } from "../../diagnostics.js";
+import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
+import { locOfKey, locOfListItem } from "../../rule-locations.js";
 import type { Level } from "../../sigma/rule.js";
-import { classifyTag, threatFromTags, type ThreatEntry } from "../attack.js";
+import { ATTACK_VERSION, classifyTag, threatFromTags, type ThreatEntry } from "../attack.js";
 import type { BackendContext } from "../types.js";
 
 /** What an Elastic detection rule says about itself, derived once from the Sigma rule. */
@@ -39,31 +40,58 @@ function strings(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((s): s is string => typeof s === "string") : [];
 }
 
-function fail(ctx: BackendContext, code: string, message: string): never {
-  throw new DiagnosticError({
-    severity: "error",
-    code,
-    message,
-    file: ctx.rule.source.path,
-    target: "elastic",
-  });
-}
+/** The ATT&CK version the threat entries follow, stated in every artifact that carries them. */
+export const THREAT_FRAMEWORK_NOTE = `MITRE ATT&CK Enterprise v${ATTACK_VERSION}`;
 
-export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
+/**
+ * The rule's metadata for a Kibana rule or a detection-rules TOML file, with warnings at the tags
+ * that could not be mapped to ATT&CK (the rule is still written, without them). Option overrides
+ * (`--option index=…,interval=…,from=…,risk_score=…,severity=…`) have been validated by the
+ * caller against src/backends/options.ts.
+ */
+export function ruleMeta(ctx: BackendContext): {
+  meta: ElasticRuleMeta;
+  diagnostics: Diagnostic[];
+} {
   const rule = ctx.rule;
-  if (rule.id === undefined)
-    fail(ctx, "MISSING_RULE_ID", "an Elastic rule needs a rule_id: give the Sigma rule an id");
-  const { threat, unknown } = threatFromTags(rule.tags);
-  if (unknown.length > 0)
-    fail(
-      ctx,
-      "UNKNOWN_ATTACK_TAG",
-      `ATT&CK tag(s) ${unknown.join(", ")} are not in the offline table (src/backends/attack.ts)`,
-    );
-  const level = LEVELS[rule.level ?? "medium"];
+  const file = rule.source.path;
+  if (rule.id === undefined) {
+    const loc = locOfKey(rule, "title");
+    throw new DiagnosticError({
+      severity: "error",
+      code: "MISSING_RULE_ID",
+      message: "an Elastic rule needs a rule_id: give the Sigma rule an id",
+      file,
+      ...(loc ? { loc } : {}),
+      target: "elastic",
+    });
+  }
+  const { threat, problems } = threatFromTags(rule.tags);
+  const diagnostics: Diagnostic[] = problems.map((p) => {
+    const loc = locOfListItem(rule, "tags", p.tag);
+    return {
+      severity: "warning",
+      code: p.code,
+      message: p.message,
+      file,
+      ...(loc ? { loc } : {}),
+      target: "elastic",
+    };
+  });
+  const option = (key: string): string | undefined => ctx.options.targetOptions?.[key];
+  const baseLevel = LEVELS[rule.level ?? "medium"];
+  const severityOption = option("severity");
+  const level = {
+    severity: isSeverity(severityOption) ? severityOption : baseLevel.severity,
+    risk: option("risk_score") !== undefined ? Number(option("risk_score")) : baseLevel.risk,
+  };
   const settings = ctx.config.settings;
   const lsSettings = ctx.mapping?.settings ?? {};
-  const index = strings(lsSettings.index);
+  const indexOption = option("index");
+  const index =
+    indexOption !== undefined
+      ? indexOption.split(",").map((i) => i.trim())
+      : strings(lsSettings.index);
   const tactics = threat.map((t) => `Tactic: ${t.tactic.name}`);
   const otherTags = rule.tags.filter((t) => classifyTag(t).kind === "other");
   const product = rule.logsource.product;
@@ -77,7 +105,7 @@ export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
   const updatedDate = slashDate(rule.modified ?? rule.date);
   const timestampOverride =
     typeof lsSettings.timestamp_override === "string" ? lsSettings.timestamp_override : undefined;
-  return {
+  const meta: ElasticRuleMeta = {
     ruleId: rule.id,
     name: rule.title,
     description: rule.description?.trim() || rule.title,
@@ -87,8 +115,9 @@ export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
     threat,
     references: rule.references,
     falsePositives: rule.falsepositives,
-    from: typeof settings.from === "string" ? settings.from : "now-6m",
-    interval: typeof settings.interval === "string" ? settings.interval : "5m",
+    from: option("from") ?? (typeof settings.from === "string" ? settings.from : "now-6m"),
+    interval:
+      option("interval") ?? (typeof settings.interval === "string" ? settings.interval : "5m"),
     tags,
     author: rule.author ? rule.author.split(/\s*,\s*/).filter((a) => a !== "") : [],
     ...(timestampOverride ? { timestampOverride } : {}),
@@ -98,6 +127,11 @@ export function ruleMeta(ctx: BackendContext): ElasticRuleMeta {
     integration: ctx.mapping?.integration ?? [],
     maturity: typeof settings.maturity === "string" ? settings.maturity : "development",
   };
+  return { meta, diagnostics };
+}
+
+function isSeverity(x: string | undefined): x is ElasticRuleMeta["severity"] {
+  return x === "low" || x === "medium" || x === "high" || x === "critical";
 }
 
 /** The threat block in Kibana's rule schema (also the TOML layout). */

@@ -34,13 +34,24 @@ function conditions(raw: unknown): ScopeCondition[] {
  * scope read as `field:"value"` terms; a scope in any other form is UNSUPPORTED_SCOPE (EQL and
  * ES|QL would otherwise read events outside the rule's data).
  */
+/** The KQL scope clause: `-O scope=…` replaces the pipelines' ('' removes it). */
+export function kqlScope(ctx: BackendContext): string | undefined {
+  const override = ctx.options.targetOptions?.["scope"];
+  if (override !== undefined) return override === "" ? undefined : `(${override})`;
+  return ctx.mapping?.scope;
+}
+
 export function scopeOf(ctx: BackendContext): Scope {
-  const raw = ctx.mapping?.settings.scope_fields;
+  // A scope given as an option is KQL text and replaces the pipelines' scope_fields too.
+  const raw =
+    ctx.options.targetOptions?.["scope"] === undefined
+      ? ctx.mapping?.settings.scope_fields
+      : undefined;
   if (raw !== undefined) {
     const alternatives = (Array.isArray(raw) ? raw : [raw]).map(conditions);
     return alternatives.some((a) => a.length === 0) ? [] : alternatives;
   }
-  const text = ctx.mapping?.scope;
+  const text = kqlScope(ctx);
   if (text === undefined) return [];
   const read = scopeFromKql(text);
   if (read === undefined)

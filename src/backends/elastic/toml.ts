@@ -1,5 +1,5 @@
 import { RULE_KIND, type ElasticLanguage } from "./language.js";
-import type { ElasticRuleMeta } from "./rule-meta.js";
+import { THREAT_FRAMEWORK_NOTE, type ElasticRuleMeta } from "./rule-meta.js";
 
 /**
  * A small TOML printer for the layout of Elastic's detection-rules repository
@@ -86,6 +86,7 @@ export function detectionRuleToml(
     lines.push(kv("timestamp_override", tomlString(meta.timestampOverride)));
   lines.push(kv("type", tomlString(kind.type)));
   lines.push(kv("query", tomlLiteralBlock(query)));
+  if (meta.threat.length > 0) lines.push("", `# threat: ${THREAT_FRAMEWORK_NOTE}`);
   for (const t of meta.threat) {
     lines.push("", "[[rule.threat]]", kv("framework", tomlString("MITRE ATT&CK")));
     for (const x of t.techniques) {
