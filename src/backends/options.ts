@@ -2,6 +2,7 @@ import { suggest } from "../diagnostics.js";
 import type { TargetName } from "../targets/types.js";
 import { MAX_ARRAY_ELEMENTS } from "./falco/elements.js";
 import { OLDEST_SUPPORTED, parseVersion } from "./falco/version.js";
+import { DIALECT_NAMES } from "./sql/dialect.js";
 
 /**
  * The options each target reads (`--option key=value`, `-O key=value`). A total record: a new
@@ -112,6 +113,22 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
     },
   ],
   js: [],
+  sql: [
+    {
+      key: "dialect",
+      type: { kind: "choice", values: DIALECT_NAMES },
+      describe: "SQL dialect of the query",
+    },
+    {
+      key: "table",
+      type: {
+        kind: "pattern",
+        pattern: /^[^.\x00-\x1f\x7f]+(\.[^.\x00-\x1f\x7f]+)*$/,
+        example: "lake.security.k8s_audit",
+      },
+      describe: "table the query reads (default: the logsource's, else product_category_service)",
+    },
+  ],
 };
 
 export function optionSpec(target: TargetName, key: string): OptionSpec | undefined {
@@ -141,12 +158,15 @@ export function optionValueProblem(spec: OptionSpec, value: string): string | un
   }
 }
 
-/** "unknown option 'scop' for elastic — did you mean 'scope'?" */
+/** "unknown option 'scop' for elastic — did you mean 'scope'?" (every known key when none is near). */
 export function unknownOptionMessage(key: string, targets: readonly TargetName[]): string {
   const known = [...new Set(targets.flatMap((t) => TARGET_OPTIONS[t].map((o) => o.key)))];
+  const where = `unknown option '${key}' for ${targets.join(", ")}`;
+  if (known.length === 0) return `${where}, which takes no options`;
   const near = suggest(key, known);
-  const list = known.length > 0 ? ` (known: ${known.join(", ")})` : " (it takes no options)";
-  return `unknown option '${key}' for ${targets.join(", ")}${near ? ` — did you mean '${near}'?` : list}`;
+  return near
+    ? `${where} — did you mean '${near}'?`
+    : `${where} — did you mean one of ${known.join(", ")}? ('sigprism list options' describes them)`;
 }
 
 /** One target's options checked: every key declared, every value of its type. */

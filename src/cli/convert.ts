@@ -1,13 +1,12 @@
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, extname, join } from "node:path";
-import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.js";
+import { compileForTarget, compileRuleIR } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
-import { loadBackend } from "../backends/load.js";
-import type { SigmaRule } from "../sigma/rule.js";
+import { loadTarget } from "../targets/load.js";
 import type { TargetName } from "../targets/types.js";
+import { isUnsupported, pairOutcome, type PairOutcome } from "../unsupported.js";
 import {
+  currentVerbosity,
   diagnosticsJson,
   EXIT_FAILURE,
   EXIT_OK,
@@ -17,142 +16,155 @@ import {
   writeStdout,
   type DiagnosticFormat,
 } from "./io.js";
-import { parseOptions, parseTargets } from "./targets-arg.js";
+import { planOutput, stdoutText, writeToPlan, type Written } from "./outputs.js";
+import { Tally } from "./tally.js";
+import { parsePlaceholders, parseTargetOptions, parseTargets } from "./targets-arg.js";
 
-/** File name suffix per target and format, for `-o DIR`. */
-const EXTENSIONS: Readonly<Record<string, string>> = {
-  "elastic/query": ".kql",
-  "elastic/kibana-ndjson": ".ndjson",
-  "elastic/toml": ".toml",
-  "elastic/eql": ".eql",
-  "elastic/kibana-ndjson-eql": ".eql.ndjson",
-  "elastic/toml-eql": ".eql.toml",
-  "elastic/esql": ".esql",
-  "elastic/kibana-ndjson-esql": ".esql.ndjson",
-  "elastic/toml-esql": ".esql.toml",
-  "splunk/query": ".spl",
-  "splunk/savedsearches": ".savedsearches.conf",
-  "falco/rules": ".falco.yaml",
-  "falco/config": ".falco-config.yaml",
-  "js/module": ".mjs",
-};
+export { outputName } from "./outputs.js";
 
-export function outputName(
-  rule: SigmaRule,
-  output: Pick<TargetOutput, "target" | "format">,
-): string {
-  const path = rule.source.path;
-  const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
-  const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
-  const ext = EXTENSIONS[`${output.target}/${output.format}`] ?? `.${output.format}`;
-  return `${stem}${doc}.${output.target}${ext}`;
+interface Settings {
+  readonly targets: readonly TargetName[];
+  readonly formats: readonly { target: TargetName; format: string }[];
+  readonly options: Record<TargetName, Record<string, string>>;
+  readonly placeholders: Record<string, string[]>;
+}
+
+function usage(message: string): number {
+  process.stderr.write(
+    `sigprism: error USAGE: ${message}\nrun 'sigprism convert --help' for usage\n`,
+  );
+  return EXIT_USAGE;
+}
+
+/** Every argument that can be wrong without reading a rule, checked before any rule is read. */
+function settingsFrom(args: Record<string, unknown>): Settings | string {
+  const { targets, error: targetError } = parseTargets(String(args.target));
+  if (targetError) return targetError;
+  const format = args.format as string | undefined;
+  const formats = targets.map((target) => ({
+    target,
+    format: format ?? loadTarget(target).defaultFormat,
+  }));
+  const bad = formats.find((f) => !loadTarget(f.target).formats.includes(f.format));
+  if (bad)
+    return `target ${bad.target} has no format '${bad.format}' (formats: ${loadTarget(bad.target).formats.join(", ")}); 'sigprism list formats' lists them`;
+  const { options, error: optionError } = parseTargetOptions(
+    args.option as string[] | undefined,
+    targets,
+  );
+  if (optionError) return optionError;
+  const { placeholders, error: placeholderError } = parsePlaceholders(
+    args.placeholder as string[] | undefined,
+  );
+  if (placeholderError) return placeholderError;
+  return { targets, formats, options, placeholders };
 }
 
 /**
- * What goes to stdout: every artifact, one after the other, except where a target's format is one
- * file for all rules (Falco's falco.yaml snippet): those are combined by the backend.
+ * `sigprism convert`. Every rule × target pair ends converted, not expressible (a code
+ * src/unsupported.ts calls "cannot express") or failed (the rule, a filter or a pipeline is
+ * wrong). Without --skip-unsupported nothing is written unless every pair converts; with it, every
+ * pair that converts is written and the run fails only on real errors. A summary whose counts add
+ * up to rules × targets ends the run.
  */
-async function stdoutText(
-  outputs: readonly Pick<TargetOutput, "target" | "format" | "artifact">[],
-): Promise<string> {
-  const parts: string[] = [];
-  const done = new Set<string>();
-  for (const o of outputs) {
-    const key = `${o.target}\u0000${o.format}`;
-    if (done.has(key)) continue;
-    const same = outputs.filter((x) => x.target === o.target && x.format === o.format);
-    const combined =
-      same.length > 1
-        ? (await loadBackend(o.target)).combine?.(
-            o.format,
-            same.map((x) => x.artifact),
-          )
-        : undefined;
-    if (combined !== undefined) {
-      done.add(key);
-      parts.push(combined);
-    } else parts.push(o.artifact);
-  }
-  return parts.map((p) => p.replace(/\n$/, "")).join("\n\n");
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
   const diagFormat = (args["diagnostics-format"] as DiagnosticFormat) ?? "text";
-  const { targets, error: targetError } = parseTargets(String(args.target));
-  const { options: targetOptions, error: optionError } = parseOptions(
-    args.option as string[] | undefined,
-  );
-  const usageError = targetError ?? optionError;
-  if (usageError) {
-    process.stderr.write(`sigprism: error USAGE: ${usageError}\n`);
-    return EXIT_USAGE;
-  }
-  const format = args.format as string | undefined;
+  const skip = args["skip-unsupported"] === true;
+  const settings = settingsFrom(args);
+  if (typeof settings === "string") return usage(settings);
+  const { targets, formats } = settings;
+
   const set = loadRuleSet(paths, paths.includes("-") ? { stdin: readStdin() } : {});
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
   const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
-  const diagnostics: Diagnostic[] = [
+  const loadDiagnostics: Diagnostic[] = [
     ...piped.diagnostics,
     ...set.diagnostics,
     ...filterSet.diagnostics,
   ];
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   const filters = [...set.filters, ...filterSet.filters];
-  if (set.rules.length === 0 && !hasErrors(diagnostics)) {
-    diagnostics.push({
+  if (set.rules.length === 0 && !hasErrors(loadDiagnostics)) {
+    loadDiagnostics.push({
       severity: "error",
       code: "NO_RULES",
       message: `no Sigma rules found in ${paths.join(", ")}`,
       file: "",
     });
   }
+  const out = args.output as string | undefined;
+  const planned = planOutput(
+    out,
+    set.rules.length * targets.length,
+    diagFormat === "json" && out === undefined ? [] : formats,
+  );
+  if ("error" in planned) return usage(planned.error);
 
-  // Only what is written is kept (not the IR or the query): the corpus yields thousands.
-  type Kept = Pick<TargetOutput, "target" | "format" | "artifact">;
-  const outputs: { rule: SigmaRule; output: Kept }[] = [];
+  const diagnostics: Diagnostic[] = [...loadDiagnostics];
   // A broken pipeline file would change every rule's output: nothing is compiled with it.
   const rules = hasErrors(piped.diagnostics) ? [] : set.rules;
+  const tally = new Tally(rules.length, targets.length);
+  const written: Written[] = [];
+  const skipped: { rule: Written["rule"]; target: TargetName; outcome: PairOutcome }[] = [];
   for (const rule of rules) {
-    const ruleIR = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
+    const ruleIR = compileRuleIR(rule, {
+      filters,
+      pipelines: piped.pipelines,
+      placeholders: settings.placeholders,
+    });
     diagnostics.push(...ruleIR.diagnostics);
-    if (hasErrors(ruleIR.diagnostics)) continue;
-    for (const target of targets) {
-      const output = await compileForTarget(ruleIR, target as TargetName, {
+    const ruleOutcome = pairOutcome(ruleIR.diagnostics);
+    for (const { target, format } of formats) {
+      if (ruleOutcome.kind !== "converted") {
+        tally.add(ruleOutcome);
+        skipped.push({ rule, target, outcome: ruleOutcome });
+        continue;
+      }
+      const output = await compileForTarget(ruleIR, target, {
         strict: args.strict === true,
-        targetOptions,
-        ...(format ? { format } : {}),
+        targetOptions: settings.options[target],
+        format,
       });
       diagnostics.push(...output.diagnostics);
-      if (!hasErrors(output.diagnostics)) {
-        const { target: t, format: f, artifact } = output;
-        outputs.push({ rule, output: { target: t, format: f, artifact } });
-      }
+      const outcome = pairOutcome(output.diagnostics);
+      tally.add(outcome);
+      if (outcome.kind === "converted")
+        written.push({ rule, target, format, artifact: output.artifact });
+      else skipped.push({ rule, target, outcome });
     }
   }
 
-  const failed = hasErrors(diagnostics);
+  const realLoadErrors = loadDiagnostics.some((d) => d.severity === "error" && !isUnsupported(d));
+  const failed = realLoadErrors || tally.failed > 0 || (!skip && hasErrors(diagnostics));
+  const writes = skip || !hasErrors(diagnostics);
+  const tolerated = new Set(skip ? diagnostics.filter(isUnsupported) : []);
+  const files = writes ? writeToPlan(planned.plan, written) : 0;
+
   if (diagFormat === "json") {
     writeStdout(
       JSON.stringify(
         {
           ok: !failed,
-          outputs: failed
-            ? []
-            : outputs.map(({ rule, output }) => ({
-                rule: { id: rule.id ?? null, title: rule.title, file: rule.source.path },
-                target: output.target,
-                format: output.format,
-                artifact: output.artifact,
-              })),
+          summary: {
+            rules: tally.rules,
+            targets: tally.targets,
+            converted: tally.converted,
+            unsupported: Object.fromEntries(tally.unsupported),
+            errors: Object.fromEntries(tally.errors),
+          },
+          outputs: (writes ? written : []).map((w) => ({
+            rule: { id: w.rule.id ?? null, title: w.rule.title, file: w.rule.source.path },
+            target: w.target,
+            format: w.format,
+            artifact: w.artifact,
+          })),
+          notConverted: skipped.map(({ rule, target, outcome }) => ({
+            rule: { id: rule.id ?? null, title: rule.title, file: rule.source.path },
+            target,
+            kind: outcome.kind,
+            ...(outcome.kind === "converted" ? {} : diagnosticsJson([outcome.cause])[0]!),
+          })),
           diagnostics: diagnosticsJson(diagnostics),
         },
         null,
@@ -161,29 +173,26 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     );
     return failed ? EXIT_FAILURE : EXIT_OK;
   }
-  reportDiagnostics(diagnostics, sources, "text", { summary: failed });
-  // Nothing partial: any error and nothing is written at all.
-  if (failed) return EXIT_FAILURE;
 
-  const out = args.output as string | undefined;
-  if (out === undefined) {
-    writeStdout(await stdoutText(outputs.map(({ output }) => output)));
-    return EXIT_OK;
+  reportDiagnostics(diagnostics, sources, "text", { tolerated });
+  const quiet = currentVerbosity() === "quiet";
+  if (writes && planned.plan.kind === "stdout" && written.length > 0)
+    writeStdout(stdoutText(written));
+  if (!quiet) {
+    const pairs = tally.rules * tally.targets;
+    if (pairs > 1 || tally.converted < pairs || hasErrors(loadDiagnostics)) {
+      let line = tally.line("rule", "converted", "not expressible");
+      if (!writes) line += "; nothing written (--skip-unsupported writes the pairs that convert)";
+      if (realLoadErrors)
+        line += hasErrors(piped.diagnostics)
+          ? "; a pipeline could not be read, no rule was compiled (errors above)"
+          : "; some files could not be read as rules (errors above)";
+      process.stderr.write(line + "\n");
+    }
+    if (planned.plan.kind === "dir" && writes)
+      process.stderr.write(
+        `wrote ${files} file${files === 1 ? "" : "s"} to ${planned.plan.path}\n`,
+      );
   }
-  const single = outputs.length === 1 && !isDirectory(out) && !out.endsWith("/");
-  if (single) {
-    writeFileSync(out, outputs[0]!.output.artifact);
-    return EXIT_OK;
-  }
-  const names = new Set<string>();
-  const files = outputs.map(({ rule, output }) => {
-    let name = outputName(rule, output);
-    for (let n = 2; names.has(name); n++) name = name.replace(/(\.[^.]+)$/, `-${n}$1`);
-    names.add(name);
-    return { path: join(out, name), text: output.artifact };
-  });
-  mkdirSync(out, { recursive: true });
-  for (const f of files) writeFileSync(f.path, f.text);
-  process.stderr.write(`wrote ${files.length} file${files.length === 1 ? "" : "s"} to ${out}\n`);
-  return EXIT_OK;
+  return failed ? EXIT_FAILURE : EXIT_OK;
 }

@@ -5,6 +5,14 @@ export interface FormatOptions {
   readonly color: boolean;
   /** The text of each file by path, to show the offending line with a caret. */
   readonly sources: ReadonlyMap<string, SourceFile>;
+  /** False: the head line only (grouped output). Default true. */
+  readonly frame?: boolean;
+  /** Printed instead of the severity (`skipped` for a pair --skip-unsupported leaves out). */
+  readonly label?: string;
+  /** Replaces ` [target]` (a group that spans targets). */
+  readonly targets?: readonly string[];
+  /** Appended to the head line (a group's count). */
+  readonly suffix?: string;
 }
 
 const COLORS = {
@@ -19,10 +27,12 @@ const COLORS = {
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
   const paint = (code: string, s: string): string => (options.color ? code + s + COLORS.reset : s);
   const where = d.loc ? `${d.file}:${d.loc.line}:${d.loc.col}` : d.file || "sigprism";
-  const target = d.target ? ` [${d.target}]` : "";
-  const head = `${paint(COLORS.bold, where)}: ${paint(COLORS[d.severity], d.severity)} ${d.code}${target}: ${d.message}`;
+  const targets = options.targets ?? (d.target ? [d.target] : []);
+  const target = targets.length > 0 ? ` [${targets.join(", ")}]` : "";
+  const label = paint(COLORS[d.severity], options.label ?? d.severity);
+  const head = `${paint(COLORS.bold, where)}: ${label} ${d.code}${target}: ${d.message}${options.suffix ?? ""}`;
   const lines = [head];
-  const source = options.sources.get(d.file);
+  const source = options.frame === false ? undefined : options.sources.get(d.file);
   if (source && d.loc) {
     const text = sourceLine(source, d.loc.line);
     if (text.length <= 400) {
@@ -38,7 +48,7 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
       );
     }
   }
-  for (const note of d.notes ?? []) lines.push(`  = note: ${note}`);
+  if (options.frame !== false) for (const note of d.notes ?? []) lines.push(`  = note: ${note}`);
   return lines.join("\n");
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics.js";
 import type { SourceFile } from "../source.js";
-import { diagnosticToJson, formatDiagnostic, summarize } from "./format-diagnostics.js";
+import { diagnosticToJson, summarize } from "./format-diagnostics.js";
+import { renderDiagnostics, type Verbosity } from "./report.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -35,15 +36,33 @@ function showNotes(): boolean {
   return notesWanted;
 }
 
+let verbosity: Verbosity = "normal";
+
+/** `--verbose` / `--quiet`: how diagnostics are printed (report.ts). */
+export function setVerbosity(v: Verbosity): void {
+  verbosity = v;
+}
+
+export function currentVerbosity(): Verbosity {
+  return verbosity;
+}
+
 /** Print diagnostics on stderr (text) or as one JSON document on stdout (json). */
 export function reportDiagnostics(
   diagnostics: readonly Diagnostic[],
   sources: ReadonlyMap<string, SourceFile>,
   format: DiagnosticFormat,
-  options: { summary?: boolean } = {},
+  options: {
+    summary?: boolean;
+    /** Errors --skip-unsupported tolerates (printed as `skipped`). */
+    tolerated?: ReadonlySet<Diagnostic>;
+    /** Overrides --verbose / --quiet (lint lists everything unless --quiet). */
+    verbosity?: Verbosity;
+  } = {},
 ): void {
   if (format === "json") return;
   const color = useColor(process.stderr);
+  const mode = options.verbosity ?? verbosity;
   // Info-level fidelity notes describe data a target cannot tell apart (JSON null shown as
   // "null", no field for []): true of every rule on that field, so shown on request only.
   const notes = diagnostics.filter((d) => d.severity === "info" && d.fidelity);
@@ -51,14 +70,21 @@ export function reportDiagnostics(
   const shown = showNotes() ? diagnostics : diagnostics.filter((d) => !noteSet.has(d));
   // Written in chunks: one write per diagnostic costs a system call each (tens of thousands).
   let chunk = "";
-  for (const d of shown) {
-    chunk += formatDiagnostic(d, { color, sources }) + "\n";
+  const lines = renderDiagnostics(shown, {
+    color,
+    sources,
+    verbosity: mode,
+    ...(options.tolerated ? { tolerated: options.tolerated } : {}),
+  });
+  for (const line of lines) {
+    chunk += line + "\n";
     if (chunk.length >= 1 << 16) {
       process.stderr.write(chunk);
       chunk = "";
     }
   }
   if (chunk !== "") process.stderr.write(chunk);
+  if (mode === "quiet") return;
   if (!showNotes() && notes.length > 0) {
     const targets = [...new Set(notes.map((d) => d.target ?? "?"))].join(", ");
     process.stderr.write(

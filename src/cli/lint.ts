@@ -7,6 +7,7 @@ import { loadRuleSet } from "../rule-set.js";
 import { parseTargets } from "./targets-arg.js";
 import { printCoverage } from "./coverage.js";
 import {
+  currentVerbosity,
   diagnosticsJson,
   EXIT_FAILURE,
   EXIT_OK,
@@ -59,7 +60,10 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   if (format === "json") {
     writeStdout(JSON.stringify({ documents, diagnostics: diagnosticsJson(diagnostics) }, null, 2));
   } else {
-    reportDiagnostics(diagnostics, new Map([...set.sources, ...piped.sources]), "text");
+    // lint exists to list every diagnostic: grouped only when asked (--quiet prints errors only).
+    reportDiagnostics(diagnostics, new Map([...set.sources, ...piped.sources]), "text", {
+      verbosity: currentVerbosity() === "quiet" ? "quiet" : "verbose",
+    });
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.filter((d) => d.severity === "warning").length;
     process.stderr.write(

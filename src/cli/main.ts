@@ -1,6 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { EXIT_USAGE, setShowNotes } from "./io.js";
+import { EXIT_USAGE, setShowNotes, setVerbosity } from "./io.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -15,6 +15,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     (load: () => Promise<{ run(args: Record<string, unknown>): Promise<number> }>) =>
     async (args: Record<string, unknown>): Promise<void> => {
       setShowNotes(args.notes === true);
+      setVerbosity(args.quiet === true ? "quiet" : args.verbose === true ? "verbose" : "normal");
       exitCode = await (await load()).run(restoreStdin(args));
     };
 
@@ -30,6 +31,19 @@ export async function main(rawArgv: string[]): Promise<number> {
       global: true,
       describe: "show info-level data notes in full (what a target's data cannot tell apart)",
     })
+    .option("verbose", {
+      alias: "v",
+      type: "boolean",
+      global: true,
+      describe: "print every diagnostic with its source line (default: one line per rule and code)",
+    })
+    .option("quiet", {
+      alias: "q",
+      type: "boolean",
+      global: true,
+      describe: "print errors only",
+    })
+    .conflicts("verbose", "quiet")
     .strict()
     .recommendCommands()
     // --help and --version end by returning, not by process.exit: the exit code is main's result,
@@ -63,10 +77,18 @@ export async function main(rawArgv: string[]): Promise<number> {
             default: false,
             describe: "turn every declared fidelity deviation into an error",
           })
+          .option("skip-unsupported", {
+            alias: "s",
+            type: "boolean",
+            default: false,
+            describe:
+              "write every rule × target that converts and report the others; exit 0 when the only failures are constructs a target cannot express",
+          })
           .option("output", {
             alias: "o",
             type: "string",
-            describe: "a file (one rule, one target) or a directory (one file per rule and target)",
+            describe:
+              "FILE for one artifact; DIR/ (or an existing directory) for one file per rule and target",
           })
           .option("filter", {
             type: "string",
@@ -79,9 +101,14 @@ export async function main(rawArgv: string[]): Promise<number> {
               "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
           })
           .option("option", {
+            alias: "O",
             type: "string",
             describe:
-              "target option key=value (e.g. scope=..., falco-version=0.39.0, elastic-version=9.2, dialect=spark, table=lake.k8s_audit)",
+              "target option key=value or target.key=value, e.g. dialect=spark, elastic-version=9.2 ('sigprism list options' lists them)",
+          })
+          .option("placeholder", {
+            type: "string",
+            describe: "values of a |expand placeholder: NAME=V1,V2 (repeatable)",
           })
           .option("diagnostics-format", {
             type: "string",
@@ -93,10 +120,18 @@ export async function main(rawArgv: string[]): Promise<number> {
             "$0 convert -t elastic rules/kubernetes/audit/k8s_serviceaccount_token_created_via_tokenrequest.yml",
             "KQL on stdout",
           )
-          .example("$0 convert -t all rules -o out", "every rule for every target into out/")
+          .example("$0 convert -t all rules -o out/", "every rule for every target into out/")
           .example(
             "$0 convert -t elastic -p windows-ecs -p my-fields.yml rule.yml",
             "a built-in pipeline, then your own file overriding some of its fields",
+          )
+          .example(
+            "$0 convert -t splunk -s sigma/rules -o out/ -O splunk.scope='index=wineventlog'",
+            "a whole repository: write what converts, list what does not",
+          )
+          .example(
+            "$0 convert -t elastic -f toml --placeholder domain_controllers=dc1,dc2 rule.yml",
+            "resolve |expand placeholders",
           )
           .example("cat rule.yml | $0 convert -t falco -", "read the rule from standard input"),
       run(() => import("./convert.js")),
@@ -217,6 +252,17 @@ export async function main(rawArgv: string[]): Promise<number> {
             describe:
               "worker threads for plain files (default: one per core for inputs of 256 MB or more)",
           })
+          .option("skip-unsupported", {
+            alias: "s",
+            type: "boolean",
+            default: false,
+            describe:
+              "scan with the rules that compile; report the others (exit 1 only for real errors)",
+          })
+          .option("placeholder", {
+            type: "string",
+            describe: "values of a |expand placeholder: NAME=V1,V2 (repeatable)",
+          })
           .option("validate-json", {
             type: "boolean",
             default: false,
@@ -292,12 +338,30 @@ export async function main(rawArgv: string[]): Promise<number> {
       run(() => import("./pipelines.js")),
     )
     .command(
+      "list <what>",
+      "list targets, formats, target options or pipelines",
+      (y) =>
+        y
+          .positional("what", {
+            type: "string",
+            choices: ["targets", "formats", "options", "pipelines"],
+            describe: "what to list",
+          })
+          .option("json", { type: "boolean", default: false })
+          .example("$0 list formats", "every target's formats and file names")
+          .example("$0 list options", "the --option keys each target takes"),
+      run(() => import("./list.js")),
+    )
+    .command(
       "main",
       false,
       (y) => y,
       run(() => import("./main-job.js")),
     )
-    .demandCommand(1, "name a command: convert, lint, verify, scan, hunt, targets or pipelines")
+    .demandCommand(
+      1,
+      "name a command: convert, lint, verify, scan, hunt, targets, pipelines or list",
+    )
     .help()
     .alias("h", "help")
     .fail((msg, err) => {
@@ -322,7 +386,16 @@ function restoreStdin(args: Record<string, unknown>): Record<string, unknown> {
   const fix = (v: unknown): unknown =>
     v === STDIN_TOKEN ? "-" : Array.isArray(v) ? v.map(fix) : v;
   // Repeatable options (`--filter a --filter b`) arrive as a string or a list: always a list.
-  const lists = new Set(["filter", "option", "fixtures", "rules", "paths", "logs", "pipeline"]);
+  const lists = new Set([
+    "filter",
+    "option",
+    "placeholder",
+    "fixtures",
+    "rules",
+    "paths",
+    "logs",
+    "pipeline",
+  ]);
   return Object.fromEntries(
     Object.entries(args).map(([k, v]) => [
       k,

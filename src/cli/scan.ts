@@ -7,7 +7,10 @@ import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { resolveMapping } from "../pipelines/resolve.js";
 import { loadRuleSet } from "../rule-set.js";
 import { scan, type ScanRule } from "../scan/scan.js";
-import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
+import { isUnsupported, pairOutcome } from "../unsupported.js";
+import { currentVerbosity, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, reportDiagnostics } from "./io.js";
+import { Tally } from "./tally.js";
+import { parsePlaceholders } from "./targets-arg.js";
 
 interface CliScanRule extends ScanRule {
   readonly ruleJson: string;
@@ -29,6 +32,12 @@ function workerCount(option: unknown, totalBytes: number): number {
  * could not be read completely or any line was malformed, so a pipeline notices.
  */
 export async function run(args: Record<string, unknown>): Promise<number> {
+  const skip = args["skip-unsupported"] === true;
+  const { placeholders, error } = parsePlaceholders(args.placeholder as string[] | undefined);
+  if (error) {
+    process.stderr.write(`sigprism: error USAGE: ${error}\n`);
+    return EXIT_USAGE;
+  }
   const set = loadRuleSet((args.rules as string[]) ?? []);
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
   const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
@@ -39,9 +48,17 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   ];
   const filters = [...set.filters, ...filterSet.filters];
   const rules: CliScanRule[] = [];
-  for (const rule of set.rules) {
-    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
+  // The scanner runs the reference semantics itself: one "target", and only rule errors can stop a
+  // rule (an unresolved placeholder, a regex refused for backtracking, a broken rule).
+  // A broken pipeline file would change every rule: nothing is compiled with it.
+  const ruleList = hasErrors(piped.diagnostics) ? [] : set.rules;
+  const tally = new Tally(ruleList.length, 1);
+  for (const rule of ruleList) {
+    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines, placeholders });
     diagnostics.push(...r.diagnostics);
+    const outcome = pairOutcome(r.diagnostics);
+    tally.add(outcome);
+    if (skip && outcome.kind !== "converted") continue;
     // Over mixed raw streams a rule only reads its own events: the js target's raw-event scope
     // (Sysmon process creation: Channel and EventID), as the js module checks it.
     const scope = resolveMapping(rule.logsource, "js", piped.pipelines)?.events;
@@ -62,16 +79,23 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       file: "",
     });
   }
-  if (hasErrors(diagnostics)) {
-    reportDiagnostics(
-      diagnostics,
-      new Map([...set.sources, ...filterSet.sources, ...piped.sources]),
-      "text",
-      {
-        summary: true,
-      },
-    );
+  const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
+  const realErrors = diagnostics.some((d) => d.severity === "error" && !isUnsupported(d));
+  if (hasErrors(diagnostics) && (!skip || rules.length === 0)) {
+    reportDiagnostics(diagnostics, sources, "text", {
+      summary: true,
+      ...(skip ? { tolerated: new Set(diagnostics.filter(isUnsupported)) } : {}),
+    });
+    if (currentVerbosity() !== "quiet" && ruleList.length > 0)
+      process.stderr.write(tally.line("rule", "ready", "not expressible") + "; nothing scanned\n");
     return EXIT_FAILURE;
+  }
+  if (hasErrors(diagnostics)) {
+    reportDiagnostics(diagnostics, sources, "text", {
+      tolerated: new Set(diagnostics.filter(isUnsupported)),
+    });
+    if (currentVerbosity() !== "quiet")
+      process.stderr.write(tally.line("rule", "scanning", "skipped") + "\n");
   }
   const inputs = (args.logs as string[]) ?? [];
   const total = inputs.reduce((sum, p) => {
@@ -122,5 +146,5 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   for (const f of summary.files) if (f.error) lines.push(`error: ${f.file}: ${f.error}`);
   process.stderr.write(lines.join("\n") + "\n");
   const incomplete = summary.files.some((f) => f.error !== undefined);
-  return incomplete || summary.malformedCount > 0 ? EXIT_FAILURE : EXIT_OK;
+  return incomplete || summary.malformedCount > 0 || realErrors ? EXIT_FAILURE : EXIT_OK;
 }

@@ -1,0 +1,138 @@
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
+import type { SigmaRule } from "../sigma/rule.js";
+import type { TargetName } from "../targets/types.js";
+
+/** Where `convert` puts its artifacts, and how they are named and labelled. */
+
+/** File name suffix per target and format, for `-o DIR/`. */
+export const EXTENSIONS: Readonly<Record<string, string>> = {
+  "elastic/query": ".kql",
+  "elastic/kibana-ndjson": ".ndjson",
+  "elastic/toml": ".toml",
+  "splunk/query": ".spl",
+  "splunk/savedsearches": ".savedsearches.conf",
+  "falco/rules": ".falco.yaml",
+  "falco/config": ".falco-config.yaml",
+  "js/module": ".mjs",
+  "sql/query": ".sql",
+};
+
+const hash = (text: string): string => `# ${text}`;
+
+/**
+ * How an artifact on standard output says which rule and target it is: a comment line in the
+ * format's own syntax, so that each block still parses. SPL comments are ```…``` (Splunk's search
+ * processor replaces them with a space); KQL has no comment syntax at all; a Kibana NDJSON line
+ * names its rule itself, and NDJSON takes no comments, so those lines follow each other bare.
+ */
+const LABELS: Readonly<Record<string, ((text: string) => string) | "self-describing" | "none">> = {
+  "elastic/query": "none",
+  "elastic/kibana-ndjson": "self-describing",
+  "elastic/toml": hash,
+  "splunk/query": (text) => "```" + text.replaceAll("`", "'") + "```",
+  "splunk/savedsearches": hash,
+  "falco/rules": hash,
+  "falco/config": hash,
+  "js/module": (text) => `// ${text}`,
+};
+
+export interface Written {
+  readonly rule: SigmaRule;
+  readonly target: TargetName;
+  readonly format: string;
+  readonly artifact: string;
+}
+
+export function outputName(rule: SigmaRule, output: { target: string; format: string }): string {
+  const path = rule.source.path;
+  const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
+  const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
+  const ext = EXTENSIONS[`${output.target}/${output.format}`] ?? `.${output.format}`;
+  return `${stem}${doc}.${output.target}${ext}`;
+}
+
+export type OutputPlan =
+  | { readonly kind: "stdout" }
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "dir"; readonly path: string };
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `-o` decided before anything is compiled, from how many artifacts were asked for (rules ×
+ * targets), so that the answer never depends on which rules happen to convert: `-o DIR/` or an
+ * existing directory takes any number, `-o FILE` exactly one; several artifacts on standard output
+ * need a comment syntax to be labelled in.
+ */
+export function planOutput(
+  out: string | undefined,
+  pairs: number,
+  formats: readonly { target: TargetName; format: string }[],
+): { plan: OutputPlan } | { error: string } {
+  if (out === undefined) {
+    const unlabelled = formats.filter((f) => LABELS[`${f.target}/${f.format}`] === "none");
+    if (pairs > 1 && unlabelled.length > 0) {
+      const names = unlabelled.map((f) => `${f.target} ${f.format}`).join(", ");
+      return {
+        error: `${pairs} artifacts on standard output cannot be told apart: ${names} (KQL) has no comment syntax to label them with; write them with -o DIR/ (one file each), or choose --format kibana-ndjson or toml`,
+      };
+    }
+    return { plan: { kind: "stdout" } };
+  }
+  if (out === "") return { error: "-o needs a file or directory name" };
+  if (out.endsWith("/") || isDirectory(out)) return { plan: { kind: "dir", path: out } };
+  if (pairs <= 1) return { plan: { kind: "file", path: out } };
+  return {
+    error: `-o ${out} names a file, but ${pairs} artifacts were asked for: write -o ${out}/ for a directory (created if needed)`,
+  };
+}
+
+function label(w: Written): string | undefined {
+  const how = LABELS[`${w.target}/${w.format}`];
+  if (typeof how !== "function") return undefined;
+  const doc = w.rule.documentIndex > 0 ? ` document ${w.rule.documentIndex + 1}` : "";
+  const text = `${w.rule.title} (${w.rule.source.path}${doc}) [${w.target} ${w.format}]`;
+  return how(text.replace(/[\r\n]+/g, " "));
+}
+
+/** Several artifacts as one text: each after its label; NDJSON lines one after the other. */
+export function stdoutText(items: readonly Written[]): string {
+  if (items.length === 1) return items[0]!.artifact;
+  const blocks = items.map((w) => {
+    const l = label(w);
+    const body = w.artifact.endsWith("\n") ? w.artifact : w.artifact + "\n";
+    return { text: l === undefined ? body : `${l}\n${body}`, bare: l === undefined };
+  });
+  return blocks
+    .map((b, i) => (i > 0 && !(b.bare && blocks[i - 1]!.bare) ? "\n" : "") + b.text)
+    .join("");
+}
+
+/** Write the artifacts where the plan says; returns the number of files written. */
+export function writeToPlan(plan: OutputPlan, items: readonly Written[]): number {
+  if (plan.kind === "file") {
+    if (items.length === 0) return 0;
+    mkdirSync(dirname(plan.path), { recursive: true });
+    writeFileSync(plan.path, items[0]!.artifact);
+    return 1;
+  }
+  if (plan.kind !== "dir") return 0;
+  const names = new Set<string>();
+  const files = items.map((w) => {
+    const base = outputName(w.rule, w);
+    let name = base;
+    for (let n = 2; names.has(name); n++) name = base.replace(/(\.[^.]+)$/, `-${n}$1`);
+    names.add(name);
+    return { path: join(plan.path, name), text: w.artifact };
+  });
+  mkdirSync(plan.path, { recursive: true });
+  for (const f of files) writeFileSync(f.path, f.text);
+  return files.length;
+}
