@@ -121,20 +121,31 @@ describe("where part", () => {
     expect(spl(m("user.groups", lit("system:masters", true)))).toBe(
       `${SCOPE} AND ("user.groups{}"="system:masters" OR user.groups="system:masters") | where (${one("user.groups{}", "^system:masters\\\\z")} OR ${one("user.groups", "^system:masters\\\\z")})`,
     );
-    // A case-insensitive `?` is the lower-case classes with `[^İ]` (İ lower-cases to two).
+    // A case-insensitive `?` is the lower-case classes with `[^İ]` (İ lower-cases to two); the
+    // text around it still gives search terms (a value matching g?t starts with g and ends in t).
     expect(spl(m("verb", pat([T("g"), ONE, T("t")])))).toBe(
-      `${SCOPE} | where ${one("verb", "\\\\A[Gg][^\\\\x{130}][Tt]\\\\z")}`,
+      `${SCOPE} AND verb="g*" AND verb="*t" | where ${one("verb", "\\\\A[Gg][^\\\\x{130}][Tt]\\\\z")}`,
     );
-    expect(spl(m("verb", pat([T("a"), ANY, T("b")])))).toBe(
-      `${SCOPE} | where ${one("verb", "(?is)^a.*b\\\\z")}`,
+    expect(spl(m("verb", pat([T("ab"), ANY, T("cd")])))).toBe(
+      `${SCOPE} AND verb="ab*" AND verb="*cd" | where ${one("verb", "(?is)^ab.*cd\\\\z")}`,
     );
-    expect(spl(m("verb", lit("a*b")))).toBe(`${SCOPE} | where ${one("verb", "(?i)^a\\\\*b\\\\z")}`);
-    expect(spl(m("verb", lit('ay "hi"\\')))).toBe(
-      `${SCOPE} | where ${one("verb", '(?i)^ay \\"hi\\"\\\\\\\\\\\\z')}`,
+    expect(spl(m("verb", lit("a*b")))).toBe(
+      `${SCOPE} AND verb="a*" AND verb="*b" | where ${one("verb", "(?i)^a\\\\*b\\\\z")}`,
     );
+    // A control character could be written \uXXXX by the event's JSON writer: where only.
     expect(spl(m("verb", lit("a\nb")))).toBe(
-      `${SCOPE} | where ${one("verb", "(?i)^a\\\\x{a}b\\\\z")}`,
+      `${SCOPE} AND verb="a*" AND verb="*b" | where ${one("verb", "(?i)^a\\\\x{a}b\\\\z")}`,
     );
+    expect(spl(m("verb", lit("<&>")))).toBe(`${SCOPE} | where ${one("verb", "(?i)^<&>\\\\z")}`);
+  });
+
+  it("keeps quotes and backslashes in search: they break index terms in the raw text too", () => {
+    const text = spl(m("verb", lit('ay "hi"\\')));
+    expect(text).toBe(`${SCOPE} AND verb="ay \\"hi\\"\\\\"`);
+    const run = splInterpreter.compile(text);
+    const scope = { sourcetype: ["kube:apiserver-audit"] };
+    expect(run({ ...scope, verb: ['AY "hi"\\'] })).toBe(true);
+    expect(run({ ...scope, verb: ['ay "hi"'] })).toBe(false);
   });
 
   it("splits a top-level AND between search and where", () => {

@@ -163,6 +163,15 @@ function operatorSites(text: string, m: Mutation): number[] {
 const mutate = (text: string, m: Mutation, at: number): string =>
   text.slice(0, at) + m.to + text.slice(at + m.from.length);
 
+/**
+ * The same events as another source would deliver them: no rule may match those. Without them a
+ * flipped scope AND (`sourcetype=… OR <search terms> | where …`) would survive, because every
+ * fixture is an audit event; with them it reads events of every source, which is a real bug.
+ */
+const OUT_OF_SCOPE: Partial<Record<TargetName, (doc: unknown) => unknown>> = {
+  splunk: (doc) => ({ ...(doc as Record<string, unknown>), sourcetype: ["not:kube-audit"] }),
+};
+
 let rules: RuleIR[];
 let fixtures: Fixture[];
 
@@ -248,8 +257,13 @@ describe.each(LANGUAGES.map((l) => [l.label, l] as const))(
         const out = await compileForTarget(r, lang.target, { format: lang.format });
         if (out.artifact === "") continue; // unsupported construct: tabled in the equivalence suite
         const expect_ = expectation(r.rule.logsource, r.ir, out);
-        const expected = fixtures.map((f) => expect_(f.event));
-        const documents = fixtures.map((f) => view.document(f.event));
+        const inScope = fixtures.map((f) => view.document(f.event));
+        const moved = OUT_OF_SCOPE[lang.target];
+        const documents = moved ? [...inScope, ...inScope.map(moved)] : inScope;
+        const expected = [
+          ...fixtures.map((f) => expect_(f.event)),
+          ...(moved ? inScope.map(() => false) : []),
+        ];
         // The unmutated text agrees everywhere (the equivalence suite's claim, restated here).
         const answers = (text: string): Promise<readonly unknown[]> =>
           interpretAll(interpreter, documents, text);

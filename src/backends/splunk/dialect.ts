@@ -20,13 +20,15 @@ export const SPL = {
     /** Field names made only of these characters are written bare; others double-quoted. */
     bareField: /^[A-Za-z_][A-Za-z0-9_.]*$/,
     /**
-     * Characters a search value may hold. Search pre-filters events on index terms of the raw text,
-     * and JSON writers escape `"`, `\`, control characters (and Go also `<`, `>`, `&`, U+2028/9),
-     * so such a value would not be found in the raw event; non-ASCII is left to where, whose PCRE
-     * case folding is explicit. `*` cannot be written literally in search at all.
+     * Characters a search value may hold. Search looks a value's terms up in the index of the raw
+     * text, breaking both at the segmenters' breakers (segmenters.conf: `\\` and `"` are breakers,
+     * minor at index time and major at search time), so JSON's `\\` and `\"` escapes leave the
+     * terms intact. What a writer may turn into `\uXXXX` glues letters to a term and is left to
+     * `where`: control characters, non-ASCII, and `<`, `>`, `&` (Go's encoding/json, which writes
+     * Kubernetes audit logs, escapes them). `*` cannot be written literally in search at all.
      */
     safeText: /^[\x20-\x7e]*$/,
-    unsafeText: /["\\<>&*]/,
+    unsafeText: /[<>&*]/,
   },
   where: {
     command: " | where ",

@@ -138,14 +138,17 @@ const isPattern = (e: Expr): e is PatternMatch =>
 
 /**
  * OR items: patterns on the same field with the same casing become one alternation (an exclusion
- * list is one mvfind); any value matching any alternative is the OR of the single tests.
+ * list is one mvfind); any value matching any alternative is the OR of the single tests. Patterns
+ * where case folding is exact (`(?i)`) and those that need explicit letter classes (an `s`, whose
+ * fold also takes `ſ`) are separate alternations, so the classes stay on the values that need them.
  */
 function orItems(items: readonly Expr[], field: (m: MatchExpr) => readonly string[]): string[] {
   const out: string[] = [];
   const groups = new Map<string, { first: PatternMatch; patterns: Pattern[]; at: number }>();
   for (const item of items) {
     if (isPattern(item)) {
-      const key = `${item.test.cased}\u0000${item.field}`;
+      const exact = item.test.cased || foldIsExact(item.test.pattern);
+      const key = `${item.test.cased}\u0000${exact}\u0000${item.field}`;
       const g = groups.get(key);
       if (g) {
         g.patterns.push(item.test.pattern);
