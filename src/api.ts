@@ -27,6 +27,11 @@ export { parsePipeline, loadPipelineFile } from "./pipelines/load.js";
 export { resolveMapping } from "./pipelines/resolve.js";
 export type { CoverageReport, TargetCoverage } from "./coverage.js";
 export { coverage } from "./coverage.js";
+export type { PairOutcome } from "./unsupported.js";
+export { isUnsupported, pairOutcome } from "./unsupported.js";
+export type { OptionSpec, OptionType } from "./backends/options.js";
+export { TARGET_OPTIONS } from "./backends/options.js";
+export { ATTACK_VERSION } from "./backends/attack.js";
 
 import { compilePredicate } from "./sigma/evaluate.js";
 import { compileRuleIR } from "./compile.js";

@@ -92,7 +92,7 @@ describe("sigprism as a user runs it", () => {
     const file = join(dir, "bad.yml");
     writeFileSync(file, BAD_RULE);
     const out = join(dir, "out");
-    const r = await cli(["convert", "-t", "all", file, "-o", out]);
+    const r = await cli(["convert", "-t", "all", file, "-o", `${out}/`]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
@@ -108,7 +108,7 @@ describe("sigprism as a user runs it", () => {
 
   it("writes one file per rule and target with -o", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "sigprism-cli-")), "out");
-    const r = await cli(["convert", "-t", "elastic,js", TOKEN_RULE, "-o", out]);
+    const r = await cli(["convert", "-t", "elastic,js", TOKEN_RULE, "-o", `${out}/`]);
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       "k8s_serviceaccount_token_created_via_tokenrequest.elastic.kql",
