@@ -144,7 +144,7 @@ async function compileRows(): Promise<{ rows: Row[]; header: string }> {
   // Exit 1 is a finished run: the corpus holds rules a target cannot express, reported and skipped.
   const ok = [0, 1];
   const convert = (target: string) =>
-    sigprism(["convert", "-t", target, ...skip, CORPUS, "-o", join(out, target)], ok);
+    sigprism(["convert", "-t", target, ...skip, CORPUS, "-o", join(out, target) + "/"], ok);
   const jobs: Record<string, () => Promise<Sample>> = {
     "lint (loading only)": sigprism(["lint", CORPUS], ok),
     "convert -t all (4 targets, one process)": convert("all"),
