@@ -103,6 +103,7 @@ function matchTerms(m: MatchExpr): Prefilter {
       return none("field presence");
     case "fieldref":
     case "timepart":
+    case "phrase":
       return none(t.kind);
     default:
       return assertNever(t);
