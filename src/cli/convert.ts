@@ -180,7 +180,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     writeStdout(stdoutText(written));
   if (!quiet) {
     const pairs = tally.rules * tally.targets;
-    if (pairs > 1 || tally.converted < pairs || hasErrors(loadDiagnostics)) {
+    // With no rule at all the errors above say everything: "0 rules" would add nothing.
+    if (tally.rules > 0 && (pairs > 1 || tally.converted < pairs || hasErrors(loadDiagnostics))) {
       let line = tally.line("rule", "converted", "not expressible");
       if (!writes) line += "; nothing written (--skip-unsupported writes the pairs that convert)";
       if (realLoadErrors)
