@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { splInterpreter } from "../../src/verify/spl/index.js";
+import { runInProcess as cli } from "../helpers/cli-in-process.js";
 import { runCli, TOKEN_RULE } from "./run-cli.js";
 
 /**
@@ -66,10 +67,10 @@ const summary = (stderr: string): { total: number; parts: number[] } => {
 };
 
 describe("convert --skip-unsupported", () => {
-  it("writes every pair that converts, reports the others at their position, exits 0", () => {
+  it("writes every pair that converts, reports the others at their position, exits 0", async () => {
     const dir = folder({ "good.yml": GOOD, "regex.yml": REGEX });
     const out = join(dir, "out");
-    const r = runCli(["convert", "-t", "all", "-s", join(dir, "rules"), "-o", `${out}/`]);
+    const r = await cli(["convert", "-t", "all", "-s", join(dir, "rules"), "-o", `${out}/`]);
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       "good.elastic.kql",
@@ -86,32 +87,32 @@ describe("convert --skip-unsupported", () => {
     expect(s.parts.reduce((a, b) => a + b)).toBe(s.total);
   });
 
-  it("without -s keeps the nothing-partial contract: exit 1, no file", () => {
+  it("without -s keeps the nothing-partial contract: exit 1, no file", async () => {
     const dir = folder({ "good.yml": GOOD, "regex.yml": REGEX });
     const out = join(dir, "out");
-    const r = runCli(["convert", "-t", "all", join(dir, "rules"), "-o", `${out}/`]);
+    const r = await cli(["convert", "-t", "all", join(dir, "rules"), "-o", `${out}/`]);
     expect(r.status).toBe(1);
     expect(existsSync(out)).toBe(false);
     expect(r.stderr).toMatch(/regex\.yml:11:20: error UNSUPPORTED_REGEX/);
   });
 
-  it("still fails on a real error in a rule, after writing what converts", () => {
+  it("still fails on a real error in a rule, after writing what converts", async () => {
     const dir = folder({ "good.yml": GOOD, "broken.yml": BROKEN });
     const out = join(dir, "out");
-    const r = runCli(["convert", "-t", "splunk,js", "-s", join(dir, "rules"), "-o", `${out}/`]);
+    const r = await cli(["convert", "-t", "splunk,js", "-s", join(dir, "rules"), "-o", `${out}/`]);
     expect(r.status).toBe(1);
     expect(readdirSync(out).sort()).toEqual(["good.js.mjs", "good.splunk.spl"]);
     expect(r.stderr).toMatch(/broken\.yml:10:10: error DETECTION_UNKNOWN_MODIFIER/);
     expect(summary(r.stderr).parts).toEqual([2, 0, 2]);
   });
 
-  it("skips a rule whose placeholders have no values, and --placeholder resolves them", () => {
+  it("skips a rule whose placeholders have no values, and --placeholder resolves them", async () => {
     const dir = folder({ "expand.yml": PLACEHOLDER });
-    const skipped = runCli(["convert", "-t", "js", "-s", join(dir, "rules")]);
+    const skipped = await cli(["convert", "-t", "js", "-s", join(dir, "rules")]);
     expect(skipped.status).toBe(0);
     expect(skipped.stdout).toBe("");
     expect(skipped.stderr).toMatch(/expand\.yml:10:28: skipped DETECTION_UNRESOLVED_PLACEHOLDER/);
-    const resolved = runCli([
+    const resolved = await cli([
       "convert",
       "-t",
       "splunk",
@@ -128,25 +129,32 @@ describe("convert --skip-unsupported", () => {
 });
 
 describe("convert -o and standard output", () => {
-  it("-o FILE takes one artifact; several need DIR/ (usage error, nothing written)", () => {
+  it("-o FILE takes one artifact; several need DIR/ (usage error, nothing written)", async () => {
     const dir = folder({ "good.yml": GOOD, "regex.yml": REGEX });
     const file = join(dir, "one.spl");
-    const one = runCli(["convert", "-t", "splunk", join(dir, "rules", "good.yml"), "-o", file]);
+    const one = await cli(["convert", "-t", "splunk", join(dir, "rules", "good.yml"), "-o", file]);
     expect(one.status).toBe(0);
     expect(readFileSync(file, "utf8")).toContain('verb="create"');
     const many = join(dir, "many.spl");
-    const r = runCli(["convert", "-t", "splunk", join(dir, "rules"), "-o", many]);
+    const r = await cli(["convert", "-t", "splunk", join(dir, "rules"), "-o", many]);
     expect(r.status).toBe(2);
     expect(existsSync(many)).toBe(false);
     // An existing directory needs no trailing slash.
     mkdirSync(join(dir, "existing"));
-    const d = runCli(["convert", "-t", "splunk", join(dir, "rules"), "-o", join(dir, "existing")]);
+    const d = await cli([
+      "convert",
+      "-t",
+      "splunk",
+      join(dir, "rules"),
+      "-o",
+      join(dir, "existing"),
+    ]);
     expect(d.status).toBe(0);
     expect(readdirSync(join(dir, "existing"))).toHaveLength(2);
   });
 
-  it("labels each artifact with a comment naming rule and target, in its own syntax", () => {
-    const r = runCli([
+  it("labels each artifact with a comment naming rule and target, in its own syntax", async () => {
+    const r = await cli([
       "convert",
       "-t",
       "splunk,js",
@@ -166,11 +174,11 @@ describe("convert -o and standard output", () => {
     expect(() => splInterpreter.compile(query)).not.toThrow();
   });
 
-  it("refuses several KQL queries on standard output (KQL has no comments)", () => {
-    const r = runCli(["convert", "-t", "elastic", "rules/kubernetes/audit"]);
+  it("refuses several KQL queries on standard output (KQL has no comments)", async () => {
+    const r = await cli(["convert", "-t", "elastic", "rules/kubernetes/audit"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    const ndjson = runCli([
+    const ndjson = await cli([
       "convert",
       "-t",
       "elastic",
@@ -187,18 +195,18 @@ describe("convert -o and standard output", () => {
 });
 
 describe("convert options", () => {
-  it("an unknown option key is a usage error with a suggestion; -O is --option", () => {
+  it("an unknown option key is a usage error with a suggestion; -O is --option", async () => {
     for (const args of [
       ["--option", "nonsense=1"],
       ["-O", "scop=x"],
     ]) {
-      const r = runCli(["convert", "-t", "elastic", ...args, TOKEN_RULE]);
+      const r = await cli(["convert", "-t", "elastic", ...args, TOKEN_RULE]);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain("did you mean");
     }
-    const badValue = runCli(["convert", "-t", "elastic", "-O", "severity=urgent", TOKEN_RULE]);
+    const badValue = await cli(["convert", "-t", "elastic", "-O", "severity=urgent", TOKEN_RULE]);
     expect(badValue.status).toBe(2);
-    const twoLanguages = runCli([
+    const twoLanguages = await cli([
       "convert",
       "-t",
       "elastic,splunk",
@@ -211,8 +219,8 @@ describe("convert options", () => {
     expect(twoLanguages.status).toBe(2);
   });
 
-  it("Elastic honours index, interval, from, scope, risk_score and severity", () => {
-    const r = runCli([
+  it("Elastic honours index, interval, from, scope, risk_score and severity", async () => {
+    const r = await cli([
       "convert",
       "-t",
       "elastic",
@@ -244,11 +252,11 @@ describe("convert options", () => {
 });
 
 describe("diagnostics output", () => {
-  it("groups warnings per rule and code by default; --verbose lists each; --quiet none", () => {
+  it("groups warnings per rule and code by default; --verbose lists each; --quiet none", async () => {
     const file = "rules/kubernetes/audit/k8s_pod_exec_interactive_shell.yml";
-    const normal = runCli(["convert", "-t", "elastic", file]);
-    const verbose = runCli(["convert", "-t", "elastic", "--verbose", file]);
-    const quiet = runCli(["convert", "-t", "elastic", "-q", file]);
+    const normal = await cli(["convert", "-t", "elastic", file]);
+    const verbose = await cli(["convert", "-t", "elastic", "--verbose", file]);
+    const quiet = await cli(["convert", "-t", "elastic", "-q", file]);
     for (const r of [normal, verbose, quiet]) expect(r.status).toBe(0);
     const heads = (s: string): string[] => s.split("\n").filter((l) => / warning [A-Z_]+/.test(l));
     const grouped = heads(normal.stderr).filter((l) => l.includes("FIDELITY_CASE_SENSITIVE"));
@@ -262,25 +270,25 @@ describe("diagnostics output", () => {
     expect(quiet.stderr).toBe("");
   });
 
-  it("lists targets, formats and options", () => {
-    const formats = runCli(["list", "formats", "--json"]);
+  it("lists targets, formats and options", async () => {
+    const formats = await cli(["list", "formats", "--json"]);
     expect(formats.status).toBe(0);
     const rows = JSON.parse(formats.stdout) as { target: string; format: string }[];
     expect(rows).toContainEqual(expect.objectContaining({ target: "elastic", format: "toml" }));
-    const options = JSON.parse(runCli(["list", "options", "--json"]).stdout) as {
+    const options = JSON.parse((await cli(["list", "options", "--json"])).stdout) as {
       target: string;
       option: string;
     }[];
     expect(options).toContainEqual(
       expect.objectContaining({ target: "falco", option: "falco-version" }),
     );
-    expect(runCli(["list", "targets"]).stdout).toContain("splunk");
-    expect(runCli(["list", "nothing"]).status).toBe(2);
+    expect((await cli(["list", "targets"])).stdout).toContain("splunk");
+    expect((await cli(["list", "nothing"])).status).toBe(2);
   });
 });
 
 describe("scan --skip-unsupported", () => {
-  it("scans with the rules that compile and exits 0 when the others only need values", () => {
+  it("scans with the rules that compile and exits 0 when the others only need values", async () => {
     const dir = folder({
       "token.yml": readFileSync(TOKEN_RULE, "utf8"),
       "expand.yml": PLACEHOLDER,
