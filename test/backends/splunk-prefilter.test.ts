@@ -16,7 +16,7 @@ import { ANY, m, ONE, pat, T } from "../helpers/ir.js";
 
 const termsText = (e: Expr): string | undefined => {
   const p = prefilterOf(e);
-  return p.kind === "terms" ? printSearch(p.expr, () => "f") : undefined;
+  return p.kind === "terms" ? printSearch(p.expr, () => ["f"]) : undefined;
 };
 
 /** A value made to match the pattern: wildcards filled, letters in random case. */
