@@ -13,6 +13,7 @@ const CANNOT_EXPRESS: ReadonlySet<string> = new Set([
   "RULE_NEVER_MATCHES", // the target's data can never satisfy the rule (Elastic drops empty values)
   "UNKNOWN_LOGSOURCE", // when a target or pipeline makes an unmapped logsource an error
   "UNMAPPED_FIELD", // the logsource's data has no such field in this target
+  "FIELD_NOT_AVAILABLE", // a pipeline says the target's data lacks the field (Elastic drops Hashes)
   "MISSING_RULE_ID", // a Kibana rule or TOML file needs the Sigma id, which is optional
   "ARTIFACT_VALUE", // a value the artifact format cannot hold (a .conf line ending in a backslash)
   // sigprism's own limits: the rule is valid Sigma.

@@ -199,15 +199,21 @@ export async function main(rawArgv: string[]): Promise<number> {
             describe: "compile as convert --strict: a fidelity warning makes the pair unsupported",
           })
           .option("option", {
+            alias: "O",
             type: "string",
             array: true,
-            describe: "target option key=value, as for convert",
+            describe: "target option key=value or target.key=value, as for convert",
           })
           .option("allow-unsupported", {
+            alias: ["s", "skip-unsupported"],
             type: "boolean",
             default: false,
             describe:
-              "report rule/target pairs a target cannot express, and an empty run, without failing",
+              "report rules and rule/target pairs a target cannot express, and an empty run, without failing",
+          })
+          .option("placeholder", {
+            type: "string",
+            describe: "values of a |expand placeholder: NAME=V1,V2 (repeatable)",
           })
           .option("pipeline", {
             alias: "p",

@@ -20,22 +20,38 @@ export const EXTENSIONS: Readonly<Record<string, string>> = {
 
 const hash = (text: string): string => `# ${text}`;
 
+/** A label in a format's comment syntax, and what ends one artifact before the next label. */
+interface Labelled {
+  readonly comment: (text: string) => string;
+  /** SQL: `;` ends each statement, so several queries on stdout are one runnable script. */
+  readonly terminator?: string;
+}
+
 /**
  * How an artifact on standard output says which rule and target it is: a comment line in the
  * format's own syntax, so that each block still parses. SPL comments are ```…``` (Splunk's search
  * processor replaces them with a space); KQL has no comment syntax at all; a Kibana NDJSON line
  * names its rule itself, and NDJSON takes no comments, so those lines follow each other bare.
+ * A format missing here counts as "none": several of its artifacts need -o DIR/.
  */
-const LABELS: Readonly<Record<string, ((text: string) => string) | "self-describing" | "none">> = {
+const LABELS: Readonly<Record<string, Labelled | "self-describing" | "none">> = {
   "elastic/query": "none",
   "elastic/kibana-ndjson": "self-describing",
-  "elastic/toml": hash,
-  "splunk/query": (text) => "```" + text.replaceAll("`", "'") + "```",
-  "splunk/savedsearches": hash,
-  "falco/rules": hash,
-  "falco/config": hash,
-  "js/module": (text) => `// ${text}`,
+  "elastic/toml": { comment: hash },
+  "splunk/query": { comment: (text) => "```" + text.replaceAll("`", "'") + "```" },
+  "splunk/savedsearches": { comment: hash },
+  "falco/rules": { comment: hash },
+  "falco/config": { comment: hash },
+  "js/module": { comment: (text) => `// ${text}` },
+  // `--` to the end of the line is a comment in DuckDB, Spark SQL and Trino alike.
+  "sql/query": { comment: (text) => `-- ${text}`, terminator: ";" },
 };
+
+/** How several artifacts of a format are told apart on standard output. */
+export function labelKind(target: string, format: string): "comment" | "self-describing" | "none" {
+  const how = LABELS[`${target}/${format}`] ?? "none";
+  return typeof how === "object" ? "comment" : how;
+}
 
 export interface Written {
   readonly rule: SigmaRule;
@@ -77,7 +93,7 @@ export function planOutput(
   formats: readonly { target: TargetName; format: string }[],
 ): { plan: OutputPlan } | { error: string } {
   if (out === undefined) {
-    const unlabelled = formats.filter((f) => LABELS[`${f.target}/${f.format}`] === "none");
+    const unlabelled = formats.filter((f) => labelKind(f.target, f.format) === "none");
     if (pairs > 1 && unlabelled.length > 0) {
       const names = unlabelled.map((f) => `${f.target} ${f.format}`).join(", ");
       return {
@@ -94,21 +110,25 @@ export function planOutput(
   };
 }
 
-function label(w: Written): string | undefined {
+function labelled(w: Written): Labelled | undefined {
   const how = LABELS[`${w.target}/${w.format}`];
-  if (typeof how !== "function") return undefined;
+  return typeof how === "object" ? how : undefined;
+}
+
+function label(w: Written, how: Labelled): string {
   const doc = w.rule.documentIndex > 0 ? ` document ${w.rule.documentIndex + 1}` : "";
   const text = `${w.rule.title} (${w.rule.source.path}${doc}) [${w.target} ${w.format}]`;
-  return how(text.replace(/[\r\n]+/g, " "));
+  return how.comment(text.replace(/[\r\n]+/g, " "));
 }
 
 /** Several artifacts as one text: each after its label; NDJSON lines one after the other. */
 export function stdoutText(items: readonly Written[]): string {
   if (items.length === 1) return items[0]!.artifact;
   const blocks = items.map((w) => {
-    const l = label(w);
-    const body = w.artifact.endsWith("\n") ? w.artifact : w.artifact + "\n";
-    return { text: l === undefined ? body : `${l}\n${body}`, bare: l === undefined };
+    const how = labelled(w);
+    const ended = how?.terminator ? `${w.artifact.trimEnd()}${how.terminator}` : w.artifact;
+    const body = ended.endsWith("\n") ? ended : ended + "\n";
+    return { text: how === undefined ? body : `${label(w, how)}\n${body}`, bare: !how };
   });
   return blocks
     .map((b, i) => (i > 0 && !(b.bare && blocks[i - 1]!.bare) ? "\n" : "") + b.text)

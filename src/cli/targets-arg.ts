@@ -18,19 +18,6 @@ export function parseTargets(value: string): { targets: TargetName[]; error?: st
   return { targets };
 }
 
-export function parseOptions(values: readonly string[] | undefined): {
-  options: Record<string, string>;
-  error?: string;
-} {
-  const options: Record<string, string> = {};
-  for (const v of values ?? []) {
-    const eq = v.indexOf("=");
-    if (eq <= 0) return { options, error: `--option expects key=value, got '${v}'` };
-    options[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return { options };
-}
-
 /**
  * `--option` / `-O` values for the chosen targets: `key=value` applies to every chosen target that
  * declares the key, `target.key=value` to that target only. A key no chosen target declares, a

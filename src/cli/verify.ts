@@ -13,7 +13,7 @@ import {
   reportDiagnostics,
   writeStdout,
 } from "./io.js";
-import { parseOptions, parseTargets } from "./targets-arg.js";
+import { parsePlaceholders, parseTargetOptions, parseTargets } from "./targets-arg.js";
 import {
   deviationLines,
   failureLines,
@@ -26,10 +26,14 @@ import {
 
 export async function run(args: Record<string, unknown>): Promise<number> {
   const { targets, error } = parseTargets(String(args.targets ?? "all"));
-  const { options: targetOptions, error: optionError } = parseOptions(
+  const { options: targetOptions, error: optionError } = parseTargetOptions(
     args.option as string[] | undefined,
+    targets,
   );
-  const usageError = error ?? optionError;
+  const { placeholders, error: placeholderError } = parsePlaceholders(
+    args.placeholder as string[] | undefined,
+  );
+  const usageError = error ?? optionError ?? placeholderError;
   if (usageError) {
     process.stderr.write(`sigprism: error USAGE: ${usageError}\n`);
     return EXIT_USAGE;
@@ -53,7 +57,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   const ruleIRs: RuleIR[] = [];
   let rejected = 0;
   for (const rule of hasErrors(diagnostics) ? [] : set.rules) {
-    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
+    const r = compileRuleIR(rule, { filters, pipelines: piped.pipelines, placeholders });
     ruleDiagnostics.push(...r.diagnostics);
     if (hasErrors(r.diagnostics)) rejected++;
     else ruleIRs.push(r);
@@ -79,7 +83,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   }
   const report = await verifyRules(ruleIRs, fixtures.fixtures, {
     targets,
-    ...(Object.keys(targetOptions).length > 0 ? { targetOptions } : {}),
+    targetOptions,
     ...(args.strict === true ? { strict: true } : {}),
     allowUnsupported,
   });

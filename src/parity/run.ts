@@ -102,7 +102,8 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   readonly targets: readonly TargetName[];
-  readonly targetOptions?: Readonly<Record<string, string>>;
+  /** Each target's options (`--option`), checked against its declared keys by compileForTarget. */
+  readonly targetOptions?: Readonly<Partial<Record<TargetName, Readonly<Record<string, string>>>>>;
   /** Compile as `convert --strict`: a fidelity warning makes the pair unsupported. */
   readonly strict?: boolean;
   /** Unsupported pairs and an empty run are reported, not failures. */
@@ -202,7 +203,9 @@ export async function verifyRules(
       const output = await compileForTarget(r, lang.target, {
         format: lang.format,
         ...(options.strict ? { strict: true } : {}),
-        ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
+        ...(options.targetOptions?.[target]
+          ? { targetOptions: options.targetOptions[target] }
+          : {}),
       });
       diagnostics.push(...output.diagnostics);
       const errors = errorsOf(output.diagnostics);

@@ -9,6 +9,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { interpretAll, interpreterFor, viewFor } from "../../src/verify/registry.js";
 import { splInterpreter } from "../../src/verify/spl/index.js";
 import { runInProcess as cli } from "../helpers/cli-in-process.js";
 import { runCli, TOKEN_RULE } from "./run-cli.js";
@@ -77,13 +78,15 @@ describe("convert --skip-unsupported", () => {
       "good.falco.falco.yaml",
       "good.js.mjs",
       "good.splunk.spl",
+      "good.sql.sql",
       "regex.js.mjs",
       "regex.splunk.spl",
+      "regex.sql.sql",
     ]);
     expect(r.stderr).toMatch(/regex\.yml:11:20: skipped UNSUPPORTED_REGEX \[elastic, falco\]/);
     const s = summary(r.stderr);
-    expect(s.total).toBe(2 * 4);
-    expect(s.parts).toEqual([6, 2, 0]);
+    expect(s.total).toBe(2 * 5);
+    expect(s.parts).toEqual([8, 2, 0]);
     expect(s.parts.reduce((a, b) => a + b)).toBe(s.total);
   });
 
@@ -172,6 +175,33 @@ describe("convert -o and standard output", () => {
     const lines = r.stdout.split("\n");
     const query = lines[lines.indexOf(spl[0]!) + 1]!;
     expect(() => splInterpreter.compile(query)).not.toThrow();
+  });
+
+  it("labels SQL queries with -- comments and ends each with ';': one script that runs", async () => {
+    const forbidden = "rules/kubernetes/audit/k8s_forbidden_secret_read.yml";
+    const r = await cli(["convert", "-t", "sql", TOKEN_RULE, forbidden]);
+    expect(r.status, r.stderr).toBe(0);
+    const labels = r.stdout.split("\n").filter((l) => l.startsWith("-- "));
+    expect(labels).toHaveLength(2);
+    expect(labels.every((l) => l.endsWith("[sql query]"))).toBe(true);
+    const statements = r.stdout
+      .split(/^-- .*$/m)
+      .map((b) => b.trim())
+      .filter((b) => b !== "");
+    expect(statements).toHaveLength(2);
+    // Each statement is its rule's query: the token request event matches the first only.
+    const event = {
+      verb: "create",
+      user: { username: "alice" },
+      objectRef: { resource: "serviceaccounts", subresource: "token" },
+    };
+    const docs = [viewFor("sql").document(event)];
+    const answers: unknown[] = [];
+    for (const st of statements) {
+      expect(st.endsWith(";")).toBe(true);
+      answers.push(...(await interpretAll(interpreterFor("sql"), docs, st.slice(0, -1))));
+    }
+    expect(answers).toEqual([true, false]);
   });
 
   it("refuses several KQL queries on standard output (KQL has no comments)", async () => {
@@ -270,7 +300,7 @@ describe("diagnostics output", () => {
     expect(quiet.stderr).toBe("");
   });
 
-  it("lists targets, formats and options", async () => {
+  it("lists targets, formats, options and pipelines", async () => {
     const formats = await cli(["list", "formats", "--json"]);
     expect(formats.status).toBe(0);
     const rows = JSON.parse(formats.stdout) as { target: string; format: string }[];
@@ -283,6 +313,10 @@ describe("diagnostics output", () => {
       expect.objectContaining({ target: "falco", option: "falco-version" }),
     );
     expect((await cli(["list", "targets"])).stdout).toContain("splunk");
+    const pipelines = JSON.parse((await cli(["list", "pipelines", "--json"])).stdout) as {
+      name: string;
+    }[];
+    expect(pipelines.map((p) => p.name)).toContain("windows-ecs");
     expect((await cli(["list", "nothing"])).status).toBe(2);
   });
 });
@@ -306,5 +340,28 @@ describe("scan --skip-unsupported", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/skipped DETECTION_UNRESOLVED_PLACEHOLDER/);
+  });
+});
+
+describe("verify with options and -s", () => {
+  it("takes each target's options, refuses unknown keys, and skips rules no target can express", async () => {
+    const typo = await cli(["verify", TOKEN_RULE, "--fixtures", "test/fixtures", "-O", "scop=x"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("did you mean");
+    // A Falco option given once applies to Falco only: the other targets still verify.
+    const dir = folder({
+      "token.yml": readFileSync(TOKEN_RULE, "utf8"),
+      "expand.yml": PLACEHOLDER,
+    });
+    const args = ["verify", join(dir, "rules"), "--fixtures", "test/fixtures"];
+    const withOption = ["-O", "falco-version=0.39.0", "--json"];
+    const strict = await cli([...args, ...withOption]);
+    expect(strict.status).toBe(1);
+    const r = await cli([...args, "-s", ...withOption]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/expand\.yml:10:28: warning DETECTION_UNRESOLVED_PLACEHOLDER/);
+    const report = JSON.parse(r.stdout) as { unsupported: unknown[]; ok: boolean };
+    expect(report.ok).toBe(true);
+    expect(report.unsupported).toEqual([]);
   });
 });
