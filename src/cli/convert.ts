@@ -137,7 +137,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
 
   const realLoadErrors = loadDiagnostics.some((d) => d.severity === "error" && !isUnsupported(d));
   const failed = realLoadErrors || tally.failed > 0 || (!skip && hasErrors(diagnostics));
-  const writes = skip || !hasErrors(diagnostics);
+  const pipelineBroken = hasErrors(piped.diagnostics);
+  const writes = !pipelineBroken && (skip || !hasErrors(diagnostics));
   const tolerated = new Set(skip ? diagnostics.filter(isUnsupported) : []);
   const files = writes ? writeToPlan(planned.plan, written) : 0;
 
@@ -184,12 +185,13 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     if (tally.rules > 0 && (pairs > 1 || tally.converted < pairs || hasErrors(loadDiagnostics))) {
       let line = tally.line("rule", "converted", "not expressible");
       if (!writes) line += "; nothing written (--skip-unsupported writes the pairs that convert)";
-      if (realLoadErrors)
-        line += hasErrors(piped.diagnostics)
-          ? "; a pipeline could not be read, no rule was compiled (errors above)"
-          : "; some files could not be read as rules (errors above)";
+      if (realLoadErrors) line += "; some files could not be read as rules (errors above)";
       process.stderr.write(line + "\n");
     }
+    if (pipelineBroken)
+      process.stderr.write(
+        "a pipeline could not be read (errors above): no rule was compiled, nothing written\n",
+      );
     if (planned.plan.kind === "dir" && writes)
       process.stderr.write(
         `wrote ${files} file${files === 1 ? "" : "s"} to ${planned.plan.path}\n`,

@@ -109,6 +109,30 @@ describe("convert --skip-unsupported", () => {
     expect(summary(r.stderr).parts).toEqual([2, 0, 2]);
   });
 
+  it("a broken pipeline fails the run even with -s: nothing is compiled or written", async () => {
+    const dir = folder({ "good.yml": GOOD });
+    const pipeline = join(dir, "broken-pipeline.yml");
+    writeFileSync(pipeline, "name: broken\nitems: []\n");
+    const out = join(dir, "out");
+    const r = await cli(["convert", "-t", "splunk", "-s", "-p", pipeline, join(dir, "rules")]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/broken-pipeline\.yml:\d+:\d+: error PIPELINE_/);
+    const toDir = await cli([
+      "convert",
+      "-t",
+      "js",
+      "-s",
+      "-p",
+      pipeline,
+      join(dir, "rules"),
+      "-o",
+      `${out}/`,
+    ]);
+    expect(toDir.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("skips a rule whose placeholders have no values, and --placeholder resolves them", async () => {
     const dir = folder({ "expand.yml": PLACEHOLDER });
     const skipped = await cli(["convert", "-t", "js", "-s", join(dir, "rules")]);
