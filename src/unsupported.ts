@@ -15,6 +15,7 @@ const CANNOT_EXPRESS: ReadonlySet<string> = new Set([
   "UNMAPPED_FIELD", // the logsource's data has no such field in this target
   "FIELD_NOT_AVAILABLE", // a pipeline says the target's data lacks the field (Elastic drops Hashes)
   "MISSING_RULE_ID", // a Kibana rule or TOML file needs the Sigma id, which is optional
+  "HUNT_NO_TABLE_SHAPE", // hunt: no pipeline gives the logsource a table shape for DuckDB
   "ARTIFACT_VALUE", // a value the artifact format cannot hold (a .conf line ending in a backslash)
   // sigprism's own limits: the rule is valid Sigma.
   "RULE_CORRELATION_UNSUPPORTED",

@@ -1,20 +1,28 @@
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { planHunt } from "../hunt/plan.js";
 import { hunt } from "../hunt/run.js";
+import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
+import { isUnsupported } from "../unsupported.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
 
 /**
  * `sigprism hunt`: the rules' SQL run by DuckDB embedded over NDJSON (plain or gzip) and Parquet
  * files, folders and globs. Matches go to stdout as NDJSON `{"rule": {...}, "event": …}` (as
  * `scan` writes them); per-file progress, malformed lines and the summary go to stderr. Exit 1
- * when a file could not be read, a line was malformed, or a rule could not be hunted.
+ * when a file could not be read, a line was malformed, or a rule could not be hunted (with
+ * --skip-unsupported: only when a rule or pipeline is wrong, not when SQL cannot express one).
  */
 export async function run(args: Record<string, unknown>): Promise<number> {
   const set = loadRuleSet((args.rules as string[]) ?? []);
   const filterSet = loadRuleSet((args.filter as string[] | undefined) ?? []);
-  const diagnostics: Diagnostic[] = [...set.diagnostics, ...filterSet.diagnostics];
-  const sources = new Map([...set.sources, ...filterSet.sources]);
+  const piped = pipelinesFromArgs((args.pipeline as string[] | undefined) ?? []);
+  const diagnostics: Diagnostic[] = [
+    ...piped.diagnostics,
+    ...set.diagnostics,
+    ...filterSet.diagnostics,
+  ];
+  const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   if (set.rules.length === 0 && !hasErrors(diagnostics))
     diagnostics.push({
       severity: "error",
@@ -26,11 +34,13 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     reportDiagnostics(diagnostics, sources, "text", { summary: true });
     return EXIT_FAILURE;
   }
-  const plan = planHunt(set.rules, [...set.filters, ...filterSet.filters]);
+  const plan = planHunt(set.rules, [...set.filters, ...filterSet.filters], piped.pipelines);
   const planned = plan.groups.reduce((n, g) => n + g.rules.length, 0);
+  const skip = args["skip-unsupported"] === true;
+  const tolerated = new Set(skip ? plan.diagnostics.filter(isUnsupported) : []);
   // Rules that cannot be hunted are reported; the others still run.
   if (plan.diagnostics.some((d) => d.severity !== "info"))
-    reportDiagnostics(plan.diagnostics, sources, "text", { summary: false });
+    reportDiagnostics(plan.diagnostics, sources, "text", { summary: false, tolerated });
   if (planned === 0) {
     process.stderr.write("sigprism: error HUNT_NO_RULES: no rule could be compiled for DuckDB\n");
     return EXIT_FAILURE;
@@ -72,6 +82,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       `error: ${e.file}: ${e.message}${args["skip-bad-lines"] ? "" : " (--skip-bad-lines reads past malformed lines)"}`,
     );
   process.stderr.write(lines.join("\n") + "\n");
-  const failed = summary.errors.length > 0 || summary.malformed > 0 || hasErrors(plan.diagnostics);
+  const ruleErrors = plan.diagnostics.some((d) => d.severity === "error" && !tolerated.has(d));
+  const failed = summary.errors.length > 0 || summary.malformed > 0 || ruleErrors;
   return failed ? EXIT_FAILURE : EXIT_OK;
 }

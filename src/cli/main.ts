@@ -300,6 +300,19 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "string",
             describe: "Sigma filter files or directories to apply",
           })
+          .option("pipeline", {
+            alias: "p",
+            type: "string",
+            describe:
+              "processing pipeline: a built-in's name or a pipeline file (repeatable, applied in order after the defaults; see sigprism pipelines)",
+          })
+          .option("skip-unsupported", {
+            alias: "s",
+            type: "boolean",
+            default: false,
+            describe:
+              "hunt with the rules SQL can express; report the others (exit 1 only for real errors)",
+          })
           .option("skip-bad-lines", {
             type: "boolean",
             default: false,

@@ -6,6 +6,7 @@ import { compileRuleIR } from "../compile.js";
 import { DiagnosticError, hasErrors, type Diagnostic } from "../diagnostics.js";
 import type { SigmaFilter, SigmaRule } from "../sigma/rule.js";
 import { resolveMapping } from "../pipelines/resolve.js";
+import type { Pipeline } from "../pipelines/types.js";
 import { loadTarget } from "../targets/load.js";
 
 /**
@@ -47,16 +48,21 @@ export function transformStructure(t: ColumnType): unknown {
   }
 }
 
-export function planHunt(rules: readonly SigmaRule[], filters: readonly SigmaFilter[]): HuntPlan {
+/** `pipelines`: the user's -p list, applied after the SQL target's defaults (as for convert). */
+export function planHunt(
+  rules: readonly SigmaRule[],
+  filters: readonly SigmaFilter[],
+  pipelines: readonly Pipeline[] = [],
+): HuntPlan {
   const config = loadTarget("sql");
   const backend = backendFor("sql");
   const diagnostics: Diagnostic[] = [];
   const groups = new Map<string, HuntRule[]>();
   for (const rule of rules) {
-    const r = compileRuleIR(rule, { filters });
+    const r = compileRuleIR(rule, { filters, pipelines });
     diagnostics.push(...r.diagnostics);
     if (hasErrors(r.diagnostics)) continue;
-    const mapping = resolveMapping(rule.logsource, "sql");
+    const mapping = resolveMapping(rule.logsource, "sql", pipelines);
     const schema = schemaOf(mapping);
     if (schema === null) {
       diagnostics.push({

@@ -139,6 +139,11 @@ describe("sigprism hunt", () => {
     expect(hunted.stderr).toMatch(/UNSUPPORTED_CIDR_IPV6/);
     const sorted = (s: string): string[] => s.split("\n").filter(Boolean).sort();
     expect(sorted(hunted.stdout)).toEqual(sorted(scanned.stdout));
+    // -s: what SQL cannot express is reported as skipped, the rest hunted, exit 0.
+    const skipping = runCli(["hunt", "-s", "-r", "rules/kubernetes", join(dir, "audit.ndjson")]);
+    expect(skipping.status, skipping.stderr).toBe(0);
+    expect(skipping.stderr).toMatch(/skipped UNSUPPORTED_CIDR_IPV6/);
+    expect(sorted(skipping.stdout)).toEqual(sorted(scanned.stdout));
     const token = runCli([
       "hunt",
       "-r",
