@@ -1,3 +1,4 @@
+import { loadBackend } from "../backends/load.js";
 import { compileForTarget, compileRuleIR } from "../compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
@@ -16,7 +17,7 @@ import {
   writeStdout,
   type DiagnosticFormat,
 } from "./io.js";
-import { planOutput, stdoutText, writeToPlan, type Written } from "./outputs.js";
+import { planOutput, stdoutBlocks, stdoutText, writeToPlan, type Written } from "./outputs.js";
 import { Tally } from "./tally.js";
 import { parsePlaceholders, parseTargetOptions, parseTargets } from "./targets-arg.js";
 
@@ -178,7 +179,13 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   reportDiagnostics(diagnostics, sources, "text", { tolerated });
   const quiet = currentVerbosity() === "quiet";
   if (writes && planned.plan.kind === "stdout" && written.length > 0)
-    writeStdout(stdoutText(written));
+    writeStdout(
+      stdoutText(
+        await stdoutBlocks(written, async (target, format, artifacts) =>
+          (await loadBackend(target)).combine?.(format, artifacts),
+        ),
+      ),
+    );
   if (!quiet) {
     const pairs = tally.rules * tally.targets;
     // With no rule at all the errors above say everything: "0 rules" would add nothing.

@@ -110,19 +110,79 @@ export function planOutput(
   };
 }
 
-function labelled(w: Written): Labelled | undefined {
+function labelled(w: { target: string; format: string }): Labelled | undefined {
   const how = LABELS[`${w.target}/${w.format}`];
   return typeof how === "object" ? how : undefined;
 }
 
-function label(w: Written, how: Labelled): string {
-  const doc = w.rule.documentIndex > 0 ? ` document ${w.rule.documentIndex + 1}` : "";
-  const text = `${w.rule.title} (${w.rule.source.path}${doc}) [${w.target} ${w.format}]`;
-  return how.comment(text.replace(/[\r\n]+/g, " "));
+/**
+ * One block on standard output: one rule's artifact, or the one artifact a backend made of
+ * several rules' artifacts of a format that is one file for all rules (Falco's falco.yaml).
+ */
+export interface StdoutBlock {
+  readonly rules: readonly SigmaRule[];
+  readonly target: TargetName;
+  readonly format: string;
+  readonly artifact: string;
 }
 
-/** Several artifacts as one text: each after its label; NDJSON lines one after the other. */
-export function stdoutText(items: readonly Written[]): string {
+/** The backend's one artifact for several of a format, or undefined when they stay apart. */
+export type Combine = (
+  target: TargetName,
+  format: string,
+  artifacts: readonly string[],
+) => Promise<string | undefined>;
+
+/**
+ * The artifacts as standard output's blocks: every target/format group of several artifacts that
+ * the backend combines becomes one block where the group's first artifact was.
+ */
+export async function stdoutBlocks(
+  items: readonly Written[],
+  combine: Combine,
+): Promise<StdoutBlock[]> {
+  const blocks: StdoutBlock[] = [];
+  const done = new Set<string>();
+  for (const w of items) {
+    const key = `${w.target}\u0000${w.format}`;
+    if (done.has(key)) continue;
+    const same = items.filter((x) => x.target === w.target && x.format === w.format);
+    const combined =
+      same.length > 1
+        ? await combine(
+            w.target,
+            w.format,
+            same.map((x) => x.artifact),
+          )
+        : undefined;
+    if (combined === undefined) {
+      blocks.push({ ...w, rules: [w.rule] });
+      continue;
+    }
+    done.add(key);
+    blocks.push({
+      rules: same.map((x) => x.rule),
+      target: w.target,
+      format: w.format,
+      artifact: combined,
+    });
+  }
+  return blocks;
+}
+
+function label(b: StdoutBlock, how: Labelled): string {
+  const rule = b.rules.length === 1 ? b.rules[0] : undefined;
+  const doc =
+    rule !== undefined && rule.documentIndex > 0 ? ` document ${rule.documentIndex + 1}` : "";
+  const what =
+    rule !== undefined
+      ? `${rule.title} (${rule.source.path}${doc})`
+      : `${b.rules.length} rules combined`;
+  return how.comment(`${what} [${b.target} ${b.format}]`.replace(/[\r\n]+/g, " "));
+}
+
+/** Several blocks as one text: each after its label; NDJSON lines one after the other. */
+export function stdoutText(items: readonly StdoutBlock[]): string {
   if (items.length === 1) return items[0]!.artifact;
   const blocks = items.map((w) => {
     const how = labelled(w);
