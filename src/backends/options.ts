@@ -1,5 +1,6 @@
 import { suggest } from "../diagnostics.js";
 import type { TargetName } from "../targets/types.js";
+import { atLeast, OLDEST, parseElasticVersion, versionText } from "./elastic/version.js";
 import { MAX_ARRAY_ELEMENTS } from "./falco/elements.js";
 import { OLDEST_SUPPORTED, parseVersion } from "./falco/version.js";
 import { DIALECT_NAMES } from "./sql/dialect.js";
@@ -41,6 +42,14 @@ function falcoVersionCheck(value: string): string | undefined {
   return older < 0 ? `the output is written for Falco ${OLDEST_SUPPORTED} or newer` : undefined;
 }
 
+function elasticVersionCheck(value: string): string | undefined {
+  const v = parseElasticVersion(value);
+  if (v === undefined) return "expected a version like 8.19, 9.2 or 9.x";
+  return atLeast(v, OLDEST)
+    ? undefined
+    : `the output is written for Elasticsearch ${versionText(OLDEST)} or newer (the first release with ES|QL)`;
+}
+
 export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>> = {
   elastic: [
     {
@@ -73,6 +82,12 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
       key: "severity",
       type: { kind: "choice", values: ["low", "medium", "high", "critical"] },
       describe: "severity of every rule instead of the one derived from its level",
+    },
+    {
+      key: "elastic-version",
+      type: { kind: "pattern", pattern: /^\d+(\.(\d+|x)(\.\d+)?)?$/, example: "9.2" },
+      describe: "oldest Elasticsearch the output must run on (ES|QL's MV_CONTAINS needs 9.2)",
+      check: elasticVersionCheck,
     },
   ],
   splunk: [

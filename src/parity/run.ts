@@ -203,8 +203,8 @@ export async function verifyRules(
       const output = await compileForTarget(r, lang.target, {
         format: lang.format,
         ...(options.strict ? { strict: true } : {}),
-        ...(options.targetOptions?.[target]
-          ? { targetOptions: options.targetOptions[target] }
+        ...(options.targetOptions?.[lang.target]
+          ? { targetOptions: options.targetOptions[lang.target] }
           : {}),
       });
       diagnostics.push(...output.diagnostics);

@@ -18,7 +18,7 @@ export interface ElasticVersion {
 
 /** ES|QL detection rules are generally available from 8.14; the default runs on every 8.19+. */
 export const DEFAULT_ELASTIC_VERSION: ElasticVersion = { major: 8, minor: 19 };
-const OLDEST: ElasticVersion = { major: 8, minor: 11 };
+export const OLDEST: ElasticVersion = { major: 8, minor: 11 };
 
 export const MV_CONTAINS_SINCE: ElasticVersion = { major: 9, minor: 2 };
 
