@@ -1,0 +1,131 @@
+import { backendFor } from "./backends/registry.js";
+import { correlationBackendFor } from "./backends/correlation-registry.js";
+import type { LoweredBase } from "./backends/correlation-types.js";
+import type { BackendContext } from "./backends/types.js";
+import { compileRuleIR, type CompileIROptions, type TargetCompileOptions } from "./compile.js";
+import type { Expr } from "./ir.js";
+import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
+import type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
+import {
+  baseRules,
+  buildCorrelationIR,
+  mapCorrelation,
+  type CorrelationIR,
+} from "./sigma/correlation-ir.js";
+import type { SigmaRule } from "./sigma/rule.js";
+import { locate } from "./source.js";
+import { findLogsource, loadTarget } from "./targets/load.js";
+import type { TargetName } from "./targets/types.js";
+
+/** Correlations through the same stages as rules: resolved document → IR → target text. */
+
+export interface CorrelationIROptions extends CompileIROptions {
+  /** The event field every base rule reads its time from, whatever its log source. */
+  readonly timeField?: string;
+}
+
+/** The correlation's IR, its base rules compiled as stand-alone rules are (filters folded in). */
+export function compileCorrelationIR(
+  resolved: ResolvedCorrelation,
+  options: CorrelationIROptions = {},
+): { ir?: CorrelationIR; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const cache = new Map<SigmaRule, ReturnType<typeof compileRuleIR>>();
+  const irOf = (rule: SigmaRule): Expr | undefined => {
+    let compiled = cache.get(rule);
+    if (compiled === undefined) {
+      compiled = compileRuleIR(rule, options);
+      cache.set(rule, compiled);
+      diagnostics.push(...compiled.diagnostics);
+    }
+    return hasErrors(compiled.diagnostics) ? undefined : compiled.ir;
+  };
+  const built = buildCorrelationIR(resolved, irOf, {
+    ...(options.timeField === undefined ? {} : { timeField: options.timeField }),
+  });
+  diagnostics.push(...built.diagnostics);
+  return built.ir === undefined ? { diagnostics } : { ir: built.ir, diagnostics };
+}
+
+export interface CorrelationOutput {
+  readonly target: TargetName;
+  readonly format: string;
+  readonly query: string;
+  readonly artifact: string;
+  /** What the emitted text means, as Sigma IR and windows; undefined when nothing was emitted. */
+  readonly effective?: CorrelationIR;
+  /** A streaming target's reorder horizon (µs). */
+  readonly lateness?: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One correlation for one target. Never throws for a rule problem: errors come back as diagnostics. */
+export async function compileCorrelationForTarget(
+  ir: CorrelationIR,
+  target: TargetName,
+  options: TargetCompileOptions = {},
+): Promise<CorrelationOutput> {
+  const config = loadTarget(target);
+  const backend = correlationBackendFor(target);
+  const format = options.format ?? backend.formats[0] ?? config.defaultFormat;
+  const c = ir.correlation;
+  const diagnostics: Diagnostic[] = [];
+  const failed = (extra: readonly Diagnostic[]): CorrelationOutput => ({
+    target,
+    format,
+    query: "",
+    artifact: "",
+    diagnostics: [...diagnostics, ...extra],
+  });
+  try {
+    const base = new Map<SigmaRule, LoweredBase>();
+    if (backend.formats.length > 0) {
+      if (!backend.formats.includes(format)) {
+        return failed([
+          {
+            severity: "error",
+            code: "UNKNOWN_FORMAT",
+            message: `target ${target} has no format '${format}' for correlations (formats: ${backend.formats.join(", ")})`,
+            file: c.source.path,
+            loc: locate(c.source, c.at.start, c.at.end - c.at.start),
+            target,
+          },
+        ]);
+      }
+      for (const [rule, ruleIR] of baseRules(ir)) {
+        const mapping = target === "js" ? undefined : findLogsource(config, rule);
+        if (mapping === undefined && target !== "js")
+          diagnostics.push({
+            severity: "warning",
+            code: "UNKNOWN_LOGSOURCE",
+            message: `target ${target} has no mapping for logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added`,
+            file: rule.source.path,
+            target,
+          });
+        const ctx: BackendContext = { rule, config, mapping, options };
+        const lowered = backendFor(target).lower(ruleIR, ctx);
+        const placed = options.strict ? strictify(lowered.diagnostics) : lowered.diagnostics;
+        diagnostics.push(...placed);
+        base.set(rule, { rule, effective: lowered.effective, ctx });
+      }
+      if (hasErrors(diagnostics)) return failed([]);
+    }
+    const emitted = await backend.emit({ ir, target, config, options, base }, format);
+    const own = options.strict ? strictify(emitted.diagnostics) : emitted.diagnostics;
+    diagnostics.push(...own);
+    if (hasErrors(own)) return failed([]);
+    const effective = mapCorrelation(ir, emitted.window, (rule) => base.get(rule)!.effective);
+    return {
+      target,
+      format,
+      query: emitted.query,
+      artifact: emitted.artifact,
+      effective,
+      ...(emitted.lateness === undefined ? {} : { lateness: emitted.lateness }),
+      diagnostics,
+    };
+  } catch (e) {
+    if (e instanceof DiagnosticError) return failed([e.diagnostic]);
+    throw e;
+  }
+}
