@@ -1,6 +1,8 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.js";
+import { compileCorrelationForTarget } from "../compile-correlation.js";
+import { compileCorrelations } from "./correlations.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
@@ -37,10 +39,10 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   "js/module": ".mjs",
 };
 
-export function outputName(
-  rule: SigmaRule,
-  output: Pick<TargetOutput, "target" | "format">,
-): string {
+/** What names an output file: a rule or a correlation. */
+type Named = Pick<SigmaRule, "id" | "title" | "source" | "documentIndex">;
+
+export function outputName(rule: Named, output: Pick<TargetOutput, "target" | "format">): string {
   const path = rule.source.path;
   const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
   const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
@@ -107,7 +109,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   ];
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   const filters = [...set.filters, ...filterSet.filters];
-  if (set.rules.length === 0 && !hasErrors(diagnostics)) {
+  if (set.rules.length === 0 && set.correlations.length === 0 && !hasErrors(diagnostics)) {
     diagnostics.push({
       severity: "error",
       code: "NO_RULES",
@@ -118,10 +120,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
 
   // Only what is written is kept (not the IR or the query): the corpus yields thousands.
   type Kept = Pick<TargetOutput, "target" | "format" | "artifact">;
-  const outputs: { rule: SigmaRule; output: Kept }[] = [];
+  const outputs: { rule: Named; output: Kept }[] = [];
   // A broken pipeline file would change every rule's output: nothing is compiled with it.
   const rules = hasErrors(piped.diagnostics) ? [] : set.rules;
   for (const rule of rules) {
+    // A rule a correlation names without `generate: true` is converted only inside it.
+    if (set.notGenerated.has(rule)) continue;
     const ruleIR = compileRuleIR(rule, { filters, pipelines: piped.pipelines });
     diagnostics.push(...ruleIR.diagnostics);
     if (hasErrors(ruleIR.diagnostics)) continue;
@@ -135,6 +139,24 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       if (!hasErrors(output.diagnostics)) {
         const { target: t, format: f, artifact } = output;
         outputs.push({ rule, output: { target: t, format: f, artifact } });
+      }
+    }
+  }
+
+  const correlations = compileCorrelations(set, filters);
+  diagnostics.push(...correlations.diagnostics);
+  for (const ir of correlations.irs) {
+    if (set.notGenerated.has(ir.correlation)) continue;
+    for (const target of targets) {
+      const output = await compileCorrelationForTarget(ir, target as TargetName, {
+        strict: args.strict === true,
+        targetOptions,
+        ...(format ? { format } : {}),
+      });
+      diagnostics.push(...output.diagnostics);
+      if (!hasErrors(output.diagnostics)) {
+        const { target: t, format: f, artifact } = output;
+        outputs.push({ rule: ir.correlation, output: { target: t, format: f, artifact } });
       }
     }
   }

@@ -222,6 +222,12 @@ export async function main(rawArgv: string[]): Promise<number> {
             default: false,
             describe: "parse every line (exact malformed-line counts; slower)",
           })
+          .option("max-lateness", {
+            type: "number",
+            default: 60,
+            describe:
+              "correlations: seconds an event may arrive behind a newer one and still be correlated",
+          })
           .example(
             "$0 scan -r rules audit.log.gz > matches.ndjson",
             "matches as NDJSON, summary on stderr",

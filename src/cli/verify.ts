@@ -14,6 +14,7 @@ import {
   writeStdout,
 } from "./io.js";
 import { parseOptions, parseTargets } from "./targets-arg.js";
+import { compileCorrelations, proveCorrelations } from "./correlations.js";
 import {
   deviationLines,
   failureLines,
@@ -58,6 +59,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     if (hasErrors(r.diagnostics)) rejected++;
     else ruleIRs.push(r);
   }
+  const correlations = compileCorrelations(set, filters, targetOptions["time-field"]);
+  diagnostics.push(...correlations.diagnostics);
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   if (rejected > 0) {
     const errors = ruleDiagnostics.filter((d) => d.severity === "error");
@@ -83,6 +86,17 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     ...(args.strict === true ? { strict: true } : {}),
     allowUnsupported,
   });
+  const proof = await proveCorrelations(
+    correlations.irs,
+    (args.fixtures as string[]) ?? [],
+    targets,
+    {
+      ...(Object.keys(targetOptions).length > 0 ? { targetOptions } : {}),
+      ...(args.strict === true ? { strict: true } : {}),
+    },
+  );
+  if (proof.diagnostics.length > 0) reportDiagnostics(proof.diagnostics, sources, "text");
+  const ok = report.ok && (proof.report?.ok ?? true) && !hasErrors(proof.diagnostics);
   const junit = args.junit as string | undefined;
   if (junit)
     writeFileSync(
@@ -92,7 +106,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   if (args.json) {
     writeStdout(
       JSON.stringify(
-        { ...reportJson(report), diagnostics: diagnosticsJson(report.diagnostics) },
+        {
+          ...reportJson(report),
+          ok,
+          diagnostics: diagnosticsJson(report.diagnostics),
+          ...(proof.report === undefined ? {} : { correlations: proof.json }),
+        },
         null,
         2,
       ),
@@ -110,6 +129,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       writeStdout("\ndeclared deviations (rule [target]: cause — fixtures):");
       for (const line of deviations) writeStdout(line);
     }
+    for (const line of proof.unsupported) process.stderr.write(`${line}\n`);
+    if (proof.text !== "") writeStdout(proof.text);
   }
-  return report.ok && (rejected === 0 || allowUnsupported) ? EXIT_OK : EXIT_FAILURE;
+  return ok && (rejected === 0 || allowUnsupported) ? EXIT_OK : EXIT_FAILURE;
 }

@@ -161,6 +161,14 @@ function build(
     }
     if (!timeFields.has(field)) timeFields.set(field, rule);
     if (ir !== undefined) steps.push({ kind: "rule", rule, ir, ...common });
+    else
+      diagnostics.push({
+        severity: "error",
+        code: "CORRELATION_REFERENCE_INVALID",
+        message: `rule '${rule.title}' has errors (reported at its own position)`,
+        file: c.source.path,
+        loc: at(r.ref.at),
+      });
   }
   if (steps.length !== resolved.refs.length) return undefined;
   const type = c.type as CountType;

@@ -1,0 +1,120 @@
+import { compileCorrelationIR } from "../compile-correlation.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { RuleSet } from "../rule-set.js";
+import type { CorrelationIR } from "../sigma/correlation-ir.js";
+import type { SigmaFilter } from "../sigma/rule.js";
+import type { TargetName } from "../targets/types.js";
+import {
+  verifyCorrelations,
+  type CorrelationDisagreement,
+  type CorrelationReport,
+} from "../verify-correlations.js";
+import { loadSequences } from "../verify/correlation/sequences.js";
+import { renderTable } from "./table.js";
+
+/** The CLI's side of correlations: compiling a rule set's correlations, and verify's hook. */
+
+export interface CompiledCorrelations {
+  readonly irs: readonly CorrelationIR[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The IR of every correlation of a rule set; a correlation with errors is left out (and reported). */
+export function compileCorrelations(
+  set: RuleSet,
+  filters: readonly SigmaFilter[],
+  timeField?: string,
+): CompiledCorrelations {
+  const diagnostics: Diagnostic[] = [];
+  const irs: CorrelationIR[] = [];
+  for (const c of set.correlations) {
+    const r = compileCorrelationIR(c, {
+      filters,
+      ...(timeField === undefined ? {} : { timeField }),
+    });
+    // A base rule's own diagnostics are reported with the rule itself.
+    diagnostics.push(...r.diagnostics.filter((d) => d.code.startsWith("CORRELATION_")));
+    if (r.ir !== undefined) irs.push(r.ir);
+  }
+  return { irs, diagnostics };
+}
+
+export interface CorrelationProof {
+  readonly report?: CorrelationReport;
+  readonly diagnostics: readonly Diagnostic[];
+  /** What to print after the per-event table (empty when the rule set has no correlation). */
+  readonly text: string;
+}
+
+/**
+ * `sigprism verify`'s correlation part: the sequence fixtures (`*.sequences.ndjson`) among the
+ * --fixtures paths, checked against every correlation. Without sequences, the correlations are
+ * only named as unverified.
+ */
+export async function proveCorrelations(
+  irs: readonly CorrelationIR[],
+  fixturePaths: readonly string[],
+  targets: readonly TargetName[],
+): Promise<CorrelationProof> {
+  if (irs.length === 0) return { diagnostics: [], text: "" };
+  const loaded = loadSequences(fixturePaths);
+  if (loaded.sequences.length === 0 && loaded.diagnostics.length === 0) {
+    return {
+      diagnostics: [],
+      text: `\n${irs.length} correlation${irs.length === 1 ? "" : "s"} not verified: no sequence fixtures (*.sequences.ndjson) among --fixtures`,
+    };
+  }
+  const report = await verifyCorrelations(irs, loaded.sequences, { targets });
+  const rows = Object.entries(report.perTarget).map(([target, s]) => [
+    target,
+    String(s.cases),
+    String(s.agree),
+    String(s.declaredDeviations),
+    String(
+      report.disagreements.filter((d) => d.target === target && d.kind !== "declared-deviation")
+        .length,
+    ),
+    String(s.unsupported),
+  ]);
+  const failing = report.disagreements.filter((d) => d.kind !== "declared-deviation");
+  const lines = [
+    "",
+    `correlations (${irs.length} × ${loaded.sequences.length} event sequences):`,
+    renderTable(
+      ["target", "cases", "agree", "declared deviations", "failures", "correlations unsupported"],
+      rows,
+    ),
+  ];
+  const labels = failing.filter((d) => d.target === "sigma").length;
+  if (labels > 0)
+    lines.push(
+      `labels: ${labels} sequence label${labels === 1 ? "" : "s"} disagree with the reference correlator`,
+    );
+  if (failing.length > 0) {
+    lines.push(
+      "",
+      "correlation disagreements:",
+      renderTable(
+        ["kind", "correlation", "sequence", "target", "expected", "got"],
+        failing.slice(0, 100).map(row),
+      ),
+    );
+  }
+  return { report, diagnostics: loaded.diagnostics, text: lines.join("\n") };
+}
+
+function cut(s: string): string {
+  const t = s.replace(/\s+/g, " ");
+  return t.length > 60 ? t.slice(0, 57) + "..." : t;
+}
+
+function row(d: CorrelationDisagreement): string[] {
+  return [
+    d.kind,
+    d.correlation.title,
+    d.sequence,
+    d.target,
+    cut(d.expected),
+    cut(d.got || (d.detail ?? "")),
+  ];
+}
