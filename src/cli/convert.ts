@@ -143,7 +143,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     }
   }
 
-  const correlations = compileCorrelations(set, filters);
+  const correlations = compileCorrelations(set, filters, targetOptions?.["time-field"]);
   diagnostics.push(...correlations.diagnostics);
   for (const ir of correlations.irs) {
     if (set.notGenerated.has(ir.correlation)) continue;

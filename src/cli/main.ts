@@ -81,7 +81,7 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("option", {
             type: "string",
             describe:
-              "target option key=value (e.g. scope=..., falco-version=0.39.0, elastic-version=9.2, dialect=spark, table=lake.k8s_audit)",
+              "target option key=value (e.g. scope=..., falco-version=0.39.0, elastic-version=9.2, dialect=spark, table=lake.k8s_audit, time-field=... for correlations)",
           })
           .option("diagnostics-format", {
             type: "string",
@@ -221,6 +221,11 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "boolean",
             default: false,
             describe: "parse every line (exact malformed-line counts; slower)",
+          })
+          .option("time-field", {
+            type: "string",
+            describe:
+              "correlations: the event field to read each event's time from (default: by log source, e.g. stageTimestamp for Kubernetes audit)",
           })
           .option("max-lateness", {
             type: "number",

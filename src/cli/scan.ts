@@ -60,7 +60,11 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       print: !set.notGenerated.has(rule),
     });
   }
-  const compiled = compileCorrelations(set, filters);
+  const compiled = compileCorrelations(
+    set,
+    filters,
+    typeof args["time-field"] === "string" ? args["time-field"] : undefined,
+  );
   diagnostics.push(...compiled.diagnostics);
   const loaded: {
     correlation: SigmaCorrelation;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics.js";
+import { suggest, type Diagnostic } from "../diagnostics.js";
 import { locate } from "../source.js";
 import type { Span } from "./load-context.js";
 import type { SigmaCorrelation, Spanned } from "./correlation.js";
@@ -81,7 +81,7 @@ export function resolveCorrelations(
         c,
         "CORRELATION_UNKNOWN_RULE",
         ref.at,
-        `no rule or correlation with id or name '${ref.text}' among the files given (or it has errors)`,
+        `no rule or correlation with id or name '${ref.text}' among the files given (or it has errors)${hint(ref.text)}`,
       );
     } else {
       error(
@@ -92,6 +92,11 @@ export function resolveCorrelations(
       );
     }
     return undefined;
+  };
+
+  const hint = (text: string): string => {
+    const guess = suggest(text, byName.keys());
+    return guess === undefined ? "" : ` — did you mean '${guess}'?`;
   };
 
   const done = new Map<SigmaCorrelation, ResolvedCorrelation | null>();

@@ -40,6 +40,7 @@ export const LOAD_CODES = [
   "CORRELATION_BAD_ALIAS",
   "CORRELATION_BAD_CONDITION",
   "CORRELATION_METRIC_TYPE",
+  "CORRELATION_ID_NOT_UUID",
 ] as const;
 export type LoadCode = (typeof LOAD_CODES)[number];
 

@@ -12,7 +12,7 @@ import {
   type Spanned,
   type Timespan,
 } from "./correlation.js";
-import { entryValue, readList, type Located } from "./load-values.js";
+import { entryValue, readList, readNonEmptyString, type Located } from "./load-values.js";
 import { mapGet, type YEntry, type YNode } from "./yaml-tree.js";
 
 /**
@@ -46,6 +46,23 @@ export interface CorrelationSection {
   readonly valueField?: Spanned;
   readonly aliases: readonly AliasDefinition[];
   readonly generate: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A correlation's id: the specification recommends a UUID "but not mandatory" (its own alias
+ * example writes `id: —`), so any other text is a warning, not an error.
+ */
+export function readCorrelationId(ctx: LoadContext, v: Located): string | undefined {
+  const s = readNonEmptyString(ctx, v);
+  if (s !== undefined && !UUID.test(s))
+    ctx.warn(
+      "CORRELATION_ID_NOT_UUID",
+      v.at,
+      `the id '${s}' is not a UUID; a random UUID (version 4) is recommended`,
+    );
+  return s;
 }
 
 /** undefined when the section has an error (each one reported where it stands). */

@@ -12,6 +12,7 @@ import {
 } from "./load-metadata.js";
 import { readDetection, readFilterRules, warnNearMiss } from "./load-structure.js";
 import { entryValue } from "./load-values.js";
+import { readCorrelationId } from "./load-correlation.js";
 import { checkText } from "./read-input.js";
 import type { LogSource, SigmaDocument, SigmaFilter, SigmaRule } from "./rule.js";
 import type { SigmaCorrelation } from "./correlation.js";
@@ -106,9 +107,11 @@ function loadDocument(
   }
 
   const draft = emptyDraft();
+  const isCorrelation = mapGet(root, "correlation") !== undefined;
   for (const entry of root.entries) {
     const key = entry.key.text;
-    if (isMetadataKey(key)) METADATA_KEYS[key](ctx, entryValue(entry), draft);
+    if (key === "id" && isCorrelation) draft.id = readCorrelationId(ctx, entryValue(entry));
+    else if (isMetadataKey(key)) METADATA_KEYS[key](ctx, entryValue(entry), draft);
     else if (!(STRUCTURE_KEYS as readonly string[]).includes(key))
       warnNearMiss(ctx, entry.key, KNOWN_KEYS, "");
   }
