@@ -4,7 +4,7 @@ import { correlate, type Alert } from "./sigma/correlate.js";
 import type { CorrelationIR } from "./sigma/correlation-ir.js";
 import { formatTimestampUs } from "./sigma/correlation-time.js";
 import type { TargetName } from "./targets/types.js";
-import { loadCorrelator } from "./verify/correlation/js.js";
+import { loadCorrelationModule } from "./verify/correlation/js.js";
 import type { SequenceFixture } from "./verify/correlation/sequences.js";
 import { compileCorrelationSpl, type CompiledProgram } from "./verify/correlation/spl-run.js";
 import { splunkCorrelationSeen } from "./verify/correlation/views.js";
@@ -126,12 +126,14 @@ function interpreterFor(
         return forward;
       };
     }
-    case "js":
+    case "js": {
+      const module = loadCorrelationModule(output.artifact);
       return (events) => {
-        const correlator = loadCorrelator(output.artifact);
-        const out = [...events.flatMap((e) => correlator.push(e)), ...correlator.flush()];
+        const correlator = module.create();
+        const out = correlator.run(events);
         return out.map((m) => ({ group: ir.groupBy.map((n) => m.group[n] ?? ""), time: m.timeUs }));
       };
+    }
     default:
       throw new ParseError(`no correlation interpreter for ${target}`, 0, 1, 1);
   }

@@ -61,10 +61,21 @@ interface Timed {
   readonly event: unknown;
 }
 
+const accessors = new Map<string, ReturnType<typeof fieldAccessor>>();
+
+function accessor(field: string): ReturnType<typeof fieldAccessor> {
+  let a = accessors.get(field);
+  if (a === undefined) {
+    a = fieldAccessor(field);
+    accessors.set(field, a);
+  }
+  return a;
+}
+
 /** Text of each scalar value at a field (arrays flattened), each once, in order. */
 export function fieldTexts(event: unknown, field: string): string[] {
   const out: string[] = [];
-  fieldAccessor(field).some(event, (v) => {
+  accessor(field).some(event, (v) => {
     const text =
       typeof v === "string"
         ? v
@@ -82,7 +93,7 @@ export function fieldTexts(event: unknown, field: string): string[] {
 /** The event's time: its time field must hold exactly one RFC 3339 string. */
 export function eventTime(event: unknown, field: string): number | undefined {
   const leaves: unknown[] = [];
-  fieldAccessor(field).some(event, (v) => {
+  accessor(field).some(event, (v) => {
     leaves.push(v);
     return false;
   });

@@ -1,3 +1,6 @@
+import { compileRuleIR } from "../../src/compile.js";
+import { hasErrors } from "../../src/diagnostics.js";
+import { buildCorrelationIR, type CorrelationIR } from "../../src/sigma/correlation-ir.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { loadSigmaFile } from "../../src/sigma/load.js";
 import { sourceFromText } from "../../src/sigma/read-input.js";
@@ -52,5 +55,43 @@ export function baseRule(title: string, name: string, id: string, selection: str
     "  selection:",
     ...selection.map((s) => `    ${s}`),
     "  condition: selection",
+  );
+}
+
+/** The IR of the correlation titled `title` among the files (every error fails the test's setup). */
+export function correlationIR(
+  files: Readonly<Record<string, string>>,
+  title: string,
+): CorrelationIR {
+  const r = loadTexts(files);
+  const problems = errorsOf(r.all);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const resolved = r.correlations.find((c) => c.correlation.title === title);
+  if (resolved === undefined) throw new Error(`no correlation '${title}'`);
+  const built = buildCorrelationIR(resolved, (rule) => {
+    const c = compileRuleIR(rule);
+    return hasErrors(c.diagnostics) ? undefined : c.ir;
+  });
+  if (built.ir === undefined) throw new Error(errorsOf(built.diagnostics).join("\n"));
+  return built.ir;
+}
+
+/** A correlation document over the given rules (names), one line per key. */
+export function correlationText(
+  title: string,
+  type: string,
+  rules: readonly string[],
+  timespan: string,
+  extra: readonly string[] = [],
+  groupBy: readonly string[] = ["user.username"],
+): string {
+  return lines(
+    `title: ${title}`,
+    "correlation:",
+    `  type: ${type}`,
+    `  rules: [${rules.join(", ")}]`,
+    `  group-by: [${groupBy.join(", ")}]`,
+    `  timespan: ${timespan}`,
+    ...extra.map((e) => `  ${e}`),
   );
 }

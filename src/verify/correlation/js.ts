@@ -19,6 +19,8 @@ export interface ModuleMatch {
 export interface LoadedCorrelator {
   push(event: unknown): ModuleMatch[];
   flush(): ModuleMatch[];
+  /** Every event pushed in order, then flush: the matches, in one call into the context. */
+  run(events: readonly unknown[]): ModuleMatch[];
 }
 
 const EXPORT = /^export (?=const rules?\b|function createCorrelator\b)/gm;
@@ -49,11 +51,13 @@ function matches(json: unknown): ModuleMatch[] {
   return list.map((m) => ({ group: m.group, timeUs: m.timeUs }));
 }
 
-/** A fresh correlator of the module (throws ParseError when the text is not such a module). */
-export function loadCorrelator(
-  moduleText: string,
-  options: { maxLatenessMs?: number } = {},
-): LoadedCorrelator {
+export interface LoadedCorrelationModule {
+  /** A fresh correlator (its own reorder buffer and groups), in the module's one context. */
+  create(options?: { maxLatenessMs?: number }): LoadedCorrelator;
+}
+
+/** Load an emitted correlation module once (throws ParseError when it is not such a module). */
+export function loadCorrelationModule(moduleText: string): LoadedCorrelationModule {
   const body = moduleText.replace(EXPORT, "");
   const stray = OTHER_MODULE_SYNTAX.exec(body);
   if (stray !== null)
@@ -84,14 +88,14 @@ export function loadCorrelator(
     __c?: unknown;
   };
   slots.__create = create;
-  slots.__options = JSON.parse(JSON.stringify(options)) as unknown;
-  vm.runInContext("__c = __create(JSON.parse(JSON.stringify(__options)));", context, {
-    timeout: MATCH_TIMEOUT_MS,
-  });
-  const push = new vm.Script("JSON.stringify(__c.push(__event))");
-  const flush = new vm.Script("JSON.stringify(__c.flush())");
-  const call = (script: vm.Script, event?: unknown): ModuleMatch[] => {
-    slots.__event = event;
+  const make = new vm.Script("__c = __create(JSON.parse(__options));");
+  const push = new vm.Script("JSON.stringify(__event.c.push(__event.e))");
+  const flush = new vm.Script("JSON.stringify(__event.c.flush())");
+  const run = new vm.Script(
+    "JSON.stringify([...__event.es.flatMap((e) => __event.c.push(e)), ...__event.c.flush()])",
+  );
+  const call = (script: vm.Script, arg: unknown): ModuleMatch[] => {
+    slots.__event = arg;
     try {
       return matches(script.runInContext(context, { timeout: MATCH_TIMEOUT_MS }));
     } catch (e) {
@@ -101,5 +105,16 @@ export function loadCorrelator(
       slots.__event = undefined;
     }
   };
-  return { push: (event) => call(push, event), flush: () => call(flush) };
+  return {
+    create(options = {}) {
+      slots.__options = JSON.stringify(options);
+      make.runInContext(context, { timeout: MATCH_TIMEOUT_MS });
+      const c = slots.__c;
+      return {
+        push: (event) => call(push, { c, e: event }),
+        flush: () => call(flush, { c }),
+        run: (events) => call(run, { c, es: events }),
+      };
+    },
+  };
 }
