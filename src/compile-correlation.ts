@@ -1,7 +1,7 @@
 import { backendFor } from "./backends/registry.js";
 import { correlationBackendFor } from "./backends/correlation-registry.js";
 import type { LoweredBase } from "./backends/correlation-types.js";
-import type { BackendContext } from "./backends/types.js";
+import type { BackendContext, DataNote, Deviation, SeenEvent } from "./backends/types.js";
 import { compileRuleIR, type CompileIROptions, type TargetCompileOptions } from "./compile.js";
 import type { Expr } from "./ir.js";
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
@@ -9,9 +9,10 @@ import type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
 import {
   baseRules,
   buildCorrelationIR,
-  mapCorrelation,
   type CorrelationIR,
+  type WindowKind,
 } from "./sigma/correlation-ir.js";
+import { inLogsource } from "./sigma/logsource-membership.js";
 import type { SigmaRule } from "./sigma/rule.js";
 import { locate } from "./source.js";
 import { findLogsource, loadTarget } from "./targets/load.js";
@@ -52,10 +53,16 @@ export interface CorrelationOutput {
   readonly format: string;
   readonly query: string;
   readonly artifact: string;
-  /** What the emitted text means, as Sigma IR and windows; undefined when nothing was emitted. */
-  readonly effective?: CorrelationIR;
+  /** How the emitted text cuts time (`fixed` comes with a FIDELITY_FIXED_WINDOW warning). */
+  readonly window: WindowKind;
+  /** Each base rule's declared deviations (the only changes of its meaning the target makes). */
+  readonly deviations: ReadonlyMap<SigmaRule, readonly Deviation[]>;
   /** A streaming target's reorder horizon (µs). */
   readonly lateness?: number;
+  /** What the target's data holds of a raw event, in Sigma field names (the backend's claim). */
+  readonly seen: SeenEvent;
+  /** What no correlation's data can show there (the base rules' target and the correlation's own). */
+  readonly dataNotes: readonly DataNote[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -75,6 +82,10 @@ export async function compileCorrelationForTarget(
     format,
     query: "",
     artifact: "",
+    window: "sliding",
+    deviations: new Map(),
+    seen: (raw) => raw,
+    dataNotes: [],
     diagnostics: [...diagnostics, ...extra],
   });
   try {
@@ -106,26 +117,42 @@ export async function compileCorrelationForTarget(
         const lowered = backendFor(target).lower(ruleIR, ctx);
         const placed = options.strict ? strictify(lowered.diagnostics) : lowered.diagnostics;
         diagnostics.push(...placed);
-        base.set(rule, { rule, effective: lowered.effective, ctx });
+        base.set(rule, { rule, effective: lowered.effective, deviations: lowered.deviations, ctx });
       }
       if (hasErrors(diagnostics)) return failed([]);
     }
-    const emitted = await backend.emit({ ir, target, config, options, base }, format);
+    const seen = baseSeen(target, [...base.values()]);
+    const emitted = await backend.emit({ ir, target, config, options, base, seen }, format);
     const own = options.strict ? strictify(emitted.diagnostics) : emitted.diagnostics;
     diagnostics.push(...own);
     if (hasErrors(own)) return failed([]);
-    const effective = mapCorrelation(ir, emitted.window, (rule) => base.get(rule)!.effective);
     return {
       target,
       format,
       query: emitted.query,
       artifact: emitted.artifact,
-      effective,
+      window: emitted.window,
+      deviations: new Map([...base].map(([rule, b]) => [rule, b.deviations])),
       ...(emitted.lateness === undefined ? {} : { lateness: emitted.lateness }),
+      seen: emitted.seen ?? seen,
+      dataNotes: [...backendFor(target).dataNotes, ...(emitted.dataNotes ?? [])],
       diagnostics,
     };
   } catch (e) {
     if (e instanceof DiagnosticError) return failed([e.diagnostic]);
     throw e;
   }
+}
+
+/**
+ * The seen event of a correlation's events: each raw event as the target's data holds it for the
+ * first base rule whose logsource it belongs to (the base rules' own claims).
+ */
+function baseSeen(target: TargetName, bases: readonly LoweredBase[]): SeenEvent {
+  const backend = backendFor(target);
+  const claims = bases.map((b) => ({ logsource: b.rule.logsource, seen: backend.seen(b.ctx) }));
+  return (raw) => {
+    const claim = claims.find((c) => inLogsource(c.logsource, raw));
+    return claim === undefined ? raw : claim.seen(raw);
+  };
 }

@@ -8,7 +8,7 @@ import {
   verifyCorrelations,
   type CorrelationDisagreement,
   type CorrelationReport,
-} from "../verify-correlations.js";
+} from "../parity/correlations.js";
 import { loadSequences } from "../verify/correlation/sequences.js";
 import { renderTable } from "./table.js";
 
@@ -44,6 +44,10 @@ export interface CorrelationProof {
   readonly diagnostics: readonly Diagnostic[];
   /** What to print after the per-event table (empty when the rule set has no correlation). */
   readonly text: string;
+  /** One line per correlation/target pair the target cannot say, for stderr. */
+  readonly unsupported: readonly string[];
+  /** The report for `--json`. */
+  readonly json?: unknown;
 }
 
 /**
@@ -55,16 +59,18 @@ export async function proveCorrelations(
   irs: readonly CorrelationIR[],
   fixturePaths: readonly string[],
   targets: readonly TargetName[],
+  options: { targetOptions?: Readonly<Record<string, string>>; strict?: boolean } = {},
 ): Promise<CorrelationProof> {
-  if (irs.length === 0) return { diagnostics: [], text: "" };
+  if (irs.length === 0) return { diagnostics: [], text: "", unsupported: [] };
   const loaded = loadSequences(fixturePaths);
   if (loaded.sequences.length === 0 && loaded.diagnostics.length === 0) {
     return {
       diagnostics: [],
+      unsupported: [],
       text: `\n${irs.length} correlation${irs.length === 1 ? "" : "s"} not verified: no sequence fixtures (*.sequences.ndjson) among --fixtures`,
     };
   }
-  const report = await verifyCorrelations(irs, loaded.sequences, { targets });
+  const report = await verifyCorrelations(irs, loaded.sequences, { targets, ...options });
   const rows = Object.entries(report.perTarget).map(([target, s]) => [
     target,
     String(s.cases),
@@ -100,7 +106,19 @@ export async function proveCorrelations(
       ),
     );
   }
-  return { report, diagnostics: loaded.diagnostics, text: lines.join("\n") };
+  const unsupported = report.diagnostics
+    .filter((d) => d.severity === "error")
+    .map(
+      (d) =>
+        `${d.file}:${d.loc?.line ?? 0}:${d.loc?.col ?? 0}: unsupported ${d.code} [${d.target}]: ${d.message}`,
+    );
+  const json = {
+    ok: report.ok,
+    cases: report.cases,
+    perTarget: report.perTarget,
+    disagreements: report.disagreements,
+  };
+  return { report, diagnostics: loaded.diagnostics, text: lines.join("\n"), unsupported, json };
 }
 
 function cut(s: string): string {

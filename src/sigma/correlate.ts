@@ -5,6 +5,7 @@ import type { CorrelationIR, CorrelationStep } from "./correlation-ir.js";
 import { parseTimestampUs } from "./correlation-time.js";
 import { compilePredicate } from "./evaluate.js";
 import { fieldAccessor } from "./eval-lookup.js";
+import { inLogsource } from "./logsource-membership.js";
 
 /**
  * The reference correlator: the meaning of a correlation over a stream of raw events, evaluated
@@ -12,8 +13,10 @@ import { fieldAccessor } from "./eval-lookup.js";
  * algorithm with the streaming correlators it judges. Every choice is written down in
  * README ("Correlation semantics"); in short:
  *
- * - An event takes part when some base rule of the tree matches it and its time field holds one
- *   RFC 3339 timestamp (correlation-time.ts); others are counted as untimed.
+ * - An event takes part when some base rule of the tree matches it (an event outside a rule's
+ *   logsource never does) and its time field holds one RFC 3339 timestamp
+ *   (correlation-time.ts); others are counted as untimed. An event given as null (a target that
+ *   never stores it) takes no part.
  * - Group-by: the values of the group fields, as text (numbers by their JSON text, booleans
  *   true/false), compared exactly. A field with several values (an array) puts the event in the
  *   group of each; an event without a value for some group field belongs to no group and takes no
@@ -109,7 +112,11 @@ export function correlate(
   const collect = (c: CorrelationIR): void => {
     for (const s of c.steps) {
       if (s.kind === "rule") {
-        if (!predicates.has(s.ir)) predicates.set(s.ir, compilePredicate(s.ir));
+        if (predicates.has(s.ir)) continue;
+        // A rule applies only to the events of its logsource (logsource-membership.ts).
+        const p = compilePredicate(s.ir);
+        const logsource = s.rule.logsource;
+        predicates.set(s.ir, (e) => inLogsource(logsource, e) && p(e));
       } else collect(s.inner);
     }
   };
@@ -118,7 +125,7 @@ export function correlate(
   let untimed = 0;
   const timed: Timed[] = [];
   events.forEach((event, index) => {
-    if (!all.some((p) => p(event))) return;
+    if (event === null || !all.some((p) => p(event))) return;
     const time = eventTime(event, ir.timeField);
     if (time === undefined) untimed++;
     else timed.push({ index, time, event });

@@ -7,7 +7,7 @@ import { formatTimestampUs } from "../../src/sigma/correlation-time.js";
 import { loadSequences } from "../../src/verify/correlation/sequences.js";
 import { compileCorrelationSpl } from "../../src/verify/correlation/spl-run.js";
 import { strptime } from "../../src/verify/correlation/spl-time.js";
-import { splunkCorrelationSeen } from "../../src/verify/correlation/views.js";
+import { expectedCorrelation } from "../../src/parity/correlations.js";
 import { OutsideModel } from "../../src/verify/spl/evaluate.js";
 import { ParseError } from "../../src/verify/types.js";
 import { splunkView } from "../../src/verify/views/splunk.js";
@@ -144,8 +144,8 @@ describe("mutations of the emitted pipelines are caught by the sequence fixtures
       const program = compileCorrelationSpl(out.query.replace(pattern, replacement));
       for (const s of sequences) {
         const want = correlate(
-          out.effective!,
-          s.events.map((e) => splunkCorrelationSeen(e, ir.timeField)),
+          expectedCorrelation(ir, out),
+          s.events.map((e) => out.seen(e)),
         );
         const rows = program(s.events.map((e) => splunkView.document(e) as Doc));
         const got = rows.map(

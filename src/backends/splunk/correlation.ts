@@ -207,6 +207,32 @@ function stanza(ctx: CorrelationContext, query: string): string {
   return lines.join("\n") + "\n";
 }
 
+const TIME_NOTE =
+  "the pipeline reads the timestamp in the form kube-apiserver writes (RFC 3339 in UTC with six fractional digits and 'Z'); an event whose timestamp has another form takes no part";
+
+/** strptime with `.%6N%z` after replacing the final Z reads exactly this form. */
+const KUBE_MICROTIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** The seen event without its time when the pipeline cannot read it (the claim the interpreter checks). */
+function withReadableTime(seen: unknown, timeField: string): unknown {
+  if (!isRecord(seen)) return seen;
+  const [head, ...rest] = timeField.split(".");
+  if (head === undefined || !Object.hasOwn(seen, head)) return seen;
+  const value = seen[head];
+  if (rest.length > 0) {
+    const inner = withReadableTime(value, rest.join("."));
+    return inner === value ? seen : { ...seen, [head]: inner };
+  }
+  if (typeof value === "string" && KUBE_MICROTIME.test(value)) return seen;
+  const copy: Record<string, unknown> = { ...seen };
+  delete copy[head];
+  return copy;
+}
+
 export const splunkCorrelationBackend: CorrelationBackend = {
   formats: ["query", "savedsearches"],
   emit(ctx, format) {
@@ -229,17 +255,20 @@ export const splunkCorrelationBackend: CorrelationBackend = {
     diagnostics.push({
       severity: "info",
       code: "FIDELITY_TIME_FORMAT",
-      message: `windows are measured on ${shape.timeField} read as kube-apiserver writes it (RFC 3339 in UTC with six fractional digits, 'Z'); an event whose timestamp has another form takes no part`,
+      message: `windows are measured on ${shape.timeField}: ${TIME_NOTE}`,
       file: c.source.path,
       loc: locate(c.source, c.at.start, c.at.end - c.at.start),
       target: "splunk",
       fidelity: true,
     });
     const artifact = format === "savedsearches" ? stanza(ctx, query) : query;
+    const timeField = ctx.ir.timeField;
     return Promise.resolve({
       query,
       artifact,
       window: form === "fixed" ? "fixed" : "sliding",
+      seen: (raw: unknown) => withReadableTime(ctx.seen(raw), timeField),
+      dataNotes: [{ code: "FIDELITY_TIME_FORMAT", message: TIME_NOTE }],
       diagnostics,
     });
   },

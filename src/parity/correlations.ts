@@ -1,29 +1,31 @@
-import { compileCorrelationForTarget, type CorrelationOutput } from "./compile-correlation.js";
-import { hasErrors, type Diagnostic } from "./diagnostics.js";
-import { correlate, type Alert } from "./sigma/correlate.js";
-import type { CorrelationIR } from "./sigma/correlation-ir.js";
-import { formatTimestampUs } from "./sigma/correlation-time.js";
-import type { TargetName } from "./targets/types.js";
-import { loadCorrelationModule } from "./verify/correlation/js.js";
-import type { SequenceFixture } from "./verify/correlation/sequences.js";
-import { compileCorrelationSpl, type CompiledProgram } from "./verify/correlation/spl-run.js";
-import { splunkCorrelationSeen } from "./verify/correlation/views.js";
-import { MatchTimeoutError } from "./verify/js/interpret.js";
-import { OutsideModel } from "./verify/spl/evaluate.js";
-import { ParseError } from "./verify/types.js";
-import { splunkView } from "./verify/views/splunk.js";
+import { compileCorrelationForTarget, type CorrelationOutput } from "../compile-correlation.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { correlate, type Alert } from "../sigma/correlate.js";
+import { mapCorrelation, type CorrelationIR } from "../sigma/correlation-ir.js";
+import { formatTimestampUs } from "../sigma/correlation-time.js";
+import type { TargetName } from "../target-names.js";
+import { MatchTimeoutError } from "../verify/js/interpret.js";
+import { loadCorrelationModule } from "../verify/correlation/js.js";
+import type { SequenceFixture } from "../verify/correlation/sequences.js";
+import { compileCorrelationSpl, type CompiledProgram } from "../verify/correlation/spl-run.js";
+import { viewFor } from "../verify/registry.js";
+import { OutsideModel } from "../verify/spl/evaluate.js";
+import { ParseError } from "../verify/types.js";
+import { replaceDeclared } from "./replace.js";
 
 /**
- * The parity proof for correlations, beside the per-event one. For every correlation × labelled
- * sequence × target:
- *  - label: the reference correlator (Sigma's sliding windows) gives exactly the labelled groups,
- *    each first matching at the labelled time;
- *  - translation: the target's interpreter, reading the emitted text, on the target's view of the
- *    events, gives exactly the matches (group, time) of the reference correlator on the target's
- *    effective correlation (its base rules' effective IR, its windows, its reorder horizon) over
- *    the target's seen events. No exceptions;
- *  - fidelity: the target matches the labelled groups, unless it declared a deviation (fixed
- *    windows) or its reorder horizon dropped an event of this sequence.
+ * The parity proof for correlations, beside the per-event one (run.ts). For every correlation ×
+ * labelled sequence × target:
+ *  - label: the reference correlator (Sigma's sliding windows) on the raw events gives exactly the
+ *    labelled groups, each first matching at the labelled time;
+ *  - expectation: the reference correlator on the correlation with each base rule's declared
+ *    deviations replaced, the windows the target declares, and (for a streaming target) its
+ *    reorder horizon, over the target's seen events (the backends' claim of what the data holds);
+ *  - translation: the target's interpreter, reading the emitted text on the view's documents of the
+ *    events, gives exactly the expected matches (group and time). No exceptions;
+ *  - a target whose matched groups differ from the label is a declared deviation when a declared
+ *    cause explains it (fixed windows, deviating predicates, data notes about what the seen events
+ *    lack, events the reorder horizon dropped); otherwise it is undeclared.
  * Splunk's pipeline also runs on the events in reverse order: a search returns them newest first
  * and the order of equal keys is not documented, so its matches must not depend on arrival order.
  */
@@ -46,6 +48,8 @@ export interface CorrelationDisagreement {
   readonly expected: string;
   readonly got: string;
   readonly detail?: string;
+  /** For declared deviations: the codes of what explains the difference from the label. */
+  readonly causes?: readonly string[];
 }
 
 export interface CorrelationTargetStats {
@@ -66,14 +70,27 @@ export interface CorrelationReport {
 export interface CorrelationVerifyOptions {
   readonly targets: readonly TargetName[];
   readonly targetOptions?: Readonly<Record<string, string>>;
+  /** Compile as `convert --strict`: a fidelity warning makes the pair unsupported. */
   readonly strict?: boolean;
 }
 
 /** The format whose text the interpreters read. */
 const PARITY_FORMAT: Partial<Record<TargetName, string>> = { splunk: "query", js: "module" };
 
+/** The correlation as the target declares it says it: the expectation's IR. */
+export function expectedCorrelation(ir: CorrelationIR, output: CorrelationOutput): CorrelationIR {
+  return mapCorrelation(ir, output.window, (rule, ruleIR) =>
+    replaceDeclared(ruleIR, output.deviations.get(rule) ?? []),
+  );
+}
+
+interface Match {
+  readonly group: readonly string[];
+  readonly time: number;
+}
+
 /** Matches as comparable text: `[group…]@time`, sorted. */
-function keys(alerts: readonly { group: readonly string[]; time: number }[]): string[] {
+function keys(alerts: readonly Match[]): string[] {
   return [
     ...new Set(alerts.map((a) => `${JSON.stringify(a.group)}@${formatTimestampUs(a.time)}`)),
   ].sort();
@@ -99,45 +116,7 @@ function firsts(alerts: readonly Alert[]): string[] {
   return [...first].map(([g, t]) => `${g}@${formatTimestampUs(t)}`).sort();
 }
 
-type Interpret = (events: readonly unknown[]) => { group: readonly string[]; time: number }[];
-
-/** The target's interpreter for the emitted text (throws ParseError). */
-function interpreterFor(
-  target: TargetName,
-  output: CorrelationOutput,
-  ir: CorrelationIR,
-): Interpret {
-  switch (target) {
-    case "splunk": {
-      const program: CompiledProgram = compileCorrelationSpl(output.query);
-      const alerts = (events: readonly unknown[]): { group: readonly string[]; time: number }[] =>
-        program(events.map((e) => splunkView.document(e) as Record<string, string[]>)).map(
-          (row) => {
-            const time = row["sigma_time"] ?? row["sigma_window"];
-            if (typeof time !== "number") throw new OutsideModel("a result row without its time");
-            return { group: ir.groupBy.map((n) => String(row[n] ?? "")), time };
-          },
-        );
-      return (events) => {
-        const forward = alerts(events);
-        const backward = alerts([...events].reverse());
-        if (keys(forward).join("\n") !== keys(backward).join("\n"))
-          throw new OrderDependent(keys(forward), keys(backward));
-        return forward;
-      };
-    }
-    case "js": {
-      const module = loadCorrelationModule(output.artifact);
-      return (events) => {
-        const correlator = module.create();
-        const out = correlator.run(events);
-        return out.map((m) => ({ group: ir.groupBy.map((n) => m.group[n] ?? ""), time: m.timeUs }));
-      };
-    }
-    default:
-      throw new ParseError(`no correlation interpreter for ${target}`, 0, 1, 1);
-  }
-}
+type Interpret = (events: readonly unknown[]) => Match[];
 
 class OrderDependent extends Error {
   constructor(
@@ -148,11 +127,41 @@ class OrderDependent extends Error {
   }
 }
 
-/** What the target's events look like to the reference correlator (Sigma names). */
-function seenEvents(target: TargetName, ir: CorrelationIR, events: readonly unknown[]): unknown[] {
-  return target === "splunk"
-    ? events.map((e) => splunkCorrelationSeen(e, ir.timeField))
-    : [...events];
+/** The target's interpreter for the emitted text (throws ParseError). */
+function interpreterFor(
+  target: TargetName,
+  output: CorrelationOutput,
+  ir: CorrelationIR,
+): Interpret {
+  const view = viewFor(target);
+  switch (target) {
+    case "splunk": {
+      const program: CompiledProgram = compileCorrelationSpl(output.query);
+      const run = (events: readonly unknown[]): Match[] =>
+        program(events.map((e) => view.document(e) as Record<string, string[]>)).map((row) => {
+          const time = row["sigma_time"] ?? row["sigma_window"];
+          if (typeof time !== "number") throw new OutsideModel("a result row without its time");
+          return { group: ir.groupBy.map((n) => String(row[n] ?? "")), time };
+        });
+      return (events) => {
+        const forward = run(events);
+        const backward = run([...events].reverse());
+        if (keys(forward).join("\n") !== keys(backward).join("\n"))
+          throw new OrderDependent(keys(forward), keys(backward));
+        return forward;
+      };
+    }
+    case "js": {
+      const module = loadCorrelationModule(output.artifact);
+      return (events) =>
+        module
+          .create()
+          .run(events.map((e) => view.document(e)))
+          .map((m) => ({ group: ir.groupBy.map((n) => m.group[n] ?? ""), time: m.timeUs }));
+    }
+    default:
+      throw new ParseError(`no correlation interpreter for ${target}`, 0, 1, 1);
+  }
 }
 
 export async function verifyCorrelations(
@@ -191,31 +200,30 @@ export async function verifyCorrelations(
       const format = PARITY_FORMAT[target];
       const output = await compileCorrelationForTarget(ir, target, {
         ...(format === undefined ? {} : { format }),
+        ...(options.strict ? { strict: true } : {}),
         ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
       });
       diagnostics.push(...output.diagnostics);
-      if (hasErrors(output.diagnostics) || output.effective === undefined) {
+      if (output.diagnostics.some((d) => d.severity === "error")) {
         stats.unsupported++;
         continue;
       }
-      const effective = output.effective;
       let interpret: Interpret;
       try {
         interpret = interpreterFor(target, output, ir);
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
-        disagreements.push({
-          kind: "parse",
-          correlation: ref,
-          sequence: "",
-          target,
-          expected: "",
-          got: "",
-          detail: e.message,
-        });
+        const parse = { kind: "parse", correlation: ref, sequence: "", target } as const;
+        disagreements.push({ ...parse, expected: "", got: "", detail: e.message });
         continue;
       }
-      const declaresWindow = output.diagnostics.some((d) => d.fidelity && d.severity === "warning");
+      const expectedIR = expectedCorrelation(ir, output);
+      const predicateCodes = [...output.deviations.values()].flat().flatMap((d) => d.codes);
+      const windowCodes = output.diagnostics
+        .filter((d) => d.code === "FIDELITY_FIXED_WINDOW" && d.severity === "warning")
+        .map((d) => d.code);
+      const dataCodes = [...new Set(output.dataNotes.map((n) => n.code))];
+      const lateness = output.lateness === undefined ? {} : { lateness: output.lateness };
       sequences.forEach((s, i) => {
         cases++;
         stats.cases++;
@@ -223,7 +231,7 @@ export async function verifyCorrelations(
           kind: CorrelationDisagreementKind,
           expected: string,
           got: string,
-          detail?: string,
+          extra: { detail?: string; causes?: readonly string[] } = {},
         ): void => {
           disagreements.push({
             kind,
@@ -232,22 +240,20 @@ export async function verifyCorrelations(
             target,
             expected,
             got,
-            ...(detail ? { detail } : {}),
+            ...extra,
           });
         };
-        const exact = correlate(
-          effective,
-          seenEvents(target, ir, s.events),
-          output.lateness === undefined ? {} : { lateness: output.lateness },
-        );
-        let got: { group: readonly string[]; time: number }[];
+        const seen = s.events.map((e) => output.seen(e));
+        const exact = correlate(expectedIR, seen, lateness);
+        let got: Match[];
         try {
           got = interpret(s.events);
         } catch (e) {
           if (e instanceof OrderDependent)
             return fail("order-dependent", e.forward.join(" "), e.backward.join(" "));
-          if (e instanceof OutsideModel) return fail("outside-model", "", "", e.message);
-          if (e instanceof MatchTimeoutError) return fail("timeout", "", "", e.message);
+          if (e instanceof OutsideModel)
+            return fail("outside-model", "", "", { detail: e.message });
+          if (e instanceof MatchTimeoutError) return fail("timeout", "", "", { detail: e.message });
           throw e;
         }
         const want = keys(exact.alerts).join(" ");
@@ -263,12 +269,22 @@ export async function verifyCorrelations(
           stats.agree++;
           return;
         }
-        const declared = declaresWindow || exact.late > 0;
+        // What explains the difference: the target's own meaning, step by step from the label's.
+        const causes: string[] = [];
+        const onSeen = groupsOf(correlate(ir, seen).alerts);
+        if (onSeen.join(" ") !== label.join(" ")) causes.push(...dataCodes);
+        if (expectedIR.window === "fixed") causes.push(...windowCodes);
+        causes.push(...predicateCodes);
+        if (exact.late > 0) causes.push("FIDELITY_STREAM_ORDER");
+        const declared = causes.length > 0;
         if (declared) stats.declaredDeviations++;
         fail(
           declared ? "declared-deviation" : "undeclared-deviation",
           label.join(" "),
           groups.join(" "),
+          {
+            ...(declared ? { causes: [...new Set(causes)] } : {}),
+          },
         );
       });
     }
