@@ -59,7 +59,11 @@ export async function proveCorrelations(
   irs: readonly CorrelationIR[],
   fixturePaths: readonly string[],
   targets: readonly TargetName[],
-  options: { targetOptions?: Readonly<Record<string, string>>; strict?: boolean } = {},
+  options: {
+    targetOptions?: Readonly<Record<string, string>>;
+    strict?: boolean;
+    allowUnsupported?: boolean;
+  } = {},
 ): Promise<CorrelationProof> {
   if (irs.length === 0) return { diagnostics: [], text: "", unsupported: [] };
   const loaded = loadSequences(fixturePaths);

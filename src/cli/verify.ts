@@ -93,6 +93,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     {
       ...(Object.keys(targetOptions).length > 0 ? { targetOptions } : {}),
       ...(args.strict === true ? { strict: true } : {}),
+      allowUnsupported,
     },
   );
   if (proof.diagnostics.length > 0) reportDiagnostics(proof.diagnostics, sources, "text");
