@@ -1,12 +1,6 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
-import {
-  bracketGroups,
-  isStatsVerb,
-  parseStatsCommand,
-  splitCommands,
-  type Segment,
-  type StatsVerb,
-} from "../../../grammar/spl-stats.js";
+import { isStatsVerb, parseStatsCommand, type StatsVerb } from "../../../grammar/spl-stats.js";
+import { bracketGroups, splitCommands, type Segment } from "../../../grammar/spl-split.js";
 import { buildPipeline, errorAt } from "../spl/build.js";
 import { ParseError } from "../types.js";
 import type {
