@@ -27,6 +27,17 @@ export { parsePipeline, loadPipelineFile } from "./pipelines/load.js";
 export { resolveMapping } from "./pipelines/resolve.js";
 export type { CoverageReport, TargetCoverage } from "./coverage.js";
 export { coverage } from "./coverage.js";
+export type { SigmaCorrelation } from "./sigma/correlation.js";
+export type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
+export type { CorrelationIR } from "./sigma/correlation-ir.js";
+export type { CorrelationOutput } from "./compile-correlation.js";
+export { compileCorrelationIR, compileCorrelationForTarget } from "./compile-correlation.js";
+export type { Alert, CorrelateResult } from "./sigma/correlate.js";
+export { correlate } from "./sigma/correlate.js";
+export type { SequenceFixture } from "./verify/correlation/sequences.js";
+export { loadSequences } from "./verify/correlation/sequences.js";
+export type { CorrelationReport, CorrelationDisagreement } from "./parity/correlations.js";
+export { verifyCorrelations } from "./parity/correlations.js";
 
 import { compilePredicate } from "./sigma/evaluate.js";
 import { compileRuleIR } from "./compile.js";
