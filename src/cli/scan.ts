@@ -7,7 +7,11 @@ import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { resolveMapping } from "../pipelines/resolve.js";
 import { loadRuleSet } from "../rule-set.js";
 import { scan, type ScanRule } from "../scan/scan.js";
-import { CorrelationStage, loadCorrelationModule } from "../scan/correlations.js";
+import {
+  CorrelationStage,
+  loadCorrelationModule,
+  type LoadedModule,
+} from "../scan/correlations.js";
 import type { SigmaCorrelation } from "../sigma/correlation.js";
 import { compileCorrelations } from "./correlations.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
@@ -66,10 +70,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     typeof args["time-field"] === "string" ? args["time-field"] : undefined,
   );
   diagnostics.push(...compiled.diagnostics);
-  const loaded: {
-    correlation: SigmaCorrelation;
-    module: NonNullable<Awaited<ReturnType<typeof loadCorrelationModule>>["module"]>;
-  }[] = [];
+  const loaded: { correlation: SigmaCorrelation; module: LoadedModule }[] = [];
   for (const ir of compiled.irs) {
     const m = await loadCorrelationModule(ir);
     diagnostics.push(...m.diagnostics.filter((d) => d.severity === "error"));

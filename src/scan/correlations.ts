@@ -23,7 +23,7 @@ interface Correlator {
   stats(): { late: number; untimed: number; matches: number };
 }
 
-interface LoadedModule {
+export interface LoadedModule {
   readonly baseIds: readonly string[];
   readonly create: (options: { maxLatenessMs: number }) => Correlator;
 }
