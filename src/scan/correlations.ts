@@ -39,7 +39,10 @@ function isLoaded(
 export async function loadCorrelationModule(
   ir: CorrelationIR,
 ): Promise<{ module?: LoadedModule; diagnostics: readonly Diagnostic[] }> {
-  const output = await compileCorrelationForTarget(ir, "js");
+  // The module is imported, not read: prettier's layout would only cost start-up time.
+  const output = await compileCorrelationForTarget(ir, "js", {
+    targetOptions: { "module-layout": "compact" },
+  });
   if (hasErrors(output.diagnostics)) return { diagnostics: output.diagnostics };
   const url = `data:text/javascript;base64,${Buffer.from(output.artifact, "utf8").toString("base64")}`;
   const m: unknown = await import(url);

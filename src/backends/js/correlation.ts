@@ -182,6 +182,8 @@ export async function correlationModule(ctx: CorrelationContext): Promise<string
     CORRELATION_RUNTIME.trim(),
     "",
   ].join("\n");
+  // `--option module-layout=compact` (scan uses it) skips prettier: the same code, laid out plainly.
+  if (ctx.options.targetOptions?.["module-layout"] === "compact") return text;
   return await format(text, MODULE_FORMAT_OPTIONS);
 }
 
