@@ -86,7 +86,10 @@ export async function proveCorrelations(
     ),
     String(s.unsupported),
   ]);
-  const failing = report.disagreements.filter((d) => d.kind !== "declared-deviation");
+  const failing = report.disagreements.filter(
+    (d) => d.kind !== "declared-deviation" && d.kind !== "not-checked",
+  );
+  const unchecked = report.disagreements.filter((d) => d.kind === "not-checked").length;
   const lines = [
     "",
     `correlations (${irs.length} × ${loaded.sequences.length} event sequences):`,
@@ -95,6 +98,10 @@ export async function proveCorrelations(
       rows,
     ),
   ];
+  if (unchecked > 0)
+    lines.push(
+      `${unchecked} sequence/target case${unchecked === 1 ? "" : "s"} not checked (a module hit the hang guard)`,
+    );
   const labels = failing.filter((d) => d.target === "sigma").length;
   if (labels > 0)
     lines.push(

@@ -7,7 +7,7 @@ import { loadRuleSet } from "../../src/rule-set.js";
 import { correlate } from "../../src/sigma/correlate.js";
 import { formatTimestampUs } from "../../src/sigma/correlation-time.js";
 import { generateCorrelationLog } from "../bench/correlation-log.js";
-import { runCli } from "../cli/run-cli.js";
+import { runInProcess } from "../helpers/cli-in-process.js";
 
 /**
  * `sigprism scan` with the project's correlation rules over a generated log (background events of
@@ -20,8 +20,8 @@ describe("scan runs correlations like the reference correlator", () => {
   const log = join(dir, "audit.ndjson");
   writeFileSync(log, lines.join("\n") + "\n");
 
-  it("the same matches, every correlation firing, no event late", () => {
-    const r = runCli(["scan", "-r", "rules/kubernetes", log]);
+  it("the same matches, every correlation firing, no event late", async () => {
+    const r = await runInProcess(["scan", "-r", "rules/kubernetes", log]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toContain("warning");
     const got = r.stdout
@@ -51,9 +51,9 @@ describe("scan runs correlations like the reference correlator", () => {
     }
     expect(got).toEqual(want.sort());
     for (const [title, n] of perCorrelation) expect(n, title).toBeGreaterThan(3);
-  }, 120_000);
+  });
 
-  it("base rules a correlation names without generate: true print no match of their own", () => {
+  it("base rules a correlation names without generate: true print no match of their own", async () => {
     const rule = lines.find((l) => l.includes('"reason":"Forbidden"') && l.includes("secrets"))!;
     const onlyCorrelation = join(dir, "only.yml");
     writeFileSync(
@@ -78,7 +78,7 @@ describe("scan runs correlations like the reference correlator", () => {
     );
     const input = join(dir, "two.ndjson");
     writeFileSync(input, `${rule}\n${rule}\n`);
-    const r = runCli(["scan", "-r", onlyCorrelation, input]);
+    const r = await runInProcess(["scan", "-r", onlyCorrelation, input]);
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout.trim().split("\n");
     expect(out.map((l) => Object.keys(JSON.parse(l) as object)[0])).toEqual(["correlation"]);

@@ -1,12 +1,13 @@
 import vm from "node:vm";
 import { ParseError } from "../types.js";
-import { MATCH_TIMEOUT_MS, MatchTimeoutError } from "../js/interpret.js";
+import { MATCH_GUARD_MS, MatchNotCheckedError } from "../js/interpret.js";
 
 /**
  * Runs an emitted correlation module itself, in a fresh `node:vm` context with only the
  * language's built-ins (as src/verify/js/interpret.ts does for rule modules). Its three exports
  * (`rule`, `rules`, `createCorrelator`) lose their `export` keyword; any other module syntax is
- * a ParseError. Each call into the module runs under a timeout.
+ * a ParseError. Each call into the module runs under the JS interpreter's hang guard: one that
+ * does not finish is not checked (MatchNotCheckedError), never a verdict.
  */
 
 export interface ModuleMatch {
@@ -97,9 +98,13 @@ export function loadCorrelationModule(moduleText: string): LoadedCorrelationModu
   const call = (script: vm.Script, arg: unknown): ModuleMatch[] => {
     slots.__event = arg;
     try {
-      return matches(script.runInContext(context, { timeout: MATCH_TIMEOUT_MS }));
+      return matches(script.runInContext(context, { timeout: MATCH_GUARD_MS }));
     } catch (e) {
-      if (isTimeout(e)) throw new MatchTimeoutError(MATCH_TIMEOUT_MS);
+      if (isTimeout(e))
+        throw new MatchNotCheckedError(
+          "VERIFY_JS_GUARD",
+          `the correlation module did not finish within ${MATCH_GUARD_MS} ms on this sequence`,
+        );
       throw e;
     } finally {
       slots.__event = undefined;
@@ -108,7 +113,7 @@ export function loadCorrelationModule(moduleText: string): LoadedCorrelationModu
   return {
     create(options = {}) {
       slots.__options = JSON.stringify(options);
-      make.runInContext(context, { timeout: MATCH_TIMEOUT_MS });
+      make.runInContext(context, { timeout: MATCH_GUARD_MS });
       const c = slots.__c;
       return {
         push: (event) => call(push, { c, e: event }),
