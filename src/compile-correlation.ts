@@ -15,7 +15,9 @@ import {
 import { inLogsource } from "./sigma/logsource-membership.js";
 import type { SigmaRule } from "./sigma/rule.js";
 import { locate } from "./source.js";
-import { findLogsource, loadTarget } from "./targets/load.js";
+import { mappingDiagnostics } from "./pipelines/apply.js";
+import { resolveMapping } from "./pipelines/resolve.js";
+import { loadTarget } from "./targets/load.js";
 import type { TargetName } from "./targets/types.js";
 
 /** Correlations through the same stages as rules: resolved document → IR → target text. */
@@ -104,19 +106,21 @@ export async function compileCorrelationForTarget(
         ]);
       }
       for (const [rule, ruleIR] of baseRules(ir)) {
-        const mapping = target === "js" ? undefined : findLogsource(config, rule);
-        if (mapping === undefined && target !== "js")
+        // A rule step reads its fields through the same pipelines as the rule on its own.
+        const mapping = resolveMapping(rule.logsource, target, options.pipelines);
+        if (mapping === undefined)
           diagnostics.push({
             severity: "warning",
             code: "UNKNOWN_LOGSOURCE",
-            message: `target ${target} has no mapping for logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added`,
+            message: `no processing pipeline of target ${target} knows logsource ${JSON.stringify(rule.logsource)}; field names pass through unchanged and no scope is added`,
             file: rule.source.path,
             target,
           });
         const ctx: BackendContext = { rule, config, mapping, options };
         const lowered = backendFor(target).lower(ruleIR, ctx);
-        const placed = options.strict ? strictify(lowered.diagnostics) : lowered.diagnostics;
-        diagnostics.push(...placed);
+        const declared = mappingDiagnostics(ruleIR, mapping, target, rule.source.path);
+        const all = [...declared, ...lowered.diagnostics];
+        diagnostics.push(...(options.strict ? strictify(all) : all));
         base.set(rule, { rule, effective: lowered.effective, deviations: lowered.deviations, ctx });
       }
       if (hasErrors(diagnostics)) return failed([]);

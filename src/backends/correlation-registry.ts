@@ -35,6 +35,10 @@ const CORRELATION_BACKENDS: Readonly<Record<TargetName, CorrelationBackend>> = {
     "Falco rules match single events: Falco has no counting, grouping or sequence operator for a correlation",
   ),
   js: jsCorrelationBackend,
+  sql: refusing(
+    "sql",
+    "the SQL target emits one SELECT … WHERE per rule; correlation windows (GROUP BY with time windows) are not emitted for SQL",
+  ),
 };
 
 export function correlationBackendFor(target: TargetName): CorrelationBackend {

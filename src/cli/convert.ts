@@ -143,13 +143,19 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     }
   }
 
-  const correlations = compileCorrelations(set, filters, targetOptions?.["time-field"]);
+  const correlations = compileCorrelations(
+    set,
+    filters,
+    targetOptions?.["time-field"],
+    piped.pipelines,
+  );
   diagnostics.push(...correlations.diagnostics);
   for (const ir of correlations.irs) {
     if (set.notGenerated.has(ir.correlation)) continue;
     for (const target of targets) {
       const output = await compileCorrelationForTarget(ir, target as TargetName, {
         strict: args.strict === true,
+        pipelines: piped.pipelines,
         targetOptions,
         ...(format ? { format } : {}),
       });

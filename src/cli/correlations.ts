@@ -1,5 +1,6 @@
 import { compileCorrelationIR } from "../compile-correlation.js";
 import type { Diagnostic } from "../diagnostics.js";
+import type { Pipeline } from "../pipelines/types.js";
 import type { RuleSet } from "../rule-set.js";
 import type { CorrelationIR } from "../sigma/correlation-ir.js";
 import type { SigmaFilter } from "../sigma/rule.js";
@@ -24,12 +25,14 @@ export function compileCorrelations(
   set: RuleSet,
   filters: readonly SigmaFilter[],
   timeField?: string,
+  pipelines: readonly Pipeline[] = [],
 ): CompiledCorrelations {
   const diagnostics: Diagnostic[] = [];
   const irs: CorrelationIR[] = [];
   for (const c of set.correlations) {
     const r = compileCorrelationIR(c, {
       filters,
+      pipelines,
       ...(timeField === undefined ? {} : { timeField }),
     });
     // A base rule's own diagnostics are reported with the rule itself.
@@ -63,6 +66,7 @@ export async function proveCorrelations(
     targetOptions?: Readonly<Record<string, string>>;
     strict?: boolean;
     allowUnsupported?: boolean;
+    pipelines?: readonly Pipeline[];
   } = {},
 ): Promise<CorrelationProof> {
   if (irs.length === 0) return { diagnostics: [], text: "", unsupported: [] };

@@ -68,11 +68,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     set,
     filters,
     typeof args["time-field"] === "string" ? args["time-field"] : undefined,
+    piped.pipelines,
   );
   diagnostics.push(...compiled.diagnostics);
   const loaded: { correlation: SigmaCorrelation; module: LoadedModule }[] = [];
   for (const ir of compiled.irs) {
-    const m = await loadCorrelationModule(ir);
+    const m = await loadCorrelationModule(ir, piped.pipelines);
     diagnostics.push(...m.diagnostics.filter((d) => d.severity === "error"));
     if (m.module !== undefined) loaded.push({ correlation: ir.correlation, module: m.module });
   }

@@ -59,7 +59,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     if (hasErrors(r.diagnostics)) rejected++;
     else ruleIRs.push(r);
   }
-  const correlations = compileCorrelations(set, filters, targetOptions["time-field"]);
+  const correlations = compileCorrelations(
+    set,
+    filters,
+    targetOptions["time-field"],
+    piped.pipelines,
+  );
   diagnostics.push(...correlations.diagnostics);
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   if (rejected > 0) {
@@ -94,6 +99,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       ...(Object.keys(targetOptions).length > 0 ? { targetOptions } : {}),
       ...(args.strict === true ? { strict: true } : {}),
       allowUnsupported,
+      pipelines: piped.pipelines,
     },
   );
   if (proof.diagnostics.length > 0) reportDiagnostics(proof.diagnostics, sources, "text");

@@ -1,3 +1,4 @@
+import type { Pipeline } from "../pipelines/types.js";
 import { compileCorrelationForTarget, type CorrelationOutput } from "../compile-correlation.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { correlate, type Alert } from "../sigma/correlate.js";
@@ -74,6 +75,8 @@ export interface CorrelationVerifyOptions {
   readonly strict?: boolean;
   /** A correlation/target pair the target cannot say is reported, not a failure. */
   readonly allowUnsupported?: boolean;
+  /** The user's processing pipelines (-p): rule steps read their fields through them. */
+  readonly pipelines?: readonly Pipeline[];
 }
 
 /** The format whose text the interpreters read. */
@@ -204,6 +207,7 @@ export async function verifyCorrelations(
         ...(format === undefined ? {} : { format }),
         ...(options.strict ? { strict: true } : {}),
         ...(options.targetOptions ? { targetOptions: options.targetOptions } : {}),
+        ...(options.pipelines ? { pipelines: options.pipelines } : {}),
       });
       diagnostics.push(...output.diagnostics);
       if (output.diagnostics.some((d) => d.severity === "error")) {

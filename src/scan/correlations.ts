@@ -1,6 +1,7 @@
 import { compileCorrelationForTarget } from "../compile-correlation.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import type { CorrelationIR } from "../sigma/correlation-ir.js";
+import type { Pipeline } from "../pipelines/types.js";
 
 /**
  * Correlations in `sigprism scan`: each one runs as the JS target's own module (imported from its
@@ -38,10 +39,12 @@ function isLoaded(
 /** The correlation's JS module, compiled and imported; errors come back as diagnostics. */
 export async function loadCorrelationModule(
   ir: CorrelationIR,
+  pipelines: readonly Pipeline[] = [],
 ): Promise<{ module?: LoadedModule; diagnostics: readonly Diagnostic[] }> {
   // The module is imported, not read: prettier's layout would only cost start-up time.
   const output = await compileCorrelationForTarget(ir, "js", {
     targetOptions: { "module-layout": "compact" },
+    pipelines,
   });
   if (hasErrors(output.diagnostics)) return { diagnostics: output.diagnostics };
   const url = `data:text/javascript;base64,${Buffer.from(output.artifact, "utf8").toString("base64")}`;

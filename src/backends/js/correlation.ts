@@ -4,7 +4,7 @@ import { conditionText } from "../../sigma/correlation.js";
 import type { CorrelationIR } from "../../sigma/correlation-ir.js";
 import type { SigmaRule } from "../../sigma/rule.js";
 import { locate } from "../../source.js";
-import { mapField } from "../../targets/load.js";
+import { targetField, targetFields } from "../../pipelines/fields.js";
 import type { CorrelationBackend, CorrelationContext } from "../correlation-types.js";
 import { jsText, type Js, type JsConstant } from "./js-ast.js";
 import { MODULE_FORMAT_OPTIONS } from "./module.js";
@@ -62,7 +62,7 @@ function flatten(ir: CorrelationIR, ctx: CorrelationContext, data: ModuleData): 
   const file = ir.correlation.source.path;
   const origin = locate(ir.correlation.source, ir.correlation.at.start);
   const field = (name: string, rule: SigmaRule): string =>
-    mapField(ctx.base.get(rule)?.ctx.mapping, name, "js", file, origin);
+    targetField(ctx.base.get(rule)?.ctx.mapping, name, "js", file, origin);
   const steps = ir.steps.map((s) => {
     if (s.kind === "correlation")
       return {
@@ -122,8 +122,10 @@ export async function correlationModule(ctx: CorrelationContext): Promise<string
   const parts: string[] = [];
   data.rules.forEach((rule, i) => {
     const base = ctx.base.get(rule)!;
-    const printed = printJs(base.effective, (f, origin) =>
-      mapField(base.ctx.mapping, f, "js", rule.source.path, origin),
+    const printed = printJs(
+      base.effective,
+      (f, origin) => targetFields(base.ctx.mapping, f, "js", rule.source.path, origin),
+      base.ctx.mapping?.events,
     );
     for (const h of printed.helpers) helpers.add(h);
     const names = new Map<string, string>();
@@ -140,7 +142,7 @@ export async function correlationModule(ctx: CorrelationContext): Promise<string
       `function rule_${i}(event) {\n  return ${jsText(renamed(printed.tree, names))};\n}`,
     );
   });
-  const timeField = mapField(
+  const timeField = targetField(
     ctx.base.get(data.rules[0]!)?.ctx.mapping,
     ctx.ir.timeField,
     "js",

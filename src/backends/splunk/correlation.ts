@@ -2,7 +2,7 @@ import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
 import { or } from "../../ir.js";
 import type { CorrelationStep } from "../../sigma/correlation-ir.js";
 import { locate } from "../../source.js";
-import { mapField } from "../../targets/load.js";
+import { targetField } from "../../pipelines/fields.js";
 import type { CorrelationBackend, CorrelationContext, LoweredBase } from "../correlation-types.js";
 import { confLine } from "./artifact.js";
 import { correlationSpl, windowForm, type SplShape } from "./correlation-spl.js";
@@ -58,7 +58,7 @@ function splunkField(
   multivalue: boolean,
 ): string {
   const c = ctx.ir.correlation;
-  const name = mapField(
+  const name = targetField(
     base.ctx.mapping,
     field,
     "splunk",
