@@ -4,6 +4,7 @@ import type { TargetName } from "../targets/types.js";
 import type { CorrelationBackend, CorrelationContext } from "./correlation-types.js";
 import { jsCorrelationBackend } from "./js/correlation.js";
 import { splunkCorrelationBackend } from "./splunk/correlation.js";
+import { sqlCorrelationBackend } from "./sql/correlation.js";
 
 /** A target that has no way to say a correlation: a coded error at the correlation, never output. */
 function refusing(target: TargetName, why: string): CorrelationBackend {
@@ -35,10 +36,7 @@ const CORRELATION_BACKENDS: Readonly<Record<TargetName, CorrelationBackend>> = {
     "Falco rules match single events: Falco has no counting, grouping or sequence operator for a correlation",
   ),
   js: jsCorrelationBackend,
-  sql: refusing(
-    "sql",
-    "the SQL target emits one SELECT … WHERE per rule; correlation windows (GROUP BY with time windows) are not emitted for SQL",
-  ),
+  sql: sqlCorrelationBackend,
 };
 
 export function correlationBackendFor(target: TargetName): CorrelationBackend {

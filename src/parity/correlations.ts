@@ -7,6 +7,7 @@ import { formatTimestampUs } from "../sigma/correlation-time.js";
 import type { TargetName } from "../target-names.js";
 import { MatchNotCheckedError } from "../verify/js/interpret.js";
 import { loadCorrelationModule } from "../verify/correlation/js.js";
+import { runCorrelationSql } from "../verify/correlation/sql.js";
 import type { SequenceFixture } from "../verify/correlation/sequences.js";
 import { compileCorrelationSpl, type CompiledProgram } from "../verify/correlation/spl-run.js";
 import { viewFor } from "../verify/registry.js";
@@ -80,7 +81,11 @@ export interface CorrelationVerifyOptions {
 }
 
 /** The format whose text the interpreters read. */
-const PARITY_FORMAT: Partial<Record<TargetName, string>> = { splunk: "query", js: "module" };
+const PARITY_FORMAT: Partial<Record<TargetName, string>> = {
+  splunk: "query",
+  js: "module",
+  sql: "query",
+};
 
 /** The correlation as the target declares it says it: the expectation's IR. */
 export function expectedCorrelation(ir: CorrelationIR, output: CorrelationOutput): CorrelationIR {
@@ -121,7 +126,7 @@ function firsts(alerts: readonly Alert[]): string[] {
   return [...first].map(([g, t]) => `${g}@${formatTimestampUs(t)}`).sort();
 }
 
-type Interpret = (events: readonly unknown[]) => Match[];
+type Interpret = (events: readonly unknown[]) => Match[] | Promise<Match[]>;
 
 class OrderDependent extends Error {
   constructor(
@@ -164,6 +169,12 @@ function interpreterFor(
           .run(events.map((e) => view.document(e)))
           .map((m) => ({ group: ir.groupBy.map((n) => m.group[n] ?? ""), time: m.timeUs }));
     }
+    case "sql":
+      return async (events) =>
+        (await runCorrelationSql(output.query, ir.groupBy, events)).map((m) => ({
+          group: ir.groupBy.map((n) => m.group[n] ?? ""),
+          time: m.timeUs,
+        }));
     default:
       throw new ParseError(`no correlation interpreter for ${target}`, 0, 1, 1);
   }
@@ -230,7 +241,7 @@ export async function verifyCorrelations(
         .map((d) => d.code);
       const dataCodes = [...new Set(output.dataNotes.map((n) => n.code))];
       const lateness = output.lateness === undefined ? {} : { lateness: output.lateness };
-      sequences.forEach((s, i) => {
+      for (const s of sequences) {
         cases++;
         stats.cases++;
         const fail = (
@@ -253,20 +264,33 @@ export async function verifyCorrelations(
         const exact = correlate(expectedIR, seen, lateness);
         let got: Match[];
         try {
-          got = interpret(s.events);
+          got = await interpret(s.events);
         } catch (e) {
-          if (e instanceof OrderDependent)
-            return fail("order-dependent", e.forward.join(" "), e.backward.join(" "));
-          if (e instanceof OutsideModel)
-            return fail("outside-model", "", "", { detail: e.message });
+          if (e instanceof OrderDependent) {
+            fail("order-dependent", e.forward.join(" "), e.backward.join(" "));
+            continue;
+          }
+          if (e instanceof OutsideModel) {
+            fail("outside-model", "", "", { detail: e.message });
+            continue;
+          }
+          if (e instanceof ParseError) {
+            fail("parse", "", "", { detail: e.message });
+            continue;
+          }
           // A module that hit the hang guard is not checked: a warning, never a verdict.
-          if (e instanceof MatchNotCheckedError)
-            return fail("not-checked", "", "", { detail: e.message });
+          if (e instanceof MatchNotCheckedError) {
+            fail("not-checked", "", "", { detail: e.message });
+            continue;
+          }
           throw e;
         }
         const want = keys(exact.alerts).join(" ");
         const have = keys(got).join(" ");
-        if (want !== have) return fail("translation", want, have);
+        if (want !== have) {
+          fail("translation", want, have);
+          continue;
+        }
         const label = groupsOf(
           labelled(ir, s, ref.id).map((k) => ({
             group: JSON.parse(k.slice(0, k.lastIndexOf("@"))) as string[],
@@ -275,7 +299,7 @@ export async function verifyCorrelations(
         const groups = groupsOf(got);
         if (label.join(" ") === groups.join(" ")) {
           stats.agree++;
-          return;
+          continue;
         }
         // What explains the difference: the target's own meaning, step by step from the label's.
         const causes: string[] = [];
@@ -294,7 +318,7 @@ export async function verifyCorrelations(
             ...(declared ? { causes: [...new Set(causes)] } : {}),
           },
         );
-      });
+      }
     }
   }
   const failing = disagreements.filter(

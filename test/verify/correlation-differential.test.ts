@@ -8,8 +8,9 @@ import type { SequenceFixture } from "../../src/verify/correlation/sequences.js"
 import { baseRule, correlationIR, correlationText } from "../helpers/correlation.js";
 
 /**
- * Differential check of the Splunk and JS translations on random event streams: the interpreted
- * SPL (also with the events in reverse order) and the generated JS module must give exactly the
+ * Differential check of the Splunk, JS and SQL translations on random event streams: the interpreted
+ * SPL (also with the events in reverse order), the generated JS module and the SQL statement run
+ * by DuckDB on the SQL view of the stream must give exactly the
  * matches of the reference correlator on each target's effective correlation. Streams mix ties,
  * boundaries at the microsecond, missing, null, array and number-like group values, and arrival
  * out of time order (sometimes beyond the JS correlator's 60 s reorder horizon).
@@ -156,6 +157,19 @@ describe("correlation translations agree with the reference correlator on random
     expect(report.perTarget["splunk"]?.unsupported).toBe(1);
     expect(report.perTarget["js"]?.unsupported).toBe(0);
     expect(report.perTarget["js"]?.cases).toBe(CASES.length * SEQUENCES.length);
+  });
+
+  // DuckDB runs one statement per case: half the streams keep the suite's time modest.
+  it("SQL (DuckDB): no translation or model disagreement", async () => {
+    const streams = SEQUENCES.slice(0, 30);
+    const report = await verifyCorrelations(irs, streams, { targets: ["sql"] });
+    const wrong = report.disagreements.filter(
+      (d) => !["label", "declared-deviation", "undeclared-deviation"].includes(d.kind),
+    );
+    expect(wrong.slice(0, 5)).toEqual([]);
+    // The SQL target refuses only the correlation of correlations.
+    expect(report.perTarget["sql"]?.unsupported).toBe(1);
+    expect(report.perTarget["sql"]?.cases).toBe((CASES.length - 1) * streams.length);
   });
 
   it("the streams are not vacuous: every case matches somewhere, and some events arrive too late", async () => {
