@@ -48,9 +48,9 @@ describe("correlation parity over the project's rules and sequences", async () =
     expect(sequences.length).toBeGreaterThanOrEqual(30);
   });
 
-  it("Splunk and JS: 0 undeclared disagreements; Elastic and Falco refuse with a coded error", async () => {
+  it("Splunk, JS and SQL: 0 undeclared disagreements; Elastic and Falco refuse with a coded error", async () => {
     const report = await verifyCorrelations(irs, sequences, {
-      targets: ["splunk", "js", "elastic", "falco"],
+      targets: ["splunk", "js", "sql", "elastic", "falco"],
     });
     const found = report.disagreements
       .map((d) => [d.correlation.id, d.sequence, d.target, d.kind].join(" "))
@@ -58,12 +58,13 @@ describe("correlation parity over the project's rules and sequences", async () =
     expect(found).toEqual(
       DECLARED.map(([id, seq, target]) => [id, seq, target, "declared-deviation"].join(" ")).sort(),
     );
-    expect(report.perTarget["js"]).toEqual({
-      cases: irs.length * sequences.length,
-      agree: irs.length * sequences.length,
-      declaredDeviations: 0,
-      unsupported: 0,
-    });
+    for (const t of ["js", "sql"])
+      expect(report.perTarget[t], t).toEqual({
+        cases: irs.length * sequences.length,
+        agree: irs.length * sequences.length,
+        declaredDeviations: 0,
+        unsupported: 0,
+      });
     expect(report.perTarget["splunk"]?.agree).toBe(irs.length * sequences.length - DECLARED.length);
     for (const t of ["elastic", "falco"]) expect(report.perTarget[t]?.unsupported).toBe(irs.length);
     const refusals = report.diagnostics.filter((d) => d.code === "CORRELATION_UNSUPPORTED");
