@@ -125,7 +125,7 @@ export function correlationSql(ctx: CorrelationContext): string {
   const present = ["sigma_time", ...groups].map((g) => `${g} IS NOT NULL`).join(" AND ");
   const ctes = [
     `sigma_rows AS (SELECT row_number() OVER () AS sigma_row, * FROM ${table})`,
-    `sigma_entries AS (${entries.join(" UNION ALL ")})`,
+    `sigma_entries AS (\n    ${entries.join("\n    UNION ALL\n    ")}\n  )`,
     `sigma_timed AS (SELECT * FROM sigma_entries WHERE ${present})`,
   ];
   const same = (a: string, b: string): string[] => groups.map((g) => `${b}.${g} = ${a}.${g}`);
@@ -155,9 +155,9 @@ export function correlationSql(ctx: CorrelationContext): string {
       const keys = [...groups.map((g) => `a.${g}`), "a.sigma_time"];
       body =
         `SELECT ${[...out("a"), `${count} AS sigma_count`].join(", ")}` +
-        ` FROM (SELECT DISTINCT ${[...groups, "sigma_time"].join(", ")} FROM sigma_timed) AS a` +
-        ` JOIN sigma_timed AS b ON ${on.join(" AND ")}` +
-        ` GROUP BY ${keys.join(", ")} HAVING ${having(ir, count)}`;
+        `\nFROM (SELECT DISTINCT ${[...groups, "sigma_time"].join(", ")} FROM sigma_timed) AS a` +
+        `\nJOIN sigma_timed AS b ON ${on.join(" AND ")}` +
+        `\nGROUP BY ${keys.join(", ")}\nHAVING ${having(ir, count)}`;
       break;
     }
     case "temporal_ordered": {
@@ -173,14 +173,14 @@ export function correlationSql(ctx: CorrelationContext): string {
       where.push(`s1.sigma_time >= ${last}.sigma_time - ${span}`);
       body =
         `SELECT DISTINCT ${[...out(last), `${k} AS sigma_count`].join(", ")}` +
-        ` FROM ${names.map((n) => `sigma_timed AS ${n}`).join(", ")}` +
-        ` WHERE ${where.join(" AND ")}`;
+        `\nFROM ${names.map((n) => `sigma_timed AS ${n}`).join(", ")}` +
+        `\nWHERE ${where.join(" AND ")}`;
       break;
     }
     default:
       return assertNever(ir.type);
   }
-  return `WITH ${ctes.join(", ")} ${body} ORDER BY ${order}`;
+  return `WITH\n  ${ctes.join(",\n  ")}\n${body}\nORDER BY ${order}`;
 }
 
 /** The seen event without its time when the query cannot read it (the claim DuckDB checks). */
