@@ -1,7 +1,7 @@
-import { backendFor } from "./backends/registry.js";
-import { correlationBackendFor } from "./backends/correlation-registry.js";
+import { loadBackend } from "./backends/load.js";
+import { loadCorrelationBackend } from "./backends/correlation-registry.js";
 import type { LoweredBase } from "./backends/correlation-types.js";
-import type { BackendContext, DataNote, Deviation, SeenEvent } from "./backends/types.js";
+import type { Backend, BackendContext, DataNote, Deviation, SeenEvent } from "./backends/types.js";
 import { compileRuleIR, type CompileIROptions, type TargetCompileOptions } from "./compile.js";
 import type { Expr } from "./ir.js";
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
@@ -75,7 +75,8 @@ export async function compileCorrelationForTarget(
   options: TargetCompileOptions = {},
 ): Promise<CorrelationOutput> {
   const config = loadTarget(target);
-  const backend = correlationBackendFor(target);
+  const backend = await loadCorrelationBackend(target);
+  const ruleBackend = await loadBackend(target);
   const format = options.format ?? backend.formats[0] ?? config.defaultFormat;
   const c = ir.correlation;
   const diagnostics: Diagnostic[] = [];
@@ -117,7 +118,7 @@ export async function compileCorrelationForTarget(
             target,
           });
         const ctx: BackendContext = { rule, config, mapping, options };
-        const lowered = backendFor(target).lower(ruleIR, ctx);
+        const lowered = ruleBackend.lower(ruleIR, ctx);
         const declared = mappingDiagnostics(ruleIR, mapping, target, rule.source.path);
         const all = [...declared, ...lowered.diagnostics];
         diagnostics.push(...(options.strict ? strictify(all) : all));
@@ -125,7 +126,7 @@ export async function compileCorrelationForTarget(
       }
       if (hasErrors(diagnostics)) return failed([]);
     }
-    const seen = baseSeen(target, [...base.values()]);
+    const seen = baseSeen(ruleBackend, [...base.values()]);
     const emitted = await backend.emit({ ir, target, config, options, base, seen }, format);
     const own = options.strict ? strictify(emitted.diagnostics) : emitted.diagnostics;
     diagnostics.push(...own);
@@ -139,7 +140,7 @@ export async function compileCorrelationForTarget(
       deviations: new Map([...base].map(([rule, b]) => [rule, b.deviations])),
       ...(emitted.lateness === undefined ? {} : { lateness: emitted.lateness }),
       seen: emitted.seen ?? seen,
-      dataNotes: [...backendFor(target).dataNotes, ...(emitted.dataNotes ?? [])],
+      dataNotes: [...ruleBackend.dataNotes, ...(emitted.dataNotes ?? [])],
       diagnostics,
     };
   } catch (e) {
@@ -152,8 +153,7 @@ export async function compileCorrelationForTarget(
  * The seen event of a correlation's events: each raw event as the target's data holds it for the
  * first base rule whose logsource it belongs to (the base rules' own claims).
  */
-function baseSeen(target: TargetName, bases: readonly LoweredBase[]): SeenEvent {
-  const backend = backendFor(target);
+function baseSeen(backend: Backend, bases: readonly LoweredBase[]): SeenEvent {
   const claims = bases.map((b) => ({ logsource: b.rule.logsource, seen: backend.seen(b.ctx) }));
   return (raw) => {
     const claim = claims.find((c) => inLogsource(c.logsource, raw));

@@ -2,9 +2,6 @@ import { DiagnosticError } from "../diagnostics.js";
 import { locate } from "../source.js";
 import type { TargetName } from "../targets/types.js";
 import type { CorrelationBackend, CorrelationContext } from "./correlation-types.js";
-import { jsCorrelationBackend } from "./js/correlation.js";
-import { splunkCorrelationBackend } from "./splunk/correlation.js";
-import { sqlCorrelationBackend } from "./sql/correlation.js";
 
 /** A target that has no way to say a correlation: a coded error at the correlation, never output. */
 function refusing(target: TargetName, why: string): CorrelationBackend {
@@ -24,21 +21,38 @@ function refusing(target: TargetName, why: string): CorrelationBackend {
   };
 }
 
-/** A total record: adding a target name fails to compile until it says what it does here. */
-const CORRELATION_BACKENDS: Readonly<Record<TargetName, CorrelationBackend>> = {
-  elastic: refusing(
-    "elastic",
-    "KQL matches single documents; Elastic correlations need EQL sequences or ES|QL aggregations, which this build does not emit",
-  ),
-  splunk: splunkCorrelationBackend,
-  falco: refusing(
-    "falco",
-    "Falco rules match single events: Falco has no counting, grouping or sequence operator for a correlation",
-  ),
-  js: jsCorrelationBackend,
-  sql: sqlCorrelationBackend,
+/**
+ * A total record: adding a target name fails to compile until it says what it does here. Each
+ * translation is imported when a compile first asks for it (as src/backends/load.ts does for
+ * rules), so converting for one target does not load the others.
+ */
+const LOADERS: Readonly<Record<TargetName, () => Promise<CorrelationBackend>>> = {
+  elastic: () =>
+    Promise.resolve(
+      refusing(
+        "elastic",
+        "KQL matches single documents; Elastic correlations need EQL sequences or ES|QL aggregations, which this build does not emit",
+      ),
+    ),
+  splunk: async () => (await import("./splunk/correlation.js")).splunkCorrelationBackend,
+  falco: () =>
+    Promise.resolve(
+      refusing(
+        "falco",
+        "Falco rules match single events: Falco has no counting, grouping or sequence operator for a correlation",
+      ),
+    ),
+  js: async () => (await import("./js/correlation.js")).jsCorrelationBackend,
+  sql: async () => (await import("./sql/correlation.js")).sqlCorrelationBackend,
 };
 
-export function correlationBackendFor(target: TargetName): CorrelationBackend {
-  return CORRELATION_BACKENDS[target];
+const loaded = new Map<TargetName, Promise<CorrelationBackend>>();
+
+export function loadCorrelationBackend(target: TargetName): Promise<CorrelationBackend> {
+  let backend = loaded.get(target);
+  if (backend === undefined) {
+    backend = LOADERS[target]();
+    loaded.set(target, backend);
+  }
+  return backend;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { compileForTarget, compileRuleIR, type TargetOutput } from "../compile.js";
 import { compileCorrelationForTarget } from "../compile-correlation.js";
-import { compileCorrelations } from "./correlations.js";
+import { compileCorrelations } from "./correlation-compile.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";

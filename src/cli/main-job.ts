@@ -11,9 +11,10 @@ import { outputName } from "./convert.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics, writeStdout } from "./io.js";
 import { renderTable } from "./table.js";
 import { compileCorrelationForTarget } from "../compile-correlation.js";
-import { correlationBackendFor } from "../backends/correlation-registry.js";
+import { loadCorrelationBackend } from "../backends/correlation-registry.js";
 import type { CorrelationIR } from "../sigma/correlation-ir.js";
-import { compileCorrelations, proveCorrelations } from "./correlations.js";
+import { compileCorrelations } from "./correlation-compile.js";
+import { proveCorrelations } from "./correlations.js";
 
 type Status = "exact" | "deviation" | "unsupported";
 
@@ -47,7 +48,7 @@ async function emitCorrelation(
 ): Promise<{ status: Status; files: number }> {
   let status: Status = "exact";
   let files = 0;
-  const formats = correlationBackendFor(target).formats;
+  const formats = (await loadCorrelationBackend(target)).formats;
   for (const format of formats.length > 0 ? formats : [undefined]) {
     const output = await compileCorrelationForTarget(ir, target, format ? { format } : {});
     if (hasErrors(output.diagnostics)) {

@@ -13,7 +13,7 @@ import {
   type LoadedModule,
 } from "../scan/correlations.js";
 import type { SigmaCorrelation } from "../sigma/correlation.js";
-import { compileCorrelations } from "./correlations.js";
+import { compileCorrelations } from "./correlation-compile.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
 
 interface CliScanRule extends ScanRule {

@@ -14,7 +14,8 @@ import {
   writeStdout,
 } from "./io.js";
 import { parseOptions, parseTargets } from "./targets-arg.js";
-import { compileCorrelations, proveCorrelations } from "./correlations.js";
+import { compileCorrelations } from "./correlation-compile.js";
+import { proveCorrelations } from "./correlations.js";
 import {
   deviationLines,
   failureLines,

@@ -6,7 +6,7 @@ import {
   compileCorrelationIR,
 } from "../../src/compile-correlation.js";
 import { loadRuleSet } from "../../src/rule-set.js";
-import { expectedCorrelation, verifyCorrelations } from "../../src/parity/correlations.js";
+import { verifyCorrelations } from "../../src/parity/correlations.js";
 import { loadSequences } from "../../src/verify/correlation/sequences.js";
 
 /**
