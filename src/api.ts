@@ -32,6 +32,17 @@ export { isUnsupported, pairOutcome } from "./unsupported.js";
 export type { OptionSpec, OptionType } from "./backends/options.js";
 export { TARGET_OPTIONS } from "./backends/options.js";
 export { ATTACK_VERSION } from "./backends/attack.js";
+export type { SigmaCorrelation } from "./sigma/correlation.js";
+export type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
+export type { CorrelationIR } from "./sigma/correlation-ir.js";
+export type { CorrelationOutput } from "./compile-correlation.js";
+export { compileCorrelationIR, compileCorrelationForTarget } from "./compile-correlation.js";
+export type { Alert, CorrelateResult } from "./sigma/correlate.js";
+export { correlate } from "./sigma/correlate.js";
+export type { SequenceFixture } from "./verify/correlation/sequences.js";
+export { loadSequences } from "./verify/correlation/sequences.js";
+export type { CorrelationReport, CorrelationDisagreement } from "./parity/correlations.js";
+export { verifyCorrelations } from "./parity/correlations.js";
 
 import { compilePredicate } from "./sigma/evaluate.js";
 import { compileRuleIR } from "./compile.js";

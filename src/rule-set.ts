@@ -2,6 +2,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import { loadSigmaFile } from "./sigma/load.js";
 import { readRuleFile, sourceFromBytes } from "./sigma/read-input.js";
 import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
+import type { SigmaCorrelation } from "./sigma/correlation.js";
+import { resolveCorrelations, type ResolvedCorrelation } from "./sigma/correlation-resolve.js";
 import { walkRuleFiles } from "./sigma/walk.js";
 import type { SourceFile } from "./source.js";
 
@@ -9,6 +11,13 @@ import type { SourceFile } from "./source.js";
 export interface RuleSet {
   readonly rules: readonly SigmaRule[];
   readonly filters: readonly SigmaFilter[];
+  /** Correlations whose references all resolved among the files given. */
+  readonly correlations: readonly ResolvedCorrelation[];
+  /**
+   * Rules and correlations named by a correlation without `generate: true`: the specification
+   * converts only the correlation then, not them on their own (lint and verify still check them).
+   */
+  readonly notGenerated: ReadonlySet<SigmaRule | SigmaCorrelation>;
   readonly diagnostics: readonly Diagnostic[];
   /** Every file read, by path, for printing source lines under diagnostics. */
   readonly sources: ReadonlyMap<string, SourceFile>;
@@ -24,6 +33,7 @@ export function loadRuleSet(paths: readonly string[], options: LoadRuleSetOption
   const sources = new Map<string, SourceFile>();
   const rules: SigmaRule[] = [];
   const filters: SigmaFilter[] = [];
+  const correlations: SigmaCorrelation[] = [];
   const files: SourceFile[] = [];
   const onDisk = paths.filter((p) => p !== "-");
   if (paths.includes("-")) {
@@ -46,6 +56,16 @@ export function loadRuleSet(paths: readonly string[], options: LoadRuleSetOption
       if (doc.kind === "rule") rules.push(doc);
       else filters.push(doc);
     }
+    correlations.push(...loaded.correlations);
   }
-  return { rules, filters, diagnostics, sources };
+  const resolution = resolveCorrelations(rules, filters, correlations);
+  diagnostics.push(...resolution.diagnostics);
+  return {
+    rules,
+    filters,
+    correlations: resolution.correlations,
+    notGenerated: resolution.notGenerated,
+    diagnostics,
+    sources,
+  };
 }

@@ -18,7 +18,10 @@ const CANNOT_EXPRESS: ReadonlySet<string> = new Set([
   "HUNT_NO_TABLE_SHAPE", // hunt: no pipeline gives the logsource a table shape for DuckDB
   "ARTIFACT_VALUE", // a value the artifact format cannot hold (a .conf line ending in a backslash)
   // sigprism's own limits: the rule is valid Sigma.
-  "RULE_CORRELATION_UNSUPPORTED",
+  "CORRELATION_UNSUPPORTED", // the target has no aggregation (Falco) or no form for this type
+  "CORRELATION_TYPE_UNSUPPORTED", // value_sum, value_avg, value_percentile: not yet translated
+  "CORRELATION_NO_TIME_FIELD", // needs the site's time field: -O time-field=…
+  "CORRELATION_MIXED_TIME_FIELDS",
   "RULE_COLLECTION_UNSUPPORTED",
   "DETECTION_REGEX_REDOS", // refused: exponential backtracking would stall the SIEM and the scanner
   "DETECTION_UNRESOLVED_PLACEHOLDER", // needs the site's values: --placeholder NAME=V1,V2

@@ -60,15 +60,17 @@ interface RuleDoc {
   readonly doc: Record<string, unknown>;
 }
 
-function readRules(): { rules: RuleDoc[]; filters: RuleDoc[] } {
+function readRules(): { rules: RuleDoc[]; filters: RuleDoc[]; correlations: RuleDoc[] } {
   const rules: RuleDoc[] = [];
   const filters: RuleDoc[] = [];
+  const correlations: RuleDoc[] = [];
   for (const file of walk(RULES, ".yml")) {
     const doc = load(readFileSync(file, "utf8"));
     if (!isRecord(doc)) throw new Error(`${file}: not a YAML mapping`);
-    (isRecord(doc.filter) ? filters : rules).push({ file: relative(ROOT, file), doc });
+    const kind = isRecord(doc.filter) ? filters : isRecord(doc.correlation) ? correlations : rules;
+    kind.push({ file: relative(ROOT, file), doc });
   }
-  return { rules, filters };
+  return { rules, filters, correlations };
 }
 
 /** Parses one NDJSON file's text; a malformed line is reported as file:line with the reason. */
@@ -113,7 +115,8 @@ const FAMILY_FOLDERS = ["windows/", "linux/", "falco-sources/", "cloud/"];
 function readFixtures(): { fixtures: Fixture[]; problems: string[] } {
   const fixtures: Fixture[] = [];
   const problems: string[] = [];
-  for (const path of walk(FIXTURES, ".ndjson")) {
+  // Labelled event sequences (correlations) have their own format, checked below.
+  for (const path of walk(FIXTURES, ".ndjson").filter((p) => !p.endsWith(".sequences.ndjson"))) {
     if (FAMILY_FOLDERS.some((d) => relative(FIXTURES, path).startsWith(d))) continue;
     const r = parseFixtureText(relative(FIXTURES, path), readFileSync(path, "utf8"));
     fixtures.push(...r.fixtures);
@@ -122,7 +125,7 @@ function readFixtures(): { fixtures: Fixture[]; problems: string[] } {
   return { fixtures, problems };
 }
 
-const { rules, filters } = readRules();
+const { rules, filters, correlations } = readRules();
 const { fixtures, problems } = readFixtures();
 const ruleIds = new Set(rules.map((r) => r.doc.id));
 
@@ -292,5 +295,79 @@ describe("rule files", () => {
       expect(f.doc.level).toBeUndefined();
       expect(f.doc.status).toBeUndefined();
     }
+  });
+});
+
+describe("correlation rules and their sequences", () => {
+  const REQUIRED = [
+    "title",
+    "id",
+    "status",
+    "description",
+    "references",
+    "author",
+    "date",
+    "tags",
+    "correlation",
+    "falsepositives",
+    "level",
+  ];
+  const sequences = walk(FIXTURES, ".sequences.ndjson").flatMap((path) =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => ({
+        file: relative(FIXTURES, path),
+        value: JSON.parse(l) as Record<string, unknown>,
+      })),
+  );
+
+  it("every correlation carries full metadata, a UUID, and names rules of rules/ by id", () => {
+    const bad: string[] = [];
+    for (const c of correlations) {
+      for (const k of REQUIRED) if (c.doc[k] === undefined) bad.push(`${c.file}: missing ${k}`);
+      if (typeof c.doc.id !== "string" || !UUID.test(c.doc.id))
+        bad.push(`${c.file}: id must be a UUID`);
+      const corr = c.doc.correlation as Record<string, unknown>;
+      for (const r of corr.rules as unknown[])
+        if (!ruleIds.has(r))
+          bad.push(`${c.file}: '${String(r)}' is not the id of a rule in rules/`);
+    }
+    expect(bad).toEqual([]);
+    expect(correlations.length).toBeGreaterThanOrEqual(4);
+    const all = [...rules, ...filters, ...correlations].map((r) => r.doc.id);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("sequences: unique ids, a reason, real-shaped events, labels that name correlations", () => {
+    const bad: string[] = [];
+    const ids = new Set<string>();
+    const correlationIds = new Set(correlations.map((c) => c.doc.id));
+    for (const { file, value } of sequences) {
+      const at = `${file} ${String(value.id)}`;
+      if (typeof value.id !== "string" || !FIXTURE_ID.test(value.id)) bad.push(`${at}: bad id`);
+      else if (ids.has(value.id)) bad.push(`${at}: duplicate id`);
+      else ids.add(value.id);
+      if (typeof value.why !== "string" || value.why.length < 10)
+        bad.push(`${at}: why must explain the labels`);
+      for (const k of Object.keys(value))
+        if (!["id", "why", "events", "matches"].includes(k)) bad.push(`${at}: unknown key ${k}`);
+      for (const [id, groups] of Object.entries(value.matches as Record<string, unknown[]>)) {
+        if (!correlationIds.has(id)) bad.push(`${at}: ${id} is not a correlation in rules/`);
+        for (const g of groups as { first: string }[])
+          if (!RFC3339.test(g.first)) bad.push(`${at}: first match time must be RFC 3339`);
+      }
+      for (const e of value.events as Record<string, unknown>[]) {
+        if (e.kind !== "Event" || e.apiVersion !== "audit.k8s.io/v1")
+          bad.push(`${at}: not an audit Event`);
+        if (typeof e.auditID !== "string" || !UUID.test(e.auditID))
+          bad.push(`${at}: auditID must be a UUID`);
+        for (const ts of ["stageTimestamp", "requestReceivedTimestamp"])
+          if (ts in e && (typeof e[ts] !== "string" || !RFC3339.test(e[ts] as string)))
+            bad.push(`${at}: ${ts} must be RFC 3339`);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(sequences.length).toBeGreaterThanOrEqual(30);
   });
 });

@@ -62,7 +62,12 @@ describe("compileForTarget", () => {
     expect(wrong.diagnostics).toContainEqual(
       expect.objectContaining({ code: "INVALID_TARGET_OPTION" }),
     );
-    expect(TARGET_OPTIONS.js).toEqual([]);
+    // js reads only the correlations' time field: a scope is refused, not ignored.
+    expect(TARGET_OPTIONS.js.map((o) => o.key)).toEqual(["time-field"]);
+    const scoped = await compileForTarget(ruleIR, "js", { targetOptions: { scope: "x" } });
+    expect(scoped.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "UNKNOWN_TARGET_OPTION", target: "js" }),
+    );
   });
 
   it("says which failures are a target's limits and which are the rule's fault", async () => {

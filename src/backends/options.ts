@@ -34,6 +34,13 @@ export interface OptionSpec {
 
 const DURATION = /^[1-9][0-9]*[smhd]$/;
 
+/** Correlations measure windows on one time field; every target that runs them reads it. */
+const TIME_FIELD: OptionSpec = {
+  key: "time-field",
+  type: { kind: "pattern", pattern: /^[^\s.][^\s]*$/, example: "requestReceivedTimestamp" },
+  describe: "time field of every base rule of a correlation (Sigma field name)",
+};
+
 function falcoVersionCheck(value: string): string | undefined {
   const v = parseVersion(value);
   const oldest = parseVersion(OLDEST_SUPPORTED)!;
@@ -89,6 +96,7 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
       describe: "oldest Elasticsearch the output must run on (ES|QL's MV_CONTAINS needs 9.2)",
       check: elasticVersionCheck,
     },
+    TIME_FIELD,
   ],
   splunk: [
     {
@@ -113,6 +121,7 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
       type: { kind: "pattern", pattern: /^\S+$/, example: "now" },
       describe: "savedsearches.conf end of each run's time window",
     },
+    TIME_FIELD,
   ],
   falco: [
     {
@@ -127,7 +136,7 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
       describe: "how many elements of an element-wise array field a condition reads",
     },
   ],
-  js: [],
+  js: [TIME_FIELD],
   sql: [
     {
       key: "dialect",
@@ -143,6 +152,7 @@ export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly OptionSpec[]>>
       },
       describe: "table the query reads (default: the logsource's, else product_category_service)",
     },
+    TIME_FIELD,
   ],
 };
 

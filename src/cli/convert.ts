@@ -1,11 +1,14 @@
 import { loadBackend } from "../backends/load.js";
 import { compileForTarget, compileRuleIR } from "../compile.js";
+import { compileCorrelationForTarget } from "../compile-correlation.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
+import type { SigmaCorrelation } from "../sigma/correlation.js";
 import { loadTarget } from "../targets/load.js";
 import type { TargetName } from "../targets/types.js";
 import { isUnsupported, pairOutcome, type PairOutcome } from "../unsupported.js";
+import { compileCorrelations } from "./correlation-compile.js";
 import {
   currentVerbosity,
   diagnosticsJson,
@@ -61,12 +64,22 @@ function settingsFrom(args: Record<string, unknown>): Settings | string {
   return { targets, formats, options, placeholders };
 }
 
+/** A correlation left out without an error of its own (its base rules failed). */
+function correlationBroken(c: SigmaCorrelation): Diagnostic {
+  return {
+    severity: "error",
+    code: "CORRELATION_BAD_RULES",
+    message: `correlation '${c.title}' could not be compiled: see its base rules' errors above`,
+    file: c.source.path,
+  };
+}
+
 /**
  * `sigprism convert`. Every rule × target pair ends converted, not expressible (a code
  * src/unsupported.ts calls "cannot express") or failed (the rule, a filter or a pipeline is
  * wrong). Without --skip-unsupported nothing is written unless every pair converts; with it, every
  * pair that converts is written and the run fails only on real errors. A summary whose counts add
- * up to rules × targets ends the run.
+ * up to (rules + correlations) × targets ends the run.
  */
 export async function run(args: Record<string, unknown>): Promise<number> {
   const paths = (args.paths as string[]) ?? [];
@@ -86,7 +99,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   ];
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   const filters = [...set.filters, ...filterSet.filters];
-  if (set.rules.length === 0 && !hasErrors(loadDiagnostics)) {
+  if (set.rules.length === 0 && set.correlations.length === 0 && !hasErrors(loadDiagnostics)) {
     loadDiagnostics.push({
       severity: "error",
       code: "NO_RULES",
@@ -94,18 +107,22 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       file: "",
     });
   }
+  // A rule a correlation names without `generate: true` is converted only inside it.
+  const generated = set.rules.filter((r) => !set.notGenerated.has(r));
+  const correlated = set.correlations.filter((c) => !set.notGenerated.has(c.correlation));
   const out = args.output as string | undefined;
   const planned = planOutput(
     out,
-    set.rules.length * targets.length,
+    (generated.length + correlated.length) * targets.length,
     diagFormat === "json" && out === undefined ? [] : formats,
   );
   if ("error" in planned) return usage(planned.error);
 
   const diagnostics: Diagnostic[] = [...loadDiagnostics];
   // A broken pipeline file would change every rule's output: nothing is compiled with it.
-  const rules = hasErrors(piped.diagnostics) ? [] : set.rules;
-  const tally = new Tally(rules.length, targets.length);
+  const pipelineBroken = hasErrors(piped.diagnostics);
+  const rules = pipelineBroken ? [] : generated;
+  const tally = new Tally(rules.length + (pipelineBroken ? 0 : correlated.length), targets.length);
   const written: Written[] = [];
   const skipped: { rule: Written["rule"]; target: TargetName; outcome: PairOutcome }[] = [];
   for (const rule of rules) {
@@ -136,9 +153,60 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     }
   }
 
+  if (!pipelineBroken) {
+    const correlations = compileCorrelations(
+      set,
+      filters,
+      // One time field for the correlation IR, whichever target named it.
+      targets.map((t) => settings.options[t]?.["time-field"]).find((v) => v !== undefined),
+      piped.pipelines,
+    );
+    diagnostics.push(...correlations.diagnostics);
+    const compiled = new Map(correlations.irs.map((ir) => [ir.correlation, ir]));
+    for (const { correlation } of correlated) {
+      const ir = compiled.get(correlation);
+      // Left out by compileCorrelations: its errors are among the diagnostics, one per document.
+      const irOutcome: PairOutcome =
+        ir === undefined
+          ? pairOutcome(
+              correlations.diagnostics.filter(
+                (d) => d.file === correlation.source.path && d.severity === "error",
+              ),
+            )
+          : { kind: "converted" };
+      for (const { target, format } of formats) {
+        if (ir === undefined) {
+          const outcome: PairOutcome =
+            irOutcome.kind === "converted"
+              ? { kind: "error", cause: correlationBroken(correlation) }
+              : irOutcome;
+          tally.add(outcome);
+          skipped.push({ rule: correlation, target, outcome });
+          continue;
+        }
+        const output = await compileCorrelationForTarget(ir, target, {
+          strict: args.strict === true,
+          pipelines: piped.pipelines,
+          targetOptions: settings.options[target],
+          ...(args.format === undefined ? {} : { format }),
+        });
+        diagnostics.push(...output.diagnostics);
+        const outcome = pairOutcome(output.diagnostics);
+        tally.add(outcome);
+        if (outcome.kind === "converted")
+          written.push({
+            rule: correlation,
+            target,
+            format: output.format,
+            artifact: output.artifact,
+          });
+        else skipped.push({ rule: correlation, target, outcome });
+      }
+    }
+  }
+
   const realLoadErrors = loadDiagnostics.some((d) => d.severity === "error" && !isUnsupported(d));
   const failed = realLoadErrors || tally.failed > 0 || (!skip && hasErrors(diagnostics));
-  const pipelineBroken = hasErrors(piped.diagnostics);
   const writes = !pipelineBroken && (skip || !hasErrors(diagnostics));
   const tolerated = new Set(skip ? diagnostics.filter(isUnsupported) : []);
   const files = writes ? writeToPlan(planned.plan, written) : 0;

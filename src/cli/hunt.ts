@@ -3,6 +3,7 @@ import { planHunt } from "../hunt/plan.js";
 import { hunt } from "../hunt/run.js";
 import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { loadRuleSet } from "../rule-set.js";
+import { locate } from "../source.js";
 import { isUnsupported } from "../unsupported.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics } from "./io.js";
 
@@ -34,7 +35,18 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     reportDiagnostics(diagnostics, sources, "text", { summary: true });
     return EXIT_FAILURE;
   }
-  const plan = planHunt(set.rules, [...set.filters, ...filterSet.filters], piped.pipelines);
+  // hunt runs each file's rows through single rules; a correlation is said not to run, never dropped.
+  const skipped: Diagnostic[] = set.correlations.map(({ correlation: c }) => ({
+    severity: "warning",
+    code: "HUNT_CORRELATION_SKIPPED",
+    message: `hunt runs single rules only; run correlation '${c.title}' with sigprism scan (or convert -t sql for DuckDB)`,
+    file: c.source.path,
+    loc: locate(c.source, c.at.start, c.at.end - c.at.start),
+  }));
+  if (skipped.length > 0) reportDiagnostics(skipped, sources, "text", { summary: false });
+  // A rule a correlation names without `generate: true` runs only inside it, as in convert and scan.
+  const rules = set.rules.filter((r) => !set.notGenerated.has(r));
+  const plan = planHunt(rules, [...set.filters, ...filterSet.filters], piped.pipelines);
   const planned = plan.groups.reduce((n, g) => n + g.rules.length, 0);
   const skip = args["skip-unsupported"] === true;
   const tolerated = new Set(skip ? plan.diagnostics.filter(isUnsupported) : []);

@@ -41,7 +41,7 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       }).diagnostics,
     );
   }
-  const documents = set.rules.length + set.filters.length;
+  const documents = set.rules.length + set.filters.length + set.correlations.length;
   if (args.coverage === true) {
     const { targets, error } = parseTargets(String(args.target ?? "all"));
     if (error) {

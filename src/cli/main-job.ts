@@ -10,6 +10,11 @@ import { verifyRules, type VerifyReport } from "../parity/run.js";
 import { outputName } from "./convert.js";
 import { EXIT_FAILURE, EXIT_OK, reportDiagnostics, writeStdout } from "./io.js";
 import { renderTable } from "./table.js";
+import { compileCorrelationForTarget } from "../compile-correlation.js";
+import { loadCorrelationBackend } from "../backends/correlation-registry.js";
+import type { CorrelationIR } from "../sigma/correlation-ir.js";
+import { compileCorrelations } from "./correlation-compile.js";
+import { proveCorrelations } from "./correlations.js";
 
 type Status = "exact" | "deviation" | "unsupported";
 
@@ -30,6 +35,29 @@ async function emitAll(
     if (output.diagnostics.some((d) => d.fidelity && d.severity === "warning"))
       status = "deviation";
     writeFileSync(join("out", outputName(r.rule, output)), output.artifact);
+    files++;
+  }
+  return { status, files };
+}
+
+/** A correlation for every format its target has for correlations; a refusal is "unsupported". */
+async function emitCorrelation(
+  ir: CorrelationIR,
+  target: TargetName,
+  problems: Diagnostic[],
+): Promise<{ status: Status; files: number }> {
+  let status: Status = "exact";
+  let files = 0;
+  const formats = (await loadCorrelationBackend(target)).formats;
+  for (const format of formats.length > 0 ? formats : [undefined]) {
+    const output = await compileCorrelationForTarget(ir, target, format ? { format } : {});
+    if (hasErrors(output.diagnostics)) {
+      problems.push(...output.diagnostics.filter((d) => d.severity === "error"));
+      return { status: "unsupported", files };
+    }
+    if (output.diagnostics.some((d) => d.fidelity && d.severity === "warning"))
+      status = "deviation";
+    writeFileSync(join("out", outputName(ir.correlation, output)), output.artifact);
     files++;
   }
   return { status, files };
@@ -67,8 +95,22 @@ export async function run(): Promise<number> {
     const title = r.rule.title.length > 58 ? r.rule.title.slice(0, 55) + "..." : r.rule.title;
     rows.push([r.filters.length ? `${title} (+${r.filters.length} site filter)` : title, ...cells]);
   }
+  const correlations = compileCorrelations(set, set.filters);
+  for (const ir of correlations.irs) {
+    const cells: string[] = [];
+    for (const target of TARGET_NAMES) {
+      const { status, files } = await emitCorrelation(ir, target, problems);
+      written += files;
+      cells.push(status);
+    }
+    const title = ir.correlation.title;
+    rows.push([
+      `${title.length > 45 ? title.slice(0, 42) + "..." : title} (correlation)`,
+      ...cells,
+    ]);
+  }
   writeStdout(
-    `wrote ${written} files to out/ (${deployed.length} rules, ${TARGET_NAMES.length} targets, every format)\n`,
+    `wrote ${written} files to out/ (${deployed.length} rules, ${correlations.irs.length} correlations, ${TARGET_NAMES.length} targets, every format)\n`,
   );
   writeStdout(renderTable(["rule", ...TARGET_NAMES], rows));
   if (problems.length) {
@@ -132,6 +174,16 @@ export async function run(): Promise<number> {
         `  ${d.kind} ${d.target} ${d.rule.title} / ${d.fixture}: expected ${d.expected}, got ${d.got}`,
       );
     }
+  }
+  if (existsSync("test/fixtures/correlation")) {
+    const proof = await proveCorrelations(
+      correlations.irs,
+      ["test/fixtures/correlation"],
+      TARGET_NAMES,
+      { allowUnsupported: true },
+    );
+    if (proof.text !== "") writeStdout(proof.text);
+    ok &&= (proof.report?.ok ?? true) && !hasErrors(proof.diagnostics);
   }
   writeStdout(
     ok

@@ -104,7 +104,7 @@ export async function main(rawArgv: string[]): Promise<number> {
             alias: "O",
             type: "string",
             describe:
-              "target option key=value or target.key=value, e.g. dialect=spark, elastic-version=9.2 ('sigprism list options' lists them)",
+              "target option key=value or target.key=value, e.g. dialect=spark, elastic-version=9.2, time-field=... for correlations ('sigprism list options' lists them)",
           })
           .option("placeholder", {
             type: "string",
@@ -273,6 +273,17 @@ export async function main(rawArgv: string[]): Promise<number> {
             type: "boolean",
             default: false,
             describe: "parse every line (exact malformed-line counts; slower)",
+          })
+          .option("time-field", {
+            type: "string",
+            describe:
+              "correlations: the event field to read each event's time from (default: by log source, e.g. stageTimestamp for Kubernetes audit)",
+          })
+          .option("max-lateness", {
+            type: "number",
+            default: 60,
+            describe:
+              "correlations: seconds an event may arrive behind a newer one and still be correlated",
           })
           .example(
             "$0 scan -r rules audit.log.gz > matches.ndjson",

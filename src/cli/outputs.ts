@@ -66,14 +66,17 @@ export function labelKind(target: string, format: string): "comment" | "self-des
   return typeof how === "object" ? "comment" : how;
 }
 
+/** What names an output: a rule or a correlation. */
+export type Named = Pick<SigmaRule, "id" | "title" | "source" | "documentIndex">;
+
 export interface Written {
-  readonly rule: SigmaRule;
+  readonly rule: Named;
   readonly target: TargetName;
   readonly format: string;
   readonly artifact: string;
 }
 
-export function outputName(rule: SigmaRule, output: { target: string; format: string }): string {
+export function outputName(rule: Named, output: { target: string; format: string }): string {
   const path = rule.source.path;
   const stem = path === "<stdin>" ? (rule.id ?? "stdin-rule") : basename(path, extname(path));
   const doc = rule.documentIndex > 0 ? `.${rule.documentIndex}` : "";
@@ -133,7 +136,7 @@ function labelled(w: { target: string; format: string }): Labelled | undefined {
  * several rules' artifacts of a format that is one file for all rules (Falco's falco.yaml).
  */
 export interface StdoutBlock {
-  readonly rules: readonly SigmaRule[];
+  readonly rules: readonly Named[];
   readonly target: TargetName;
   readonly format: string;
   readonly artifact: string;

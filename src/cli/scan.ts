@@ -7,13 +7,22 @@ import { pipelinesFromArgs } from "../pipelines/builtins.js";
 import { resolveMapping } from "../pipelines/resolve.js";
 import { loadRuleSet } from "../rule-set.js";
 import { scan, type ScanRule } from "../scan/scan.js";
+import {
+  CorrelationStage,
+  loadCorrelationModule,
+  type LoadedModule,
+} from "../scan/correlations.js";
+import type { SigmaCorrelation } from "../sigma/correlation.js";
 import { isUnsupported, pairOutcome } from "../unsupported.js";
+import { compileCorrelations } from "./correlation-compile.js";
 import { currentVerbosity, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, reportDiagnostics } from "./io.js";
 import { Tally } from "./tally.js";
 import { parsePlaceholders } from "./targets-arg.js";
 
 interface CliScanRule extends ScanRule {
   readonly ruleJson: string;
+  /** False for a rule a correlation names without `generate: true`: only the correlation reports. */
+  readonly print: boolean;
 }
 
 const LARGE_INPUT = 64 * 1024 * 1024;
@@ -69,7 +78,21 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       level: rule.level ?? "",
       ir: scope === undefined ? r.ir : and([scope, r.ir]),
       ruleJson: JSON.stringify(meta),
+      print: !set.notGenerated.has(rule),
     });
+  }
+  const compiled = compileCorrelations(
+    set,
+    filters,
+    typeof args["time-field"] === "string" ? args["time-field"] : undefined,
+    piped.pipelines,
+  );
+  diagnostics.push(...compiled.diagnostics);
+  const loaded: { correlation: SigmaCorrelation; module: LoadedModule }[] = [];
+  for (const ir of compiled.irs) {
+    const m = await loadCorrelationModule(ir, piped.pipelines);
+    diagnostics.push(...m.diagnostics.filter((d) => d.severity === "error"));
+    if (m.module !== undefined) loaded.push({ correlation: ir.correlation, module: m.module });
   }
   if (set.rules.length === 0 && !hasErrors(diagnostics)) {
     diagnostics.push({
@@ -112,13 +135,27 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     if (out.length) process.stdout.write(out.join(""));
     out.length = 0;
   };
+  const index = new Map(rules.map((r, k) => [r, k]));
+  const stage = new CorrelationStage(
+    loaded,
+    rules.map((r) => r.id),
+    typeof args["max-lateness"] === "number" ? args["max-lateness"] * 1000 : 60_000,
+    (c, m) => {
+      const meta = { id: c.id ?? null, title: c.title, level: c.level ?? null };
+      out.push(
+        `${JSON.stringify({ correlation: meta, time: m.time, group: m.group, count: m.count })}\n`,
+      );
+      if (out.length >= 256) flush();
+    },
+  );
   const summary = await scan({
     rules,
     inputs,
     workers: workerCount(args.workers, total),
     prefilter: args["validate-json"] !== true,
-    onMatch(rule, eventText) {
-      out.push(`{"rule":${rule.ruleJson},"event":${eventText}}\n`);
+    onMatch(rule, eventText, line, file) {
+      if (rule.print) out.push(`{"rule":${rule.ruleJson},"event":${eventText}}\n`);
+      if (loaded.length > 0) stage.match(index.get(rule)!, eventText, line, file);
       if (out.length >= 256) flush();
     },
     onMalformed(file, line, reason) {
@@ -133,12 +170,26 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       process.stderr.write(`\r${file}: ${(bytes / 1e6).toFixed(0)} MB (${pct}%)`);
     },
   });
+  stage.end();
   flush();
   if (showProgress) process.stderr.write("\r\x1b[K");
   const lines = [
     `scanned ${summary.lines} lines (${(summary.bytes / 1e6).toFixed(1)} MB) in ${(summary.elapsedMs / 1000).toFixed(2)} s: ${summary.mbPerSec.toFixed(0)} MB/s`,
     ...summary.matches.map((m) => `  ${String(m.matches).padStart(8)}  ${m.title}`),
+    ...stage.results.map(
+      (r) => `  ${String(r.matches).padStart(8)}  ${r.correlation.title} (correlation)`,
+    ),
   ];
+  for (const r of stage.results) {
+    if (r.late > 0)
+      lines.push(
+        `warning: ${r.correlation.title}: ${r.late} matched event${r.late === 1 ? "" : "s"} arrived more than --max-lateness behind a newer one and took no part`,
+      );
+    if (r.untimed > 0)
+      lines.push(
+        `warning: ${r.correlation.title}: ${r.untimed} matched event${r.untimed === 1 ? "" : "s"} had no readable timestamp and took no part`,
+      );
+  }
   if (summary.malformedCount)
     lines.push(
       `malformed lines: ${summary.malformedCount}${args["validate-json"] ? "" : " (among lines that could match; --validate-json checks every line)"}`,

@@ -13,6 +13,8 @@ import {
   reportDiagnostics,
   writeStdout,
 } from "./io.js";
+import { compileCorrelations } from "./correlation-compile.js";
+import { proveCorrelations } from "./correlations.js";
 import { parsePlaceholders, parseTargetOptions, parseTargets } from "./targets-arg.js";
 import {
   deviationLines,
@@ -62,6 +64,14 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     if (hasErrors(r.diagnostics)) rejected++;
     else ruleIRs.push(r);
   }
+  const correlations = compileCorrelations(
+    set,
+    filters,
+    // One time field for the correlation IR, whichever target named it.
+    targets.map((t) => targetOptions[t]?.["time-field"]).find((v) => v !== undefined),
+    piped.pipelines,
+  );
+  diagnostics.push(...correlations.diagnostics);
   const sources = new Map([...set.sources, ...filterSet.sources, ...piped.sources]);
   if (rejected > 0) {
     const errors = ruleDiagnostics.filter((d) => d.severity === "error");
@@ -87,6 +97,19 @@ export async function run(args: Record<string, unknown>): Promise<number> {
     ...(args.strict === true ? { strict: true } : {}),
     allowUnsupported,
   });
+  const proof = await proveCorrelations(
+    correlations.irs,
+    (args.fixtures as string[]) ?? [],
+    targets,
+    {
+      targetOptions,
+      ...(args.strict === true ? { strict: true } : {}),
+      allowUnsupported,
+      pipelines: piped.pipelines,
+    },
+  );
+  if (proof.diagnostics.length > 0) reportDiagnostics(proof.diagnostics, sources, "text");
+  const ok = report.ok && (proof.report?.ok ?? true) && !hasErrors(proof.diagnostics);
   const junit = args.junit as string | undefined;
   if (junit)
     writeFileSync(
@@ -96,7 +119,12 @@ export async function run(args: Record<string, unknown>): Promise<number> {
   if (args.json) {
     writeStdout(
       JSON.stringify(
-        { ...reportJson(report), diagnostics: diagnosticsJson(report.diagnostics) },
+        {
+          ...reportJson(report),
+          ok,
+          diagnostics: diagnosticsJson(report.diagnostics),
+          ...(proof.report === undefined ? {} : { correlations: proof.json }),
+        },
         null,
         2,
       ),
@@ -114,6 +142,8 @@ export async function run(args: Record<string, unknown>): Promise<number> {
       writeStdout("\ndeclared deviations (rule [target]: cause — fixtures):");
       for (const line of deviations) writeStdout(line);
     }
+    for (const line of proof.unsupported) process.stderr.write(`${line}\n`);
+    if (proof.text !== "") writeStdout(proof.text);
   }
-  return report.ok && (rejected === 0 || allowUnsupported) ? EXIT_OK : EXIT_FAILURE;
+  return ok && (rejected === 0 || allowUnsupported) ? EXIT_OK : EXIT_FAILURE;
 }

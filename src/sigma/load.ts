@@ -12,8 +12,11 @@ import {
 } from "./load-metadata.js";
 import { readDetection, readFilterRules, warnNearMiss } from "./load-structure.js";
 import { entryValue } from "./load-values.js";
+import { readCorrelationId } from "./load-correlation.js";
 import { checkText } from "./read-input.js";
 import type { LogSource, SigmaDocument, SigmaFilter, SigmaRule } from "./rule.js";
+import type { SigmaCorrelation } from "./correlation.js";
+import { readCorrelationSection } from "./load-correlation.js";
 import { mapGet, parseYaml, toPlain, type YEntry, type YMap, type YNode } from "./yaml-tree.js";
 
 export { LOAD_CODES, YAML_CODES, type LoadCode } from "./load-context.js";
@@ -25,6 +28,8 @@ export type LoadedDocument = SigmaDocument & { readonly meta: SpecMetadata };
 export interface LoadResult {
   /** Only documents without errors; a document with an error is reported, never half-built. */
   readonly documents: LoadedDocument[];
+  /** Correlation documents (their references are resolved over a whole rule set, not here). */
+  readonly correlations: SigmaCorrelation[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -39,10 +44,11 @@ const KNOWN_KEYS: readonly string[] = [...Object.keys(METADATA_KEYS), ...STRUCTU
  */
 export function loadSigmaFile(source: SourceFile): LoadResult {
   const problem = checkText(source);
-  if (problem !== undefined) return { documents: [], diagnostics: [problem] };
+  if (problem !== undefined) return { documents: [], correlations: [], diagnostics: [problem] };
   const yaml = parseYaml(source);
   const diagnostics: Diagnostic[] = [...yaml.diagnostics];
   const documents: LoadedDocument[] = [];
+  const correlations: SigmaCorrelation[] = [];
   const fileCtx = new LoadContext(source, diagnostics);
 
   if (yaml.documents.length === 0 && yaml.diagnostics.length === 0) {
@@ -64,31 +70,28 @@ export function loadSigmaFile(source: SourceFile): LoadResult {
     }
     const ctx = new LoadContext(source, diagnostics);
     const doc = loadDocument(ctx, root, index);
-    if (doc !== undefined && ctx.errorCount === 0) documents.push(doc);
+    if (doc === undefined || ctx.errorCount > 0) return;
+    if (doc.kind === "correlation") correlations.push(doc);
+    else documents.push(doc);
   });
-  const unique = withoutDuplicates(fileCtx, documents);
-  return { documents: yamlFailed ? [] : unique, diagnostics };
+  const unique = withoutDuplicates(fileCtx, [...documents, ...correlations]);
+  return {
+    documents: yamlFailed ? [] : documents.filter((d) => unique.has(d)),
+    correlations: yamlFailed ? [] : correlations.filter((d) => unique.has(d)),
+    diagnostics,
+  };
 }
 
 function loadDocument(
   ctx: LoadContext,
   root: YNode,
   documentIndex: number,
-): LoadedDocument | undefined {
+): LoadedDocument | SigmaCorrelation | undefined {
   if (root.kind !== "map") {
     ctx.error(
       "RULE_NOT_A_MAPPING",
       root,
       `a Sigma document must be a mapping of keys (title, logsource, detection…), got ${describe(root)}`,
-    );
-    return undefined;
-  }
-  const correlation = mapGet(root, "correlation");
-  if (correlation !== undefined) {
-    ctx.error(
-      "RULE_CORRELATION_UNSUPPORTED",
-      correlation.key,
-      "this is a Sigma correlation rule ('correlation:'); correlations (event_count, value_count, temporal…) are not supported",
     );
     return undefined;
   }
@@ -104,15 +107,20 @@ function loadDocument(
   }
 
   const draft = emptyDraft();
+  const isCorrelation = mapGet(root, "correlation") !== undefined;
   for (const entry of root.entries) {
     const key = entry.key.text;
-    if (isMetadataKey(key)) METADATA_KEYS[key](ctx, entryValue(entry), draft);
+    if (key === "id" && isCorrelation) draft.id = readCorrelationId(ctx, entryValue(entry));
+    else if (isMetadataKey(key)) METADATA_KEYS[key](ctx, entryValue(entry), draft);
     else if (!(STRUCTURE_KEYS as readonly string[]).includes(key))
       warnNearMiss(ctx, entry.key, KNOWN_KEYS, "");
   }
   const docStart: Span = { start: root.start, end: root.start };
   if (mapGet(root, "title") === undefined)
     ctx.error("RULE_MISSING_KEY", docStart, "missing required key 'title'");
+  const correlation = mapGet(root, "correlation");
+  if (correlation !== undefined)
+    return buildCorrelation(ctx, root, documentIndex, draft, correlation);
 
   const logsourceEntry = mapGet(root, "logsource");
   let logsource: LogSource | undefined;
@@ -186,6 +194,46 @@ function buildFilter(
   return filter;
 }
 
+/**
+ * A correlation document: metadata plus `correlation:`. It has no logsource or detection of its
+ * own (it correlates the events of the rules it names).
+ */
+function buildCorrelation(
+  ctx: LoadContext,
+  root: YMap,
+  documentIndex: number,
+  draft: MetadataDraft,
+  entry: YEntry,
+): SigmaCorrelation | undefined {
+  for (const key of ["logsource", "detection", "filter"]) {
+    const other = mapGet(root, key);
+    if (other !== undefined)
+      ctx.error(
+        "RULE_AMBIGUOUS_DOCUMENT",
+        other.key,
+        `a correlation document has no '${key}': it correlates the events of the rules it names`,
+      );
+  }
+  const section = readCorrelationSection(ctx, entry);
+  if (section === undefined || ctx.errorCount > 0 || draft.title === undefined) return undefined;
+  const common = commonMetadata(root, draft);
+  return {
+    kind: "correlation",
+    source: ctx.source,
+    node: root,
+    documentIndex,
+    title: draft.title,
+    ...common.optional,
+    references: draft.references,
+    tags: draft.tags,
+    falsepositives: draft.falsepositives,
+    custom: common.custom,
+    meta: common.meta,
+    at: entry.key,
+    ...section,
+  };
+}
+
 /** The fields every document kind shares; undefined when a required one is missing or broken. */
 type CommonFields = Omit<SigmaRule, "kind" | "detection" | "conditions" | "fields"> & {
   meta: SpecMetadata;
@@ -194,6 +242,24 @@ type CommonFields = Omit<SigmaRule, "kind" | "detection" | "conditions" | "field
 function commonFields(ctx: LoadContext, parts: Parts): CommonFields | undefined {
   const { draft, root, logsource } = parts;
   if (ctx.errorCount > 0 || draft.title === undefined || logsource === undefined) return undefined;
+  const { optional, custom, meta } = commonMetadata(root, draft);
+  return {
+    source: ctx.source,
+    node: root,
+    documentIndex: parts.documentIndex,
+    title: draft.title,
+    ...optional,
+    references: draft.references,
+    tags: draft.tags,
+    falsepositives: draft.falsepositives,
+    logsource,
+    custom,
+    meta,
+  };
+}
+
+/** Optional metadata, custom keys and the keys rule.ts has no field for, for every document kind. */
+function commonMetadata(root: YMap, draft: MetadataDraft) {
   const custom: Record<string, unknown> = {};
   for (const entry of root.entries) {
     const key = entry.key.text;
@@ -222,19 +288,7 @@ function commonFields(ctx: LoadContext, parts: Parts): CommonFields | undefined 
     scope: draft.scope,
     related: draft.related,
   };
-  return {
-    source: ctx.source,
-    node: root,
-    documentIndex: parts.documentIndex,
-    title: draft.title,
-    ...optional,
-    references: draft.references,
-    tags: draft.tags,
-    falsepositives: draft.falsepositives,
-    logsource,
-    custom,
-    meta,
-  };
+  return { optional, custom, meta };
 }
 
 /** Inside a mapping whose other keys are free-form, only warn about likely misspellings. */
@@ -250,33 +304,41 @@ function warnUnknownInside(
   }
 }
 
-/** Two documents of one file with the same id (or name) cannot both be referenced: the later goes. */
-function withoutDuplicates(
+type Identified = Pick<SigmaCorrelation, "id" | "name" | "node" | "documentIndex">;
+
+/**
+ * Two documents of one file with the same id (or name) cannot both be referenced: the later goes.
+ * Returns the documents that stay.
+ */
+function withoutDuplicates<D extends Identified>(
   ctx: LoadContext,
-  documents: readonly LoadedDocument[],
-): LoadedDocument[] {
+  documents: readonly D[],
+): Set<D> {
   const ids = new Map<string, number>();
   const names = new Map<string, number>();
-  return documents.filter((doc) => {
-    let ok = true;
-    for (const [key, value, seen, code] of [
-      ["id", doc.id?.toLowerCase(), ids, "RULE_DUPLICATE_ID"],
-      ["name", doc.name, names, "RULE_DUPLICATE_NAME"],
-    ] as const) {
-      if (value === undefined) continue;
-      const first = seen.get(value);
-      const at = mapGet(doc.node, key)?.value;
-      if (first !== undefined) {
-        ctx.error(
-          code,
-          at,
-          `${key} '${value}' is already used by YAML document ${first + 1} of this file`,
-        );
-        ok = false;
-      } else seen.set(value, doc.documentIndex);
-    }
-    return ok;
-  });
+  const ordered = [...documents].sort((a, b) => a.documentIndex - b.documentIndex);
+  return new Set(
+    ordered.filter((doc) => {
+      let ok = true;
+      for (const [key, value, seen, code] of [
+        ["id", doc.id?.toLowerCase(), ids, "RULE_DUPLICATE_ID"],
+        ["name", doc.name, names, "RULE_DUPLICATE_NAME"],
+      ] as const) {
+        if (value === undefined) continue;
+        const first = seen.get(value);
+        const at = mapGet(doc.node, key)?.value;
+        if (first !== undefined) {
+          ctx.error(
+            code,
+            at,
+            `${key} '${value}' is already used by YAML document ${first + 1} of this file`,
+          );
+          ok = false;
+        } else seen.set(value, doc.documentIndex);
+      }
+      return ok;
+    }),
+  );
 }
 
 /**

@@ -36,10 +36,15 @@ function fixtureFiles(path: string, diagnostics: Diagnostic[]): string[] {
   }
   if (!st.isDirectory()) return [path];
   // Only the folder itself: sub-folders hold fixtures meant for other rule sets (e.g. filters/).
-  return readdirSync(path)
-    .filter((n) => n.endsWith(".ndjson") || n.endsWith(".jsonl"))
-    .sort()
-    .map((n) => join(path, n));
+  return (
+    readdirSync(path)
+      // Labelled event sequences (correlations) have their own reader: verify/correlation/sequences.ts.
+      .filter(
+        (n) => (n.endsWith(".ndjson") || n.endsWith(".jsonl")) && !n.endsWith(".sequences.ndjson"),
+      )
+      .sort()
+      .map((n) => join(path, n))
+  );
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

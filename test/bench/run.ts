@@ -20,6 +20,7 @@ import { ensureAuditLog } from "./generate.js";
 import { HAVE_GNU_TIME, median, roundRobin, timeProcess, type Sample } from "./measure.js";
 import { huntRows } from "./hunt.js";
 import { renderTable, type Row } from "./table.js";
+import { correlationRows } from "./correlations.js";
 
 /**
  * `npm run bench`: the CLI measured end to end, as users run it. Every figure is a whole
@@ -39,10 +40,13 @@ import { renderTable, type Row } from "./table.js";
  *               prefilter on) and a status>=400 rule (none), on one worker and the default; ratios
  *               to the JSON.parse loop and grep -c. The matches written must equal the reference
  *               evaluator's count (computed once, untimed), or the run fails.
+ *   correlate   `sigprism scan -r rules/kubernetes` (10 rules, 4 correlations) of the log with
+ *               correlation episodes woven in (correlations.ts), beside the 10 rules alone and the
+ *               JSON.parse loop; every correlation match must equal the reference correlator's.
  *
  * Usage (from the repository root): npm run bench [-- <corpus dir>]
  * Environment: BENCH_EVENTS (1000000 events ≈ 1.36 GB, cached in .cache/bench/), BENCH_RUNS
- * (3 runs per figure), BENCH_COLD_RUNS (11), BENCH_ONLY (comma list: cold, compile, scan, hunt),
+ * (3 runs per figure), BENCH_COLD_RUNS (11), BENCH_ONLY (comma list: cold, compile, scan, hunt, correlate),
  * BENCH_PER_TARGET (0: only all four targets at once).
  * The hunt section (hunt.ts): `sigprism hunt` against `sigprism scan` with rules/kubernetes over
  * the same log.
@@ -51,7 +55,7 @@ import { renderTable, type Row } from "./table.js";
 const EVENTS = Number(process.env["BENCH_EVENTS"] ?? 1_000_000);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
 const COLD_RUNS = Number(process.env["BENCH_COLD_RUNS"] ?? 11);
-const ONLY = new Set((process.env["BENCH_ONLY"] ?? "cold,compile,scan,hunt").split(","));
+const ONLY = new Set((process.env["BENCH_ONLY"] ?? "cold,compile,scan,hunt,correlate").split(","));
 const PER_TARGET = process.env["BENCH_PER_TARGET"] !== "0";
 /** The SigmaHQ corpus beside the checkout (../shared), or a folder given as the first argument. */
 const CORPUS = process.argv[2] ?? join(process.cwd(), "..", "shared", "corpus", "sigmahq");
@@ -304,6 +308,18 @@ async function main(): Promise<void> {
     rows.push(...h.rows);
     ok = ok && h.ok;
     headers.push(h.header);
+  }
+  if (ONLY.has("correlate")) {
+    const c = await correlationRows({
+      events: EVENTS,
+      runs: RUNS,
+      node: NODE,
+      cli: CLI,
+      parseLoop: PARSE_LOOP,
+    });
+    rows.push(...c.rows);
+    headers.push(c.header);
+    ok &&= c.ok;
   }
   const after = loadavg().map((x) => x.toFixed(2));
   console.log(

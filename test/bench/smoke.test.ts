@@ -39,5 +39,6 @@ describe("npm run bench (smoke)", () => {
       "scan status>=400 (no literal), --workers 1",
     ])
       expect(row(scan)).toMatch(/× JSON\.parse loop.*× grep -c.* = reference/);
+    expect(row("scan 10 rules + 4 correlations")).toMatch(/× rules alone.* = reference/);
   });
 });

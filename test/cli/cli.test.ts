@@ -119,7 +119,7 @@ describe("sigprism as a user runs it", () => {
   it("lints the project's rules cleanly and a bad rule with exit 1, also as JSON", async () => {
     const ok = await cli(["lint", "rules"]);
     expect(ok.status).toBe(0);
-    expect(ok.stderr).toMatch(/11 documents checked in 11 files: 0 errors/);
+    expect(ok.stderr).toMatch(/15 documents checked in 15 files: 0 errors/);
     const bad = runCli(["lint", "--format", "json", "-"], { input: BAD_RULE });
     expect(bad.status).toBe(1);
     const report = JSON.parse(bad.stdout) as {

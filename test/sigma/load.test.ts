@@ -429,7 +429,7 @@ describe("loadSigmaFile: files and documents", () => {
     expect(r.documents.map((d) => d.title)).toEqual(["a"]);
   });
 
-  it("rejects a correlation document, naming the construct", () => {
+  it("loads a correlation document as a correlation, not as a rule (references resolve later)", () => {
     const r = load(
       lines(
         "title: Many failed logins",
@@ -442,8 +442,21 @@ describe("loadSigmaFile: files and documents", () => {
         "    gte: 10",
       ),
     );
-    expect(errors(r)).toEqual(["RULE_CORRELATION_UNSUPPORTED 2:1"]);
-    expect(r.diagnostics[0]?.message).toContain("correlation");
+    expect(errors(r)).toEqual([]);
+    expect(r.documents).toEqual([]);
+    expect(r.correlations.map((c) => [c.title, c.type, c.timespan.us])).toEqual([
+      ["Many failed logins", "event_count", 300_000_000],
+    ]);
+  });
+
+  it("rejects an incomplete correlation document at its correlation key", () => {
+    const r = load(lines("title: c", "correlation:", "  type: event_count", "  rules: [a]"));
+    expect(errors(r)).toEqual([
+      "CORRELATION_MISSING_KEY 2:1",
+      "CORRELATION_MISSING_KEY 2:1",
+      "CORRELATION_MISSING_KEY 2:1",
+    ]);
+    expect(r.correlations).toEqual([]);
   });
 
   it("rejects Sigma 1.x collections (action: global)", () => {

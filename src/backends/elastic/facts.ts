@@ -1,5 +1,15 @@
 import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
-import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
+import { isIP } from "node:net";
+import {
+  FALSE,
+  isLiteral,
+  literalText,
+  patternToSigma,
+  type Expr,
+  type MatchExpr,
+  type Pattern,
+  type Test,
+} from "../../ir.js";
 import { targetFields } from "../../pipelines/fields.js";
 import { globMatch, globTokens } from "../../sigma/eval-glob.js";
 import { DeviationRecorder } from "../deviations.js";
@@ -181,6 +191,97 @@ export class ElasticFacts {
       "FIDELITY_NUMBER_COERCED",
       `${target} is ${type}: Elasticsearch indexes a fraction truncated (0.5 as 0), numeric text as Java reads it (' 403', '4.03e2', 'NaN' as 0) and no other text; ${this.language} compares the indexed integer`,
     );
+  }
+
+  /**
+   * What EQL and ES|QL say alike about a pattern: on a typed field (integer, ip, boolean, date)
+   * the typed comparison or a refusal; an unwritable value; the empty value the pipelines drop
+   * (never stored, so false); the note on `*`. Undefined when the language's own string
+   * comparison applies. `like` is the language's keyword, for the message.
+   */
+  typedPattern(
+    m: MatchExpr,
+    pattern: Pattern,
+    field: string,
+    target: string,
+    type: FieldType,
+    guarded: boolean,
+    like: string,
+    number: (m: MatchExpr, test: Extract<Test, { kind: "number" }>) => Expr,
+  ): Expr | undefined {
+    if (type === "integer" || type === "long") {
+      const n = integerText(pattern);
+      if (n !== undefined) {
+        this.deviation(
+          m,
+          "FIDELITY_NUMERIC_FIELD",
+          `${target} is numeric: '${literalText(pattern)}' is compared as the number ${n}`,
+        );
+        const test = { kind: "number", op: "eq", value: n } as const;
+        return number({ ...m, test }, test);
+      }
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`,
+      );
+    }
+    if (type === "ip") {
+      const text = literalText(pattern);
+      const version = isLiteral(pattern) && !text.includes("%") ? isIP(text) : 0;
+      if (version === 4 || version === 6) {
+        this.deviation(
+          m,
+          "FIDELITY_IP_FIELD",
+          `${target} is an ip field: '${text}' is compared as an address, not as text`,
+        );
+        this.arrayDropped(m, field, target);
+        return {
+          ...m,
+          test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version },
+        };
+      }
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`,
+      );
+    }
+    if (type === "boolean") {
+      const text = literalText(pattern).toLowerCase();
+      if (isLiteral(pattern) && (text === "true" || text === "false")) {
+        this.strictBoolean(m, field, target);
+        return { ...m, test: { kind: "bool", value: text === "true" } };
+      }
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is boolean: only true or false can be matched`,
+      );
+    }
+    if (type === "date")
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_PATTERN",
+        `${target} is a date field: matching dates is not supported`,
+      );
+    if (pattern.some((p) => p.kind === "text" && /\p{Cs}/u.test(p.text)))
+      return this.unsupported(
+        m,
+        "UNSUPPORTED_VALUE",
+        "a value with an unpaired surrogate cannot be written as UTF-8",
+      );
+    if (pattern.length === 0 && this.emptyDroppedAt(field)) {
+      if (!guarded)
+        this.emptyDropped(m, `Elastic drops empty strings at ingest: ${field}: '' can never match`);
+      return FALSE;
+    }
+    if (!guarded && pattern.length > 0 && pattern.every((p) => p.kind === "any"))
+      this.emptyDropped(
+        m,
+        `Elastic drops empty values at ingest: '${target} ${like} "*"' is false where the raw event has an empty ${field}`,
+      );
+    return undefined;
   }
 
   emptyDropped(m: MatchExpr, message: string): void {

@@ -294,7 +294,8 @@ const SYSCALL_FIELDS: Readonly<Record<string, Row>> = {
   "user.uid": ["number", 0, ""],
 };
 
-const K8S_AUDIT_FIELDS: Readonly<Record<string, Row>> = {
+/** libsinsp's event fields, which every plugin source reads alike (the events' envelope). */
+const PLUGIN_EVENT_FIELDS: Readonly<Record<string, Row>> = {
   "evt.asynctype": ["string", 0, ""],
   "evt.datetime": ["string", 0, ""],
   "evt.datetime.s": ["string", 0, ""],
@@ -313,6 +314,10 @@ const K8S_AUDIT_FIELDS: Readonly<Record<string, Row>> = {
   "evt.time": ["string", 0, ""],
   "evt.time.iso8601": ["string", 0, ""],
   "evt.time.s": ["string", 0, ""],
+};
+
+const K8S_AUDIT_FIELDS: Readonly<Record<string, Row>> = {
+  ...PLUGIN_EVENT_FIELDS,
   "jevt.obj": ["string", 0, ""],
   "jevt.rawtime": ["string", 0, ""],
   "jevt.value": ["string", 0, "r"],
@@ -393,6 +398,7 @@ const K8S_AUDIT_FIELDS: Readonly<Record<string, Row>> = {
 };
 
 const AWS_CLOUDTRAIL_FIELDS: Readonly<Record<string, Row>> = {
+  ...PLUGIN_EVENT_FIELDS,
   "ct.addendum.originaleventid": ["string", 0, ""],
   "ct.addendum.originalrequestid": ["string", 0, ""],
   "ct.addendum.reason": ["string", 0, ""],
@@ -455,24 +461,6 @@ const AWS_CLOUDTRAIL_FIELDS: Readonly<Record<string, Row>> = {
   "ec2.name": ["string", 0, ""],
   "ecr.imagetag": ["string", 0, ""],
   "ecr.repository": ["string", 0, ""],
-  "evt.asynctype": ["string", 0, ""],
-  "evt.datetime": ["string", 0, ""],
-  "evt.datetime.s": ["string", 0, ""],
-  "evt.hostname": ["string", 0, ""],
-  "evt.is_async": ["bool", 0, ""],
-  "evt.num": ["number", 0, ""],
-  "evt.plugininfo": ["string", 0, ""],
-  "evt.pluginname": ["string", 0, ""],
-  "evt.rawtime": ["number", 0, ""],
-  "evt.rawtime.ns": ["number", 0, ""],
-  "evt.rawtime.s": ["number", 0, ""],
-  "evt.reltime": ["number", 0, ""],
-  "evt.reltime.ns": ["number", 0, ""],
-  "evt.reltime.s": ["number", 0, ""],
-  "evt.source": ["string", 0, ""],
-  "evt.time": ["string", 0, ""],
-  "evt.time.iso8601": ["string", 0, ""],
-  "evt.time.s": ["string", 0, ""],
   "iam.policy": ["string", 0, ""],
   "iam.role": ["string", 0, ""],
   "jevt.obj": ["string", 0, ""],
@@ -493,24 +481,7 @@ const AWS_CLOUDTRAIL_FIELDS: Readonly<Record<string, Row>> = {
 };
 
 const GCP_AUDITLOG_FIELDS: Readonly<Record<string, Row>> = {
-  "evt.asynctype": ["string", 0, ""],
-  "evt.datetime": ["string", 0, ""],
-  "evt.datetime.s": ["string", 0, ""],
-  "evt.hostname": ["string", 0, ""],
-  "evt.is_async": ["bool", 0, ""],
-  "evt.num": ["number", 0, ""],
-  "evt.plugininfo": ["string", 0, ""],
-  "evt.pluginname": ["string", 0, ""],
-  "evt.rawtime": ["number", 0, ""],
-  "evt.rawtime.ns": ["number", 0, ""],
-  "evt.rawtime.s": ["number", 0, ""],
-  "evt.reltime": ["number", 0, ""],
-  "evt.reltime.ns": ["number", 0, ""],
-  "evt.reltime.s": ["number", 0, ""],
-  "evt.source": ["string", 0, ""],
-  "evt.time": ["string", 0, ""],
-  "evt.time.iso8601": ["string", 0, ""],
-  "evt.time.s": ["string", 0, ""],
+  ...PLUGIN_EVENT_FIELDS,
   "gcp.authorizationInfo": ["string", 0, ""],
   "gcp.callerIP": ["string", 0, ""],
   "gcp.cloudfunctions.function": ["string", 0, ""],
@@ -545,24 +516,7 @@ const GCP_AUDITLOG_FIELDS: Readonly<Record<string, Row>> = {
 };
 
 const OKTA_FIELDS: Readonly<Record<string, Row>> = {
-  "evt.asynctype": ["string", 0, ""],
-  "evt.datetime": ["string", 0, ""],
-  "evt.datetime.s": ["string", 0, ""],
-  "evt.hostname": ["string", 0, ""],
-  "evt.is_async": ["bool", 0, ""],
-  "evt.num": ["number", 0, ""],
-  "evt.plugininfo": ["string", 0, ""],
-  "evt.pluginname": ["string", 0, ""],
-  "evt.rawtime": ["number", 0, ""],
-  "evt.rawtime.ns": ["number", 0, ""],
-  "evt.rawtime.s": ["number", 0, ""],
-  "evt.reltime": ["number", 0, ""],
-  "evt.reltime.ns": ["number", 0, ""],
-  "evt.reltime.s": ["number", 0, ""],
-  "evt.source": ["string", 0, ""],
-  "evt.time": ["string", 0, ""],
-  "evt.time.iso8601": ["string", 0, ""],
-  "evt.time.s": ["string", 0, ""],
+  ...PLUGIN_EVENT_FIELDS,
   "okta.actor.Type": ["string", 0, ""],
   "okta.actor.alternateid": ["string", 0, ""],
   "okta.actor.id": ["string", 0, ""],
@@ -620,24 +574,7 @@ const OKTA_FIELDS: Readonly<Record<string, Row>> = {
 };
 
 const GITHUB_FIELDS: Readonly<Record<string, Row>> = {
-  "evt.asynctype": ["string", 0, ""],
-  "evt.datetime": ["string", 0, ""],
-  "evt.datetime.s": ["string", 0, ""],
-  "evt.hostname": ["string", 0, ""],
-  "evt.is_async": ["bool", 0, ""],
-  "evt.num": ["number", 0, ""],
-  "evt.plugininfo": ["string", 0, ""],
-  "evt.pluginname": ["string", 0, ""],
-  "evt.rawtime": ["number", 0, ""],
-  "evt.rawtime.ns": ["number", 0, ""],
-  "evt.rawtime.s": ["number", 0, ""],
-  "evt.reltime": ["number", 0, ""],
-  "evt.reltime.ns": ["number", 0, ""],
-  "evt.reltime.s": ["number", 0, ""],
-  "evt.source": ["string", 0, ""],
-  "evt.time": ["string", 0, ""],
-  "evt.time.iso8601": ["string", 0, ""],
-  "evt.time.s": ["string", 0, ""],
+  ...PLUGIN_EVENT_FIELDS,
   "github.action": ["string", 0, ""],
   "github.collaborator.name": ["string", 0, ""],
   "github.collaborator.role": ["string", 0, ""],

@@ -9,18 +9,21 @@ import { ALERT_SEVERITY } from "./dialect.js";
  * continuation), nor can a stanza name span lines, so both are refused.
  */
 
-function refuse(ctx: BackendContext, message: string): never {
+function refuse(ctx: BackendContext | string, message: string): never {
   throw new DiagnosticError({
     severity: "error",
     code: "ARTIFACT_VALUE",
     message,
-    file: ctx.rule.source.path,
+    file: typeof ctx === "string" ? ctx : ctx.rule.source.path,
     target: "splunk",
   });
 }
 
-/** `key = value`, multi-line values continued with a trailing backslash. */
-export function confLine(key: string, value: string, ctx: BackendContext): string {
+/**
+ * `key = value`, multi-line values continued with a trailing backslash. `ctx` is the rule's
+ * context, or the path of the file a refusal is about.
+ */
+export function confLine(key: string, value: string, ctx: BackendContext | string): string {
   const lines = value.split(/\r?\n/);
   for (const l of lines.slice(0, -1)) {
     if (l.endsWith("\\"))

@@ -71,7 +71,7 @@ export interface PrintContext {
 }
 
 /** The column expression of an access: the struct path, or the JSON text/list read from it. */
-function valueOf(a: Access, d: Dialect): string {
+export function valueOf(a: Access, d: Dialect): string {
   const col = a.columns.map((c) => d.ident(c)).join(".");
   if (a.kind !== "json") return col;
   if (isMany(a)) {

@@ -1,10 +1,6 @@
-import { isIP } from "node:net";
 import { assertNever } from "../../../diagnostics.js";
 import {
-  FALSE,
   and,
-  isLiteral,
-  literalText,
   not,
   or,
   patternToSigma,
@@ -17,7 +13,7 @@ import {
 import { regexFlags } from "../../../sigma/eval-regex.js";
 import { caseInsensitiveRegex } from "../../splunk/casefold.js";
 import type { BackendContext, Lowered } from "../../types.js";
-import { ElasticFacts, emptyGuards, integerText } from "../facts.js";
+import { ElasticFacts, emptyGuards } from "../facts.js";
 import { isStringType, type FieldType } from "../fields.js";
 import { luceneSearch } from "../lucene-regex.js";
 import { eqlFoldExact } from "./fold.js";
@@ -225,79 +221,10 @@ class EqlLowerer extends ElasticFacts {
     type: FieldType,
     guarded: boolean,
   ): Expr {
-    if (type === "integer" || type === "long") {
-      const n = integerText(pattern);
-      if (n !== undefined) {
-        this.deviation(
-          m,
-          "FIDELITY_NUMERIC_FIELD",
-          `${target} is numeric: '${literalText(pattern)}' is compared as the number ${n}`,
-        );
-        const test = { kind: "number", op: "eq", value: n } as const;
-        return this.number({ ...m, test }, test, target, type);
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`,
-      );
-    }
-    if (type === "ip") {
-      const text = literalText(pattern);
-      const version = isLiteral(pattern) && !text.includes("%") ? isIP(text) : 0;
-      if (version === 4 || version === 6) {
-        this.deviation(
-          m,
-          "FIDELITY_IP_FIELD",
-          `${target} is an ip field: '${text}' is compared as an address, not as text`,
-        );
-        this.arrayDropped(m, field, target);
-        return {
-          ...m,
-          test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version },
-        };
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`,
-      );
-    }
-    if (type === "boolean") {
-      const text = literalText(pattern).toLowerCase();
-      if (isLiteral(pattern) && (text === "true" || text === "false")) {
-        this.strictBoolean(m, field, target);
-        return { ...m, test: { kind: "bool", value: text === "true" } };
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is boolean: only true or false can be matched`,
-      );
-    }
-    if (type === "date")
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is a date field: matching dates is not supported`,
-      );
-    if (pattern.some((p) => p.kind === "text" && /\p{Cs}/u.test(p.text)))
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_VALUE",
-        "a value with an unpaired surrogate cannot be written as UTF-8",
-      );
-    if (pattern.length === 0 && this.emptyDroppedAt(field)) {
-      // The pipeline never stores "", so a match of the empty string is false on Elastic.
-      if (!guarded)
-        this.emptyDropped(m, `Elastic drops empty strings at ingest: ${field}: '' can never match`);
-      return FALSE;
-    }
-    if (!guarded && pattern.length > 0 && pattern.every((p) => p.kind === "any"))
-      this.emptyDropped(
-        m,
-        `Elastic drops empty values at ingest: '${target} like "*"' is false where the raw event has an empty ${field}`,
-      );
+    const typed = this.typedPattern(m, pattern, field, target, type, guarded, "like", (nm, test) =>
+      this.number(nm, test, target, type),
+    );
+    if (typed !== undefined) return typed;
     if (cased || eqlFoldExact(pattern)) return m;
     // Sigma's case-insensitive meaning as a case-sensitive regex of character classes: exact
     // unless the classes cannot follow İ's two lower-cased halves or σ/ς's context.

@@ -1,13 +1,9 @@
-import { isIP } from "node:net";
 import { assertNever } from "../../../diagnostics.js";
 import {
-  FALSE,
   and,
   isLiteral,
-  literalText,
   not,
   or,
-  patternToSigma,
   type Expr,
   type MatchExpr,
   type Pattern,
@@ -16,7 +12,7 @@ import {
 } from "../../../ir.js";
 import { regexFlags } from "../../../sigma/eval-regex.js";
 import type { BackendContext, Lowered } from "../../types.js";
-import { ElasticFacts, declaredFields, emptyGuards, integerText } from "../facts.js";
+import { ElasticFacts, declaredFields, emptyGuards } from "../facts.js";
 import { isStringType, type FieldType } from "../fields.js";
 import { luceneSearch } from "../lucene-regex.js";
 import { MV_CONTAINS_SINCE, atLeast, elasticVersion, versionText } from "../version.js";
@@ -298,78 +294,10 @@ class EsqlLowerer extends ElasticFacts {
     type: FieldType,
     guarded: boolean,
   ): Expr {
-    if (type === "integer" || type === "long") {
-      const n = integerText(pattern);
-      if (n !== undefined) {
-        this.deviation(
-          m,
-          "FIDELITY_NUMERIC_FIELD",
-          `${target} is numeric: '${literalText(pattern)}' is compared as the number ${n}`,
-        );
-        const test = { kind: "number", op: "eq", value: n } as const;
-        return this.number({ ...m, test }, test, target, type);
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is ${type}: only a whole number can be matched, not '${patternToSigma(pattern)}'`,
-      );
-    }
-    if (type === "ip") {
-      const text = literalText(pattern);
-      const version = isLiteral(pattern) && !text.includes("%") ? isIP(text) : 0;
-      if (version === 4 || version === 6) {
-        this.deviation(
-          m,
-          "FIDELITY_IP_FIELD",
-          `${target} is an ip field: '${text}' is compared as an address, not as text`,
-        );
-        this.arrayDropped(m, field, target);
-        return {
-          ...m,
-          test: { kind: "cidr", network: text, prefix: version === 4 ? 32 : 128, version },
-        };
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is an ip field: only an address or |cidr can be matched, not '${patternToSigma(pattern)}'`,
-      );
-    }
-    if (type === "boolean") {
-      const text = literalText(pattern).toLowerCase();
-      if (isLiteral(pattern) && (text === "true" || text === "false")) {
-        this.strictBoolean(m, field, target);
-        return { ...m, test: { kind: "bool", value: text === "true" } };
-      }
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is boolean: only true or false can be matched`,
-      );
-    }
-    if (type === "date")
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_PATTERN",
-        `${target} is a date field: matching dates is not supported`,
-      );
-    if (pattern.some((p) => p.kind === "text" && /\p{Cs}/u.test(p.text)))
-      return this.unsupported(
-        m,
-        "UNSUPPORTED_VALUE",
-        "a value with an unpaired surrogate cannot be written as UTF-8",
-      );
-    if (pattern.length === 0 && this.emptyDroppedAt(field)) {
-      if (!guarded)
-        this.emptyDropped(m, `Elastic drops empty strings at ingest: ${field}: '' can never match`);
-      return FALSE;
-    }
-    if (!guarded && pattern.length > 0 && pattern.every((p) => p.kind === "any"))
-      this.emptyDropped(
-        m,
-        `Elastic drops empty values at ingest: '${target} LIKE "*"' is false where the raw event has an empty ${field}`,
-      );
+    const typed = this.typedPattern(m, pattern, field, target, type, guarded, "LIKE", (nm, test) =>
+      this.number(nm, test, target, type),
+    );
+    if (typed !== undefined) return typed;
     return m;
   }
 }
