@@ -67,18 +67,38 @@ export function builtinPipeline(name: string): Pipeline | undefined {
   return f === undefined ? undefined : parsed(f);
 }
 
+/** `value` as a whole YAML scalar somewhere in the (lower-cased) text: plain, quoted or in a flow. */
+function holdsScalar(lower: string, value: string): boolean {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[\\s{\\[,:'"])${escaped}($|[\\s}\\],'"#])`, "m").test(lower);
+}
+
+/** The targets a file declares in the one-line form the built-ins use; undefined: read it to know. */
+function declaredTargets(lower: string): readonly string[] | undefined {
+  const m = /^targets:\s*\[([^\]\n]*)\]\s*(#.*)?$/m.exec(lower);
+  return m?.[1]?.split(",").map((t) => t.trim().replace(/^["']|["']$/g, ""));
+}
+
 /**
- * The built-ins that may hold an item for this logsource, so that one conversion parses only
- * those. Sound: an item matches only when each logsource value it names equals the rule's, and
- * names at least one, so its file's text holds one of the rule's values. A file that `replaces`
- * another is always parsed (it can matter without matching).
+ * The default built-ins that may hold an item for this logsource and target, so that one
+ * conversion parses only those (parsing is most of a one-rule run's time). Sound: an item matches
+ * only when each logsource value it names equals the rule's, and names at least one, so its file
+ * holds one of the rule's values as a whole scalar; a file says `default: true` and its targets
+ * on lines of their own. A file that `replaces` another is always parsed (it can matter without
+ * matching). test/pipelines/resolve.test.ts checks the filter against every built-in item.
  */
-export function builtinCandidates(logsource: LogSource): readonly Pipeline[] {
+export function builtinCandidates(logsource: LogSource, target?: string): readonly Pipeline[] {
   const values = [logsource.product, logsource.category, logsource.service]
     .filter((v): v is string => v !== undefined && v !== "")
     .map((v) => v.toLowerCase());
   return builtinFiles()
-    .filter((f) => /^replaces:/m.test(f.lower) || values.some((v) => f.lower.includes(v)))
+    .filter((f) => {
+      if (/^replaces:/m.test(f.lower)) return true;
+      if (!/^default:\s*true\s*(#.*)?$/m.test(f.lower)) return false;
+      const targets = declaredTargets(f.lower);
+      if (target !== undefined && targets !== undefined && !targets.includes(target)) return false;
+      return values.some((v) => holdsScalar(f.lower, v));
+    })
     .map(parsed);
 }
 

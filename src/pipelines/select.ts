@@ -16,7 +16,7 @@ export function selectPipelines(
 ): Pipeline[] {
   const named = new Set(user.map((p) => p.name));
   const chosen = [
-    ...builtinCandidates(logsource).filter((p) => p.default && !named.has(p.name)),
+    ...builtinCandidates(logsource, target).filter((p) => p.default && !named.has(p.name)),
     ...user,
   ].filter((p) => p.targets.includes(target));
   const replaced = new Set(chosen.flatMap((p) => p.replaces));
