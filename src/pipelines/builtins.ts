@@ -20,7 +20,30 @@ interface BuiltinFile {
   readonly source: SourceFile;
   /** Lower-cased text, for the logsource prefilter. */
   readonly lower: string;
+  /** What the prefilter reads from the text, worked out on first need. */
+  facts?: PrefilterFacts;
   parsed?: Pipeline;
+}
+
+interface PrefilterFacts {
+  readonly replaces: boolean;
+  readonly isDefault: boolean;
+  /** Undefined when the file does not declare its targets on one line: it is read to know. */
+  readonly targets: readonly string[] | undefined;
+  /** Every run of text between YAML's delimiters: a whole scalar is one of them. */
+  readonly tokens: ReadonlySet<string>;
+}
+
+const DELIMITERS = /[\s{}[\],:'"#]+/;
+
+function prefilterFacts(f: BuiltinFile): PrefilterFacts {
+  f.facts ??= {
+    replaces: /^replaces:/m.test(f.lower),
+    isDefault: /^default:\s*true\s*(#.*)?$/m.test(f.lower),
+    targets: declaredTargets(f.lower),
+    tokens: new Set(f.lower.split(DELIMITERS)),
+  };
+  return f.facts;
 }
 
 let files: readonly BuiltinFile[] | undefined;
@@ -67,10 +90,10 @@ export function builtinPipeline(name: string): Pipeline | undefined {
   return f === undefined ? undefined : parsed(f);
 }
 
-/** `value` as a whole YAML scalar somewhere in the (lower-cased) text: plain, quoted or in a flow. */
-function holdsScalar(lower: string, value: string): boolean {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[\\s{\\[,:'"])${escaped}($|[\\s}\\],'"#])`, "m").test(lower);
+/** `value` as a whole YAML scalar somewhere in the file: plain, quoted or in a flow. */
+function holdsScalar(f: BuiltinFile, value: string): boolean {
+  // A value with a delimiter in it spans tokens: the plain substring test is the sound one.
+  return DELIMITERS.test(value) ? f.lower.includes(value) : prefilterFacts(f).tokens.has(value);
 }
 
 /** The targets a file declares in the one-line form the built-ins use; undefined: read it to know. */
@@ -93,11 +116,11 @@ export function builtinCandidates(logsource: LogSource, target?: string): readon
     .map((v) => v.toLowerCase());
   return builtinFiles()
     .filter((f) => {
-      if (/^replaces:/m.test(f.lower)) return true;
-      if (!/^default:\s*true\s*(#.*)?$/m.test(f.lower)) return false;
-      const targets = declaredTargets(f.lower);
+      const { replaces, isDefault, targets } = prefilterFacts(f);
+      if (replaces) return true;
+      if (!isDefault) return false;
       if (target !== undefined && targets !== undefined && !targets.includes(target)) return false;
-      return values.some((v) => holdsScalar(f.lower, v));
+      return values.some((v) => holdsScalar(f, v));
     })
     .map(parsed);
 }
