@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../diagnostics.js";
+import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
 import type { Loc } from "../../source.js";
 import { targetField, targetFields } from "../../pipelines/fields.js";
 import type { BackendContext } from "../types.js";
@@ -28,7 +28,16 @@ const JSON_POINTER = /^json\.value\[(\/[^\][\s"']*)\]$/;
 function pointerOf(ctx: BackendContext, field: string, origin: Loc | undefined): string {
   const mapped = targetField(ctx.mapping, field, "falco", ctx.rule.source.path, origin);
   const m = JSON_POINTER.exec(mapped);
-  if (!m) throw new Error(`pipeline: element field ${field} must map to json.value[/…]`);
+  // Reachable only through a user pipeline: the pipeline is wrong, reported where the rule uses it.
+  if (!m)
+    throw new DiagnosticError({
+      severity: "error",
+      code: "PIPELINE_INVALID",
+      message: `the pipelines (${ctx.mapping?.pipelines.join(", ")}) declare ${field} element-wise (settings.elementFields) but map it to ${mapped}; an element field must map to json.value[/pointer] (a JSON pointer without quotes, brackets or spaces)`,
+      file: ctx.rule.source.path,
+      ...(origin ? { loc: origin } : {}),
+      target: "falco",
+    });
   return m[1]!;
 }
 
