@@ -1,5 +1,6 @@
 import { indexFieldType, type EsField } from "./mapping.js";
 import { CLOUD_DATASETS, cloudFieldType } from "./mapping-cloud.js";
+import { LINUX_DATASETS, linuxFieldType } from "./mapping-linux.js";
 import { WINDOWS_DATASETS, windowsFieldType } from "./mapping-windows.js";
 
 /**
@@ -13,6 +14,7 @@ const KUBERNETES_AUDIT = "kubernetes.audit_logs";
 export const MAPPED_DATASETS: readonly string[] = [
   KUBERNETES_AUDIT,
   ...Object.keys(WINDOWS_DATASETS),
+  ...LINUX_DATASETS,
   ...Object.keys(CLOUD_DATASETS),
 ];
 
@@ -22,7 +24,11 @@ export function ownField(dataset: string | undefined, field: string): EsField | 
     const type = indexFieldType(field);
     return type === undefined ? undefined : { type };
   }
-  return windowsFieldType(dataset, field) ?? cloudFieldType(dataset, field);
+  return (
+    windowsFieldType(dataset, field) ??
+    linuxFieldType(dataset, field) ??
+    cloudFieldType(dataset, field)
+  );
 }
 
 /**

@@ -219,14 +219,23 @@ export const WINDOWS_DATASETS: Readonly<Record<string, Readonly<Record<string, E
   "winlog.winlog": {},
 };
 
-/** A field's mapping in a Windows data stream; undefined where the stream does not define it. */
-export function windowsFieldType(dataset: string, field: string): EsField | undefined {
-  const own = WINDOWS_DATASETS[dataset];
-  if (own === undefined) return undefined;
-  const type = own[field] ?? ECS[field] ?? WINLOG[field];
+/**
+ * A field's mapping in a document the winlog reader decodes (the Windows data streams' and the
+ * sysmon_linux package's shared ECS fields and winlog.yml); undefined where they define none.
+ */
+export function winlogFieldType(field: string): EsField | undefined {
+  const type = ECS[field] ?? WINLOG[field];
   if (type !== undefined) return { type };
   // winlog.event_data and winlog.user_data: objects of keyword leaves (object_type keyword).
   if (field.startsWith("winlog.event_data.") || field.startsWith("winlog.user_data."))
     return { type: "keyword" };
   return undefined;
+}
+
+/** A field's mapping in a Windows data stream; undefined where the stream does not define it. */
+export function windowsFieldType(dataset: string, field: string): EsField | undefined {
+  const own = WINDOWS_DATASETS[dataset];
+  if (own === undefined) return undefined;
+  const type = own[field];
+  return type !== undefined ? { type } : winlogFieldType(field);
 }
