@@ -14,7 +14,13 @@ import { targetFields } from "../../pipelines/fields.js";
 import { globMatch, globTokens } from "../../sigma/eval-glob.js";
 import { DeviationRecorder } from "../deviations.js";
 import type { BackendContext } from "../types.js";
-import { droppedValues, fieldType, wholeArrayFields, type FieldType } from "./fields.js";
+import {
+  droppedValues,
+  fieldType,
+  trimmedFields,
+  wholeArrayFields,
+  type FieldType,
+} from "./fields.js";
 
 /**
  * What Elastic's data holds, whatever the query language (the ingest pipeline and the index
@@ -144,6 +150,13 @@ export class ElasticFacts {
         field,
         "FIDELITY_VALUE_DROPPED",
         `the ingest pipeline drops ${seen.map((v) => `'${v}'`).join(", ")} before indexing: a raw ${field} holding ${seen.length === 1 ? "it" : "one of them"} looks missing on Elastic`,
+      );
+    if (t.kind === "pattern" && trimmedFields(this.ctx).has(field))
+      this.noteOnce(
+        m,
+        field,
+        "FIDELITY_VALUE_TRIMMED",
+        `the ingest pipeline trims ${field} before indexing: whitespace at either end of the raw value is not stored, so a test reads the value without it`,
       );
   }
 

@@ -41,6 +41,12 @@ export function lowercaseFields(ctx: BackendContext): ReadonlySet<string> {
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
 }
 
+/** Sigma fields whose values the ingest pipeline trims (the pipelines' setting `trimmed`). */
+export function trimmedFields(ctx: BackendContext): ReadonlySet<string> {
+  const list = ctx.mapping?.settings.trimmed;
+  return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
+}
+
 /** Target fields the pipeline converts as a whole array (the pipeline setting `wholeArrays`). */
 export function wholeArrayFields(ctx: BackendContext): ReadonlySet<string> {
   const list = ctx.mapping?.settings.wholeArrays;

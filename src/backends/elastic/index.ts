@@ -9,7 +9,7 @@ import { ELASTIC_FORMATS, elasticFormat, type ElasticLanguage } from "./language
 import type { LanguageBackend } from "./language-backend.js";
 import { kibanaNdjson } from "./ndjson.js";
 import { ruleMeta } from "./rule-meta.js";
-import { ELASTIC_DATA_NOTES } from "./data-notes.js";
+import { ELASTIC_DATA_NOTES, uncollectedNote } from "./data-notes.js";
 import { detectionRuleToml } from "./toml.js";
 
 /**
@@ -55,7 +55,11 @@ export const elasticBackend: Backend = {
   languages: LANGUAGE_GUIDE,
 
   lower(ir: Expr, ctx: BackendContext): Lowered {
-    return languageOf(ctx).lower(ir, ctx);
+    const lowered = languageOf(ctx).lower(ir, ctx);
+    const note = uncollectedNote(ctx);
+    return note === undefined
+      ? lowered
+      : { ...lowered, diagnostics: [...lowered.diagnostics, note] };
   },
 
   dataNotes: ELASTIC_DATA_NOTES,

@@ -25,6 +25,7 @@ import {
   fieldType,
   isStringType,
   lowercaseFields,
+  trimmedFields,
   wholeArrayFields,
   type FieldType,
 } from "./fields.js";
@@ -169,6 +170,13 @@ class Lowerer {
         field,
         "FIDELITY_VALUE_DROPPED",
         `the ingest pipeline drops ${seen.map((v) => `'${v}'`).join(", ")} before indexing: a raw ${field} holding ${seen.length === 1 ? "it" : "one of them"} looks missing on Elastic`,
+      );
+    if (t.kind === "pattern" && trimmedFields(this.ctx).has(field))
+      this.noteOnce(
+        m,
+        field,
+        "FIDELITY_VALUE_TRIMMED",
+        `the ingest pipeline trims ${field} before indexing: whitespace at either end of the raw value is not stored, so a test reads the value without it`,
       );
   }
 

@@ -1,5 +1,12 @@
+import { compilePredicate } from "../../sigma/evaluate.js";
 import type { BackendContext, SeenEvent } from "../types.js";
-import { droppedValues, fieldType, ignoreAboveOf, wholeArrayFields } from "./fields.js";
+import {
+  droppedValues,
+  fieldType,
+  ignoreAboveOf,
+  trimmedFields,
+  wholeArrayFields,
+} from "./fields.js";
 import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
 
 /**
@@ -9,8 +16,21 @@ import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
  * not an address, and, where the logsource's ingest pipeline removes empty values
  * (`dropEmpty`), "", null, [] and {} are gone at every depth, children first. Other values the
  * pipelines say are dropped (Sysmon's "-") are gone from their fields; a keyword value longer than
- * its field's ignore_above is not indexed.
+ * its field's ignore_above is not indexed. The values of the Sigma fields the pipelines list in
+ * the setting `trimmed` lose their edge whitespace as the ingest pipeline's trim does (Java's
+ * String.trim: code units up to U+0020). An event outside the pipelines' `scope.events` is in no
+ * data stream the query reads (PowerShell 7's channel, which the integration does not collect):
+ * null, nothing is stored there.
  */
+
+/** Java's String.trim, which Elasticsearch's trim processor and painless .trim() run. */
+export function javaTrim(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) <= 0x20) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
+  return s.slice(start, end);
+}
 
 type Json = unknown;
 
@@ -45,6 +65,9 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
   const fields = ctx.mapping?.fields ?? {};
   const wholeArrays = wholeArrayFields(ctx);
   const dropEmpty = ctx.mapping?.settings.dropEmpty === true;
+  const trimmed = trimmedFields(ctx);
+  const scope = ctx.mapping?.events;
+  const inScope = scope === undefined ? undefined : compilePredicate(scope);
   const typeAt = (path: string): ReturnType<typeof fieldType> | undefined => {
     const target = fields[path];
     return target === undefined ? undefined : fieldType(ctx, target);
@@ -83,6 +106,7 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
   };
   const leaf = (v: Json, path: string): Json => {
     if (Array.isArray(v) || isObject(v) || v === null) return v;
+    if (typeof v === "string" && trimmed.has(path)) v = javaTrim(v);
     if (typeof v === "string" && droppedAt(path).includes(v)) return undefined;
     const type = typeAt(path);
     return type === undefined ? v : indexedValue(v, type, limitAt(path));
@@ -90,6 +114,7 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
 
   return (raw) => {
     if (!isObject(raw)) return raw;
+    if (inScope !== undefined && !inScope(raw)) return null;
     const event: Record<string, Json> = { ...raw };
     for (const sigma of wholeArraySources) {
       // Only top-level sources are filled whole (the Kubernetes pipeline's sourceIPs).

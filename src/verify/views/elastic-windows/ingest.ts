@@ -92,3 +92,12 @@ export function convertLong(text: string): number | undefined {
   const t = text.trim();
   return /^[+-]?\d+$/.test(t) ? Number(t) : undefined;
 }
+
+/** The trim processor: Java's String.trim, which removes code units up to U+0020 at both ends. */
+export function trimProcessor(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
+  return text.slice(start, end);
+}

@@ -9,6 +9,7 @@ import {
   rename,
   set,
   str,
+  trimProcessor,
   type Json,
   type JsonObject,
 } from "./ingest.js";
@@ -177,7 +178,7 @@ export function powershellOperationalPipeline(doc: JsonObject): void {
   convertInto(doc, "MessageTotal", "powershell.total");
   for (const [from, to] of OPERATIONAL_RENAMES) rename(doc, `${ED}.${from}`, to);
   const block = str(doc, "powershell.file.script_block_text");
-  if (block !== undefined) set(doc, "powershell.file.script_block_text", block.trim());
+  if (block !== undefined) set(doc, "powershell.file.script_block_text", trimProcessor(block));
   if (code === "4103") invocationDetails(doc, "Payload");
   args(doc);
   rename(doc, `${ED}.Path`, `${ED}.ScriptName`);
