@@ -6,7 +6,10 @@
  *
  * - cloudtrail and gcpaudit read with valyala/fastjson: GetStringBytes gives a JSON string's text
  *   and nil for any other value, which the plugins set as "" (present); an absent path leaves the
- *   field out. ct.request / ct.response / ct.additionaleventdata re-marshal their object as
+ *   field out. Every gcp.* field is read so (gcp.location, gcp.policyDelta and gcp.logging.sink
+ *   with the plugin's own fallbacks) except gcp.resourceLabels, fastjson's re-marshalling of
+ *   resource.labels, which is not modelled (no mapping reads it; its number and escape texts
+ *   are fastjson's, not JSON.stringify's). ct.request / ct.response / ct.additionaleventdata re-marshal their object as
  *   compact JSON. ct.error is left out without errorCode; ct.shortsrc only exists for an
  *   eventSource ending in .amazonaws.com; ct.readonly / ct.managementevent render a boolean.
  * - okta decodes the LogEvent into a Go struct: an absent or null key reads "", and a JSON
@@ -73,15 +76,32 @@ const CT_JSON: Readonly<Record<string, string>> = {
   "ct.response": "responseElements",
   "ct.additionaleventdata": "additionalEventData",
 };
+/**
+ * gcpaudit's fields that read one path with GetStringBytes (extract.go): a string's text, "" for
+ * any other value (objects and arrays included: gcp.request and gcp.authorizationInfo are never
+ * JSON text), absent when the path is.
+ */
 const GCP_STRINGS: Readonly<Record<string, string>> = {
   "gcp.user": "protoPayload.authenticationInfo.principalEmail",
   "gcp.callerIP": "protoPayload.requestMetadata.callerIp",
   "gcp.userAgent": "protoPayload.requestMetadata.callerSuppliedUserAgent",
+  "gcp.authorizationInfo": "protoPayload.authorizationInfo",
   "gcp.serviceName": "protoPayload.serviceName",
+  "gcp.request": "protoPayload.request",
   "gcp.methodName": "protoPayload.methodName",
+  "gcp.cloudfunctions.function": "resource.labels.function_name",
+  "gcp.cloudsql.databaseId": "resource.labels.database_id",
+  "gcp.compute.instanceId": "resource.labels.instance_id",
+  "gcp.compute.networkId": "resource.labels.network_id",
+  "gcp.compute.subnetwork": "resource.labels.subnetwork_name",
+  "gcp.compute.subnetworkId": "resource.labels.subnetwork_id",
+  "gcp.dns.zone": "resource.labels.zone_name",
+  "gcp.iam.serviceAccount": "resource.labels.email_id",
+  "gcp.iam.serviceAccountId": "resource.labels.unique_id",
+  "gcp.projectId": "resource.labels.project_id",
   "gcp.resourceName": "protoPayload.resourceName",
   "gcp.resourceType": "resource.type",
-  "gcp.projectId": "resource.labels.project_id",
+  "gcp.storage.bucket": "resource.labels.bucket_name",
   "gcp.time": "timestamp",
 };
 const OKTA_STRINGS: Readonly<Record<string, string>> = {
@@ -149,6 +169,28 @@ function cloudtrail(raw: Raw): Doc {
   return doc;
 }
 
+/** fastjson's GetStringBytes on a value that must itself be a string: undefined otherwise. */
+function stringAt(raw: unknown, path: string): string | undefined {
+  const v = at(raw, path);
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * gcp.location: resource.labels.location, else region (each as GetStringBytes), else a zone read
+ * only as a string: longer than two bytes it loses its last two ("us-central1-a" → "us-central1"),
+ * an empty zone sets nothing.
+ */
+function gcpLocation(raw: Raw): string | undefined {
+  const location = fastString(raw, "resource.labels.location");
+  if (location !== undefined) return location;
+  const region = fastString(raw, "resource.labels.region");
+  if (region !== undefined) return region;
+  const zone = stringAt(raw, "resource.labels.zone");
+  if (zone === undefined || zone === "") return undefined;
+  const bytes = Buffer.from(zone, "utf8");
+  return bytes.length > 2 ? bytes.subarray(0, bytes.length - 2).toString("utf8") : zone;
+}
+
 function gcp(raw: Raw): Doc {
   const doc: Doc = { "evt.source": "gcp_auditlog" };
   addJsonValues(raw, "", doc);
@@ -156,6 +198,21 @@ function gcp(raw: Raw): Doc {
     const v = fastString(raw, path);
     if (v !== undefined) doc[f] = v;
   }
+  // The resource type decides where the policy delta is read and whether a sink is named.
+  const type = stringAt(raw, "resource.type") ?? "";
+  const delta = fastString(
+    raw,
+    type === "gcs_bucket"
+      ? "protoPayload.serviceData.policyDelta.bindingDeltas"
+      : "protoPayload.metadata.datasetChange.bindingDeltas",
+  );
+  if (delta !== undefined) doc["gcp.policyDelta"] = delta;
+  if (type === "logging_sink") {
+    const sink = fastString(raw, "resource.labels.name");
+    if (sink !== undefined) doc["gcp.logging.sink"] = sink;
+  }
+  const location = gcpLocation(raw);
+  if (location !== undefined) doc["gcp.location"] = location;
   return doc;
 }
 
