@@ -13,7 +13,7 @@ import { sourceFromText } from "../../src/sigma/read-input.js";
 import type { SigmaRule } from "../../src/sigma/rule.js";
 import { falcoInterpreter } from "../../src/verify/falco/index.js";
 import { falcoRegex } from "../../src/backends/falco/regex.js";
-import { quote } from "../../src/backends/falco/print.js";
+import { quote } from "../../src/backends/falco/constants.js";
 import { runInProcess } from "../helpers/cli-in-process.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quote } from "../../src/backends/falco/print.js";
+import { quote } from "../../src/backends/falco/constants.js";
 import { parseCondition } from "../../src/verify/falco/ast.js";
 import { falcoInterpreter } from "../../src/verify/falco/index.js";
 import { resolveList } from "../../src/verify/falco/lists.js";

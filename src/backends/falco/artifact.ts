@@ -3,14 +3,8 @@ import { isLiteral, literalText, type Expr, type OrExpr } from "../../ir.js";
 import type { BackendContext } from "../types.js";
 import { FALCO } from "./dialect.js";
 import { needsFolding } from "./glob.js";
-import {
-  fitsConstant,
-  printCondition,
-  printExpr,
-  quotable,
-  quote,
-  type PrintEnv,
-} from "./print.js";
+import { fitsConstant, quotable, quote } from "./constants.js";
+import { printCondition, printExpr, type PrintEnv } from "./print.js";
 import { falcoVersion, parseVersion } from "./version.js";
 import { dumpYaml } from "./yaml.js";
 import { falcoSource, type FalcoPlugin } from "./sources.js";

@@ -1,32 +1,30 @@
 import { DiagnosticError, assertNever } from "../../diagnostics.js";
-import { isLiteral, literalText, type Expr, type MatchExpr, type Pattern } from "../../ir.js";
+import { isLiteral, literalText, type Expr, type MatchExpr } from "../../ir.js";
 import { FALCO } from "./dialect.js";
-import { escapeRuns } from "../escape.js";
-import { ipv4NetworksCond } from "./cidr-glob.js";
-import { casedGlob, foldSlots, foldedGlobs, needsFolding } from "./glob.js";
-import type { GlobCond } from "./glob-cond.js";
+import { needsFolding } from "./glob.js";
+import {
+  Prec,
+  atom,
+  casedCheck,
+  foldedCheck,
+  orOf,
+  printCidrs,
+  printGlobCond,
+  wrap,
+  type CidrTest,
+  type Printed,
+} from "./print-checks.js";
 import { numberCond } from "./number-glob.js";
 import { falcoRegex } from "./regex.js";
 import { fieldType, isListField } from "./source-fields.js";
 import { argvSafe, type ArgvFields } from "./argv.js";
+import { ConstantTooLong, fitsConstant, listItem, quotable, quote } from "./constants.js";
 
 /**
  * Effective IR → Falco condition text. libsinsp precedence is or < and < not < check, so a
  * child is parenthesized only when it binds looser than its parent. Values are always written as
  * "…" strings built by quote(); text is never patched afterwards.
  */
-const enum Prec {
-  Or = 1,
-  And = 2,
-  Not = 3,
-  Atom = 4,
-}
-
-interface Printed {
-  readonly text: string;
-  readonly prec: Prec;
-}
-
 export interface PrintEnv {
   /**
    * The Falco field(s) of a match (throws DiagnosticError for an unmapped field); several for a
@@ -45,129 +43,6 @@ export interface PrintEnv {
   readonly alwaysField: string;
   /** The rule file, for diagnostics the printer raises. */
   readonly file: string;
-}
-
-/**
- * libsinsp keeps a string constant in a 256-byte buffer: a longer one refuses the whole rules
- * file. Thrown by quote(); the printer turns it into a diagnostic at the predicate.
- */
-export const MAX_CONSTANT_BYTES = 255;
-
-export class ConstantTooLong extends Error {}
-
-/** Whether a value can be a "…" string: no NUL, and no trailing backslash (it would escape the quote). */
-export function quotable(s: string): boolean {
-  return !s.includes("\0") && !s.endsWith("\\");
-}
-
-/** Whether the value fits one libsinsp string constant. */
-export function fitsConstant(s: string): boolean {
-  return Buffer.byteLength(s, "utf8") <= MAX_CONSTANT_BYTES;
-}
-
-/** A libsinsp double-quoted string. */
-export function quote(s: string): string {
-  if (!quotable(s))
-    throw new Error(`internal: value cannot be a Falco string: ${JSON.stringify(s)}`);
-  if (Buffer.byteLength(s, "utf8") > MAX_CONSTANT_BYTES)
-    throw new ConstantTooLong(
-      `a Falco string constant holds at most ${MAX_CONSTANT_BYTES} bytes; this one needs ${Buffer.byteLength(s, "utf8")}`,
-    );
-  return FALCO.quote + escapeRuns(s, FALCO.escapes) + FALCO.quote;
-}
-
-/** A list item: quoted when possible, else bare (libsinsp bare strings may end in a backslash). */
-function listItem(s: string): string {
-  if (quotable(s)) return quote(s);
-  if (Buffer.byteLength(s, "utf8") > MAX_CONSTANT_BYTES)
-    throw new ConstantTooLong(`a Falco list item holds at most ${MAX_CONSTANT_BYTES} bytes`);
-  if (/^[^()"'\s=,\0]+$/.test(s)) return s;
-  throw new Error(`internal: value cannot be a Falco list item: ${JSON.stringify(s)}`);
-}
-
-const atom = (text: string): Printed => ({ text, prec: Prec.Atom });
-
-function wrap(p: Printed, min: Prec): string {
-  return p.prec < min ? `(${p.text})` : p.text;
-}
-
-function orOf(texts: readonly string[]): Printed {
-  return texts.length === 1
-    ? atom(texts[0]!)
-    : { text: texts.join(` ${FALCO.or} `), prec: Prec.Or };
-}
-
-function globCheck(f: string, glob: string): string {
-  return `${f} ${FALCO.ops.glob} ${quote(glob)}`;
-}
-
-/** Exact (case-sensitive) pattern on a scalar field: the plainest operator that says it. */
-function casedCheck(f: string, p: Pattern): string {
-  const [a, b, c] = p;
-  const ops = FALCO.ops;
-  if (p.length === 0) return `${f} ${ops.equals} ${quote("")}`;
-  if (p.length === 1 && a?.kind === "text" && quotable(a.text))
-    return `${f} ${ops.equals} ${quote(a.text)}`;
-  if (p.length === 2 && a?.kind === "text" && b?.kind === "any" && quotable(a.text))
-    return `${f} ${ops.startswith} ${quote(a.text)}`;
-  if (p.length === 2 && a?.kind === "any" && b?.kind === "text" && quotable(b.text))
-    return `${f} ${ops.endswith} ${quote(b.text)}`;
-  if (
-    p.length === 3 &&
-    a?.kind === "any" &&
-    b?.kind === "text" &&
-    c?.kind === "any" &&
-    quotable(b.text)
-  )
-    return `${f} ${ops.contains} ${quote(b.text)}`;
-  return globCheck(f, casedGlob(p));
-}
-
-function foldedCheck(f: string, p: Pattern): Printed {
-  const [a, b, c] = p;
-  const single = foldSlots(p).every((s) => s.length === 1);
-  // strcasestr folds ASCII only, which is all a single-alternative pattern needs.
-  if (
-    single &&
-    p.length === 3 &&
-    a?.kind === "any" &&
-    b?.kind === "text" &&
-    c?.kind === "any" &&
-    quotable(b.text)
-  )
-    return atom(`${f} ${FALCO.ops.icontains} ${quote(b.text)}`);
-  return orOf(foldedGlobs(p).map((g) => globCheck(f, g)));
-}
-
-/** A glob condition on field f (number and network tests). */
-function printGlobCond(f: string, c: GlobCond): Printed {
-  switch (c.kind) {
-    case "glob":
-      return atom(globCheck(f, c.glob));
-    case "equals":
-      return atom(`${f} ${FALCO.ops.equals} ${quote(c.value)}`);
-    case "all":
-      return {
-        text: c.items.map((i) => wrap(printGlobCond(f, i), Prec.And)).join(` ${FALCO.and} `),
-        prec: Prec.And,
-      };
-    case "any":
-      return orOf(c.items.map((i) => wrap(printGlobCond(f, i), Prec.Or)));
-    case "none": {
-      const inner = orOf(c.items.map((i) => wrap(printGlobCond(f, i), Prec.Or)));
-      return { text: `${FALCO.not} ${wrap(inner, Prec.Not)}`, prec: Prec.Not };
-    }
-    default:
-      return assertNever(c);
-  }
-}
-
-type CidrTest = Extract<MatchExpr["test"], { kind: "cidr" }>;
-
-function printCidrs(f: string, tests: readonly CidrTest[]): Printed {
-  if (tests.some((t) => t.version !== 4))
-    throw new Error("internal: an IPv6 network reached the Falco printer");
-  return printGlobCond(f, ipv4NetworksCond(tests));
 }
 
 /** The one field of a match, or undefined for a one-to-many field (printed per field). */

@@ -1,5 +1,17 @@
 import type { RegexFlags } from "../../ir.js";
 import { regexFlags } from "../../sigma/eval-regex.js";
+import {
+  ANY,
+  JS_SPACE,
+  LINE_TERMINATORS,
+  MAX_REPEAT,
+  Refused,
+  caseVariants,
+  classChar,
+  escapedChar,
+  foldedRange,
+  literalText,
+} from "./regex-chars.js";
 
 /**
  * A rule's `|re` (JavaScript's meaning: a search anywhere in the value) as the text of Falco's
@@ -21,15 +33,6 @@ import { regexFlags } from "../../sigma/eval-regex.js";
  */
 export type FalcoRegex =
   { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
-
-class Refused extends Error {}
-
-const SPECIAL_OUT = new Set([..."\\.+*?()|[]{}^$"]);
-const SPECIAL_CLASS = new Set([..."\\]^-["]);
-const JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
-const LINE_TERMINATORS = "\n\r\u2028\u2029";
-const ANY = "(.|\n)";
-const MAX_REPEAT = 1000;
 
 interface Alt {
   readonly start: boolean;
@@ -56,6 +59,17 @@ class Translator {
 
   private peek(k = 0): string | undefined {
     return this.chars[this.i + k];
+  }
+
+  private literal(c: string): string {
+    return literalText(c, this.fold, this.unicode);
+  }
+
+  /** The character of the escape `\e` (e already read), reading its digits. */
+  private escapedChar(e: string): string {
+    const { char, next } = escapedChar(this.chars, this.i, e);
+    this.i = next;
+    return char;
   }
 
   private refuse(what: string): never {
@@ -212,40 +226,12 @@ class Translator {
     return `(${alts.map((a) => a.body).join("|")})`;
   }
 
-  private literal(c: string): string {
-    if (c === "\0") this.refuse("a NUL character (a Falco string cannot hold one)");
-    if (/[\ud800-\udfff]/.test(c)) this.refuse("a lone surrogate");
-    if (this.fold) {
-      const variants = this.caseVariants(c);
-      if (variants.length > 1) return `[${variants.join("")}]`;
-    }
-    return SPECIAL_OUT.has(c) ? `\\${c}` : c;
-  }
-
-  /** The characters an `i` pattern matches for c (c itself when case does not apply). */
-  private caseVariants(c: string): string[] {
-    if (/^[a-zA-Z]$/.test(c)) {
-      const lo = c.toLowerCase();
-      const out = [lo, lo.toUpperCase()];
-      if (this.unicode && lo === "k") out.push("\u212a");
-      if (this.unicode && lo === "s") out.push("\u017f");
-      return out;
-    }
-    if (c.toLowerCase() !== c || c.toUpperCase() !== c)
-      this.refuse(`the non-ASCII letter '${c}' under the i flag`);
-    return [c];
-  }
-
-  private classChar(c: string): string {
-    return SPECIAL_CLASS.has(c) ? `\\${c}` : c;
-  }
-
   /** One class member (a character or a spelled-out escape), as RE2 class text. */
   private classAtom(): { text: string; char?: string } {
     const c = this.peek();
     if (c === undefined) this.refuse("an unclosed class");
     this.i++;
-    if (c !== "\\") return { text: this.classChar(c), char: c };
+    if (c !== "\\") return { text: classChar(c), char: c };
     const e = this.peek();
     if (e === undefined) this.refuse("a trailing backslash");
     this.i++;
@@ -264,7 +250,7 @@ class Translator {
         return { text: "\b", char: "\b" };
       default: {
         const ch = this.escapedChar(e);
-        return { text: this.classChar(ch), char: ch };
+        return { text: classChar(ch), char: ch };
       }
     }
   }
@@ -290,90 +276,15 @@ class Translator {
         const b = this.classAtom();
         if (a.char === undefined || b.char === undefined)
           this.refuse("a range with a class escape");
-        out += this.range(a.char, b.char);
+        out += foldedRange(a.char, b.char, this.fold, this.unicode);
         continue;
       }
       out += a.text;
       if (this.fold && a.char !== undefined)
-        for (const v of this.caseVariants(a.char)) if (v !== a.char) out += this.classChar(v);
+        for (const v of caseVariants(a.char, this.unicode)) if (v !== a.char) out += classChar(v);
     }
     this.i++;
     return `[${negated ? "^" : ""}${out}]`;
-  }
-
-  private range(a: string, b: string): string {
-    const text = `${this.classChar(a)}-${this.classChar(b)}`;
-    if (!this.fold) return text;
-    const lo = a.codePointAt(0)!;
-    const hi = b.codePointAt(0)!;
-    const hasLetter = (from: number, to: number): boolean => {
-      for (let x = from; x <= to; x++) {
-        const ch = String.fromCodePoint(x);
-        if (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch) return true;
-      }
-      return false;
-    };
-    if (hi - lo > 0x3000) this.refuse("a wide range under the i flag");
-    if (!hasLetter(lo, hi)) return text;
-    const inside = (from: string, to: string): boolean => a >= from && b <= to;
-    if (!inside("a", "z") && !inside("A", "Z")) this.refuse(`the range ${a}-${b} under the i flag`);
-    const other = (ch: string): string =>
-      ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
-    let out = `${text}${other(a)}-${other(b)}`;
-    if (this.unicode && a.toLowerCase() <= "k" && b.toLowerCase() >= "k") out += "\u212a";
-    if (this.unicode && a.toLowerCase() <= "s" && b.toLowerCase() >= "s") out += "\u017f";
-    return out;
-  }
-
-  /** The character a `\e` escape stands for (e already consumed), or a refusal. */
-  private escapedChar(e: string): string {
-    const hex = (n: number): string => {
-      const digits = this.chars.slice(this.i, this.i + n).join("");
-      if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(digits)) this.refuse(`a malformed \\${e} escape`);
-      this.i += n;
-      return String.fromCharCode(parseInt(digits, 16));
-    };
-    switch (e) {
-      case "t":
-        return "\t";
-      case "n":
-        return "\n";
-      case "r":
-        return "\r";
-      case "v":
-        return "\v";
-      case "f":
-        return "\f";
-      case "x":
-        return hex(2);
-      case "u": {
-        if (this.peek() === "{") {
-          const rest = this.chars.slice(this.i).join("");
-          const m = /^\{([0-9a-fA-F]+)\}/.exec(rest);
-          if (!m) this.refuse("a malformed \\u{…} escape");
-          this.i += m[0].length;
-          const cp = parseInt(m[1]!, 16);
-          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            this.refuse("a surrogate code point");
-          return String.fromCodePoint(cp);
-        }
-        const ch = hex(4);
-        if (/[\ud800-\udfff]/.test(ch)) this.refuse("a surrogate escape");
-        return ch;
-      }
-      case "0":
-        return this.refuse("a NUL character (a Falco string cannot hold one)");
-      case "c":
-        return this.refuse("a control escape \\c");
-      case "k":
-      case "p":
-      case "P":
-        return this.refuse(`\\${e} (named backreference or Unicode property)`);
-      default:
-        if (/[1-9]/.test(e)) this.refuse("a backreference");
-        if (/[a-zA-Z]/.test(e)) this.refuse(`the escape \\${e}`);
-        return e;
-    }
   }
 
   private escape(inClass: boolean): string {
