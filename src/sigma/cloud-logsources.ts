@@ -1,3 +1,10 @@
+import {
+  AUDIT_COLUMNS,
+  entraSigmaEvent,
+  isEntraAudit,
+  isEntraSignIn,
+  SIGNIN_COLUMNS,
+} from "./entra-logsources.js";
 import type { LogSource } from "./rule.js";
 
 /**
@@ -15,6 +22,8 @@ import type { LogSource } from "./rule.js";
  *   message or storage blob, Azure Monitor "resource log / activity log schema"): activity-log
  *   records name their `category` (Administrative, Security, Policy …) and `operationName`;
  *   Entra ID Protection risk detections are category `UserRiskEvents` with `properties.riskEventType`.
+ * - Microsoft Entra ID sign-in and audit logs: records of categories `SignInLogs` and `AuditLogs`
+ *   of the same export; their rules name Sentinel's columns (entra-logsources.ts).
  * - GitHub: one enterprise/organization audit-log event (GitHub "audit log events": `action`,
  *   `@timestamp`, `actor`, `org`, `_document_id`).
  * Sigma's cloud rules use the raw names, except where SigmaHQ wrote them with other names:
@@ -97,6 +106,8 @@ const MEMBERS: Readonly<Record<string, Test>> = {
   "azure/activitylogs": isAzureActivityRecord,
   "azure/riskdetection": isAzureRiskDetection,
   "github/audit": isGitHubAuditEvent,
+  "azure/signinlogs": isEntraSignIn,
+  "azure/auditlogs": isEntraAudit,
 };
 
 const keyOf = (logsource: LogSource): string | undefined =>
@@ -130,5 +141,7 @@ export function cloudSigmaEvent(logsource: LogSource, raw: unknown): unknown {
     if (!Object.hasOwn(raw, "riskEventType") && Object.hasOwn(p, "riskEventType"))
       return { ...raw, riskEventType: p.riskEventType };
   }
+  if (key === "azure/signinlogs" && isEntraSignIn(raw)) return entraSigmaEvent(raw, SIGNIN_COLUMNS);
+  if (key === "azure/auditlogs" && isEntraAudit(raw)) return entraSigmaEvent(raw, AUDIT_COLUMNS);
   return raw;
 }

@@ -19,6 +19,11 @@ interface Family {
   readonly fixtures: string;
   /** At least this many rules compile and are checked (the corpus holds more for some). */
   readonly minRules: number;
+  /**
+   * Elastic and Splunk compare at least this share of rule × fixture cases (default one half);
+   * lower where many of the family's rules name fields the record lacks and are refused.
+   */
+  readonly comparedShare?: number;
 }
 
 const FAMILIES: readonly Family[] = [
@@ -50,6 +55,19 @@ const FAMILIES: readonly Family[] = [
     folders: ["rules/cloud/azure/activity_logs", "rules/cloud/azure/identity_protection"],
     fixtures: "test/fixtures/cloud/azure.ndjson",
     minRules: 54,
+  },
+  {
+    name: "Azure Entra ID sign-in and audit logs",
+    folders: [
+      "rules/cloud/azure/signin_logs",
+      "rules/cloud/azure/audit_logs",
+      "rules-threat-hunting/cloud/azure/signin_logs",
+    ],
+    fixtures: "test/fixtures/cloud/azure-entra.ndjson",
+    minRules: 60,
+    // 26 of the 63 rules name properties.message, Status or Sentinel's TargetResources paths:
+    // refused in Elastic and Splunk (FIELD_NOT_AVAILABLE), so fewer cases are compared.
+    comparedShare: 0.33,
   },
   {
     name: "GitHub audit",
@@ -87,6 +105,8 @@ describe.skipIf(!HAVE_CORPUS)("cloud families: parity on the corpus rules", () =
       expect(report.perTarget.js?.unsupported).toBe(0);
       // Most rules are compared on every fixture in every target.
       for (const t of ["elastic", "elastic/eql", "elastic/esql", "splunk"])
-        expect(report.perTarget[t]?.cases, t).toBeGreaterThan((rules.length * fixtures.length) / 2);
+        expect(report.perTarget[t]?.cases, t).toBeGreaterThan(
+          rules.length * fixtures.length * (family.comparedShare ?? 0.5),
+        );
     });
 });

@@ -1,4 +1,10 @@
 import type { EsField, EsFieldType } from "./mapping.js";
+import {
+  AZURE_AUDIT,
+  AZURE_AUDIT_KEYWORD_OBJECTS,
+  AZURE_SIGNIN,
+  AZURE_SIGNIN_FLATTENED,
+} from "./mapping-entra.js";
 
 /**
  * The index mappings of the cloud integrations' data streams the Elastic view writes
@@ -223,6 +229,12 @@ export const CLOUD_DATASETS: Readonly<Record<string, CloudStream>> = {
   },
   "azure.activitylogs": { fields: AZURE_ACTIVITY, flattened: ["azure.activitylogs.properties"] },
   "azure.identity_protection": { fields: AZURE_IDENTITY_PROTECTION, flattened: [] },
+  "azure.signinlogs": { fields: AZURE_SIGNIN, flattened: AZURE_SIGNIN_FLATTENED },
+  "azure.auditlogs": {
+    fields: AZURE_AUDIT,
+    flattened: [],
+    keywordObjects: AZURE_AUDIT_KEYWORD_OBJECTS,
+  },
   "github.audit": { fields: GITHUB_AUDIT, flattened: [] },
 };
 

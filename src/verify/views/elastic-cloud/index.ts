@@ -1,6 +1,7 @@
 import { isObject, set, type JsonObject } from "../elastic-windows/ingest.js";
 import { cloudtrailPipeline } from "./aws-cloudtrail.js";
 import { activityLogsPipeline, identityProtectionPipeline } from "./azure.js";
+import { auditLogsPipeline, signInLogsPipeline } from "./azure-entra.js";
 import { clone, dropNullEmpty, pruned } from "./common.js";
 import { gcpAuditPipeline } from "./gcp-audit.js";
 import { githubAuditPipeline } from "./github.js";
@@ -77,6 +78,21 @@ const STREAMS: readonly Stream[] = [
     collects: (raw) =>
       azureRecord(raw) && isText(raw, "resourceId") && ACTIVITY.has(raw.category as string),
     pipeline: activityLogsPipeline,
+    clean: false,
+  },
+  {
+    dataset: "azure.signinlogs",
+    collects: (raw) =>
+      azureRecord(raw) &&
+      (raw.category as string).endsWith("SignInLogs") &&
+      isObject(raw.properties),
+    pipeline: signInLogsPipeline,
+    clean: false,
+  },
+  {
+    dataset: "azure.auditlogs",
+    collects: (raw) => azureRecord(raw) && raw.category === "AuditLogs",
+    pipeline: auditLogsPipeline,
     clean: false,
   },
   {
