@@ -72,6 +72,23 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
       bad.push("resourceId is not an ARM id");
     return bad;
   },
+  entra: (e) => {
+    const bad: string[] = [];
+    for (const k of [
+      "time",
+      "resourceId",
+      "operationName",
+      "category",
+      "correlationId",
+      "tenantId",
+    ])
+      if (typeof e[k] !== "string") bad.push(`${k} missing`);
+    if (!ISO_SECONDS.test(String(e.time))) bad.push("time is not ISO 8601 UTC");
+    if (!isRecord(e.properties)) bad.push("properties missing");
+    else if (e.category !== "Administrative" && typeof e.properties.id !== "string")
+      bad.push("an Entra record names its properties.id");
+    return bad;
+  },
   gh: (e) => {
     const bad: string[] = [];
     for (const k of ["action", "_document_id", "actor"])
@@ -83,7 +100,14 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
 };
 
 /** The issue's minimum per family (AWS, Azure, GCP, Okta); GitHub is checked with fewer. */
-const MINIMUM: Readonly<Record<string, number>> = { ct: 60, okta: 60, gcp: 60, az: 60, gh: 30 };
+const MINIMUM: Readonly<Record<string, number>> = {
+  ct: 60,
+  okta: 60,
+  gcp: 60,
+  az: 60,
+  entra: 60,
+  gh: 30,
+};
 
 describe("cloud fixture files", () => {
   it("load without diagnostics, with ids, reasons and labels", () => {

@@ -234,6 +234,66 @@ describe("views of Azure diagnostic records", () => {
   });
 });
 
+describe("views of Entra ID sign-in and audit records", () => {
+  const snake = (k: string): string => k.replace(/([a-z])([A-Z]+)/g, "$1_$2").toLowerCase();
+
+  it("Elastic: sign-ins in azure.signinlogs with snake-case keys, audits in azure.auditlogs", () => {
+    const records = of("entra");
+    expect(records.length).toBeGreaterThanOrEqual(60);
+    for (const f of records) {
+      const e = raw(f);
+      const p = e.properties as Raw;
+      const doc = elasticView.document(f.event);
+      if (String(e.category).endsWith("SignInLogs")) {
+        expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["azure.signinlogs"]);
+        expect(one(doc, "azure.signinlogs.result_type"), f.id).toBe(e.resultType);
+        expect(one(doc, "geo.country_iso_code"), f.id).toBe(e.location);
+        expect(one(doc, "azure.signinlogs.properties.authentication_requirement"), f.id).toBe(
+          p.authenticationRequirement,
+        );
+        // The pipeline's integration test: properties.status.failureReason becomes the message.
+        const status = p.status as Raw;
+        expect(one(doc, "message"), f.id).toBe(status.failureReason);
+        expect(valuesAt(doc, "azure.signinlogs.resultType"), f.id).toEqual([]);
+        const device = p.deviceDetail as Raw;
+        for (const [k, v] of Object.entries(device))
+          if (v !== "")
+            expect(one(doc, `azure.signinlogs.properties.device_detail.${snake(k)}`), k).toBe(v);
+        if (p.userAgent !== "") expect(one(doc, "user_agent.original"), f.id).toBe(p.userAgent);
+        // properties.ipAddress wins over callerIpAddress.
+        expect(one(doc, "source.ip"), f.id).toBe(p.ipAddress);
+      } else if (e.category === "AuditLogs") {
+        expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["azure.auditlogs"]);
+        expect(one(doc, "azure.auditlogs.operation_name"), f.id).toBe(e.operationName);
+        expect(one(doc, "event.action"), f.id).toBe(e.operationName);
+        expect(one(doc, "azure.auditlogs.properties.logged_by_service"), f.id).toBe(
+          p.loggedByService,
+        );
+        const result = String(p.result);
+        const moved = ["success", "failure"].includes(result.toLowerCase());
+        expect(one(doc, moved ? "event.outcome" : "azure.auditlogs.properties.result"), f.id).toBe(
+          result,
+        );
+        const targets = p.targetResources as Raw[];
+        targets.forEach((t, i) =>
+          expect(one(doc, `azure.auditlogs.properties.target_resources.${i}.type`), f.id).toBe(
+            t.type,
+          ),
+        );
+      }
+    }
+  });
+
+  it("Splunk: the Event Hub event with the record under body", () => {
+    for (const f of of("entra")) {
+      const e = raw(f);
+      const doc = splunkView.document(f.event) as Record<string, string[]>;
+      expect(doc.sourcetype, f.id).toEqual(["mscs:azure:eventhub"]);
+      expect(doc["body.category"], f.id).toEqual([e.category]);
+    }
+  });
+});
+
 describe("views of GitHub audit events", () => {
   it("Elastic: github.audit with action in event.action; Splunk: github:cloud:audit", () => {
     for (const f of of("gh")) {

@@ -26,6 +26,7 @@ import { isIpText } from "./common.js";
  *   the record is read into azure.auditlogs; resourceId → azure.resource_id; properties.result →
  *   event.outcome when it is text equal to success or failure in any case (else it stays);
  *   operationName → operation_name (and event.action); resultSignature, operationVersion renamed;
+ *   level → log.level, then Level → level;
  *   tenantId and correlationId → azure.*; properties.activityDisplayName, activityDateTime,
  *   additionalDetails, resultReason, correlationId, loggedByService, operationType and initiatedBy
  *   → snake case; targetResources rewritten as a map keyed by position ("0", "1" …) of
@@ -158,6 +159,7 @@ export function auditLogsPipeline(doc: JsonObject): void {
   rename(doc, `${b}.operationVersion`, `${b}.operation_version`);
   rename(doc, `${b}.tenantId`, "azure.tenant_id");
   rename(doc, `${b}.correlationId`, "azure.correlation_id");
+  rename(doc, `${b}.Level`, `${b}.level`);
   for (const [from, to] of [
     ["activityDisplayName", "activity_display_name"],
     ["activityDateTime", "activity_datetime"],
