@@ -89,6 +89,29 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
       bad.push("an Entra record names its properties.id");
     return bad;
   },
+  canary: (e) => {
+    const bad: string[] = [];
+    for (const k of ["node_id", "utc_time", "local_time", "dst_host", "src_host"])
+      if (typeof e[k] !== "string") bad.push(`${k} missing`);
+    if (!Number.isInteger(e.logtype)) bad.push("logtype is not an integer");
+    if (!isRecord(e.logdata)) bad.push("logdata is not an object");
+    return bad;
+  },
+  bb: (e) => {
+    const bad: string[] = [];
+    const t = e.auditType;
+    if (!isRecord(t)) bad.push("auditType missing");
+    else
+      for (const k of ["action", "actionI18nKey", "area", "category", "categoryI18nKey", "level"])
+        if (typeof t[k] !== "string") bad.push(`auditType.${k} missing`);
+    if (!isRecord(e.author) || typeof e.author.name !== "string") bad.push("author missing");
+    const ts = e.timestamp;
+    if (!isRecord(ts) || !Number.isInteger(ts.epochSecond))
+      bad.push("timestamp is not epochSecond/nano");
+    for (const k of ["affectedObjects", "changedValues", "extraAttributes"])
+      if (!Array.isArray(e[k])) bad.push(`${k} is not a list`);
+    return bad;
+  },
   gh: (e) => {
     const bad: string[] = [];
     for (const k of ["action", "_document_id", "actor"])
@@ -99,7 +122,10 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
   },
 };
 
-/** The issue's minimum per family (AWS, Azure, GCP, Okta); GitHub is checked with fewer. */
+/**
+ * The issue's minimum per family (AWS, Azure, GCP, Okta); GitHub, OpenCanary and Bitbucket, whose
+ * rules test one or two fields, are checked with fewer.
+ */
 const MINIMUM: Readonly<Record<string, number>> = {
   ct: 60,
   okta: 60,
@@ -107,6 +133,8 @@ const MINIMUM: Readonly<Record<string, number>> = {
   az: 60,
   entra: 60,
   gh: 30,
+  canary: 30,
+  bb: 30,
 };
 
 describe("cloud fixture files", () => {

@@ -1,3 +1,4 @@
+import { appMembership } from "./app-logsources.js";
 import { cloudMembership, cloudSigmaEvent } from "./cloud-logsources.js";
 import type { LogSource } from "./rule.js";
 import { AUDIT_MSG, LINUX_CATEGORY_EVENT_IDS, LINUX_SYSMON_CHANNEL } from "./linux-logsources.js";
@@ -12,7 +13,8 @@ import {
  * says, for the logsources whose raw events identify themselves, which raw events belong to them,
  * from the producers' own formats (the Kubernetes audit.k8s.io Event type; the Windows event-log
  * record's Channel and EventID, windows-logsources.ts; Sysmon for Linux records and audit-log
- * records, linux-logsources.ts; the cloud providers' records, cloud-logsources.ts). The parity
+ * records, linux-logsources.ts; the cloud providers' records, cloud-logsources.ts; applications'
+ * own JSON records, app-logsources.ts). The parity
  * runner holds every target to it:
  * a query whose scope lets in another source's event fails there.
  * A logsource key the tables do not know is not decided here (every event may belong to it).
@@ -115,6 +117,7 @@ const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
   windows,
   linux,
   cloudMembership,
+  appMembership,
 ];
 
 /**

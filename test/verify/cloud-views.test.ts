@@ -294,6 +294,51 @@ describe("views of Entra ID sign-in and audit records", () => {
   });
 });
 
+describe("views of OpenCanary and Bitbucket audit events", () => {
+  it("Elastic: opencanary.events names the logtype in log.logger and keeps no number", () => {
+    const records = of("canary");
+    expect(records.length).toBeGreaterThanOrEqual(30);
+    // The integration's table (its pipeline test expects LOG_PORT_SYN for 5001, LOG_SSH_NEW_CONNECTION
+    // for 4000): a few codes as opencanary/logger.py names them.
+    const names: Record<number, string> = {
+      4000: "LOG_SSH_NEW_CONNECTION",
+      4002: "LOG_SSH_LOGIN_ATTEMPT",
+      5001: "LOG_PORT_SYN",
+      5005: "LOG_PORT_NMAPFIN",
+      17001: "LOG_REDIS_COMMAND",
+    };
+    for (const f of records) {
+      const e = raw(f);
+      const doc = elasticView.document(f.event);
+      expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["opencanary.events"]);
+      expect(valuesAt(doc, "opencanary.logtype"), f.id).toEqual([]);
+      const code = e.logtype as number;
+      if (names[code] !== undefined) expect(one(doc, "log.logger"), f.id).toBe(names[code]);
+      // 99000 is LOG_USER_0 upstream but not in this model's table: the number stays.
+      expect(one(doc, "opencanary.node.id"), f.id).toBe(e.node_id);
+      const splunk = splunkView.document(f.event) as Record<string, string[]>;
+      expect(splunk.sourcetype, f.id).toEqual(["opencanary"]);
+      expect(splunk.logtype, f.id).toEqual([String(code)]);
+    }
+  });
+
+  it("Elastic: atlassian_bitbucket.audit keeps auditType's keys under bitbucket.audit.type", () => {
+    const records = of("bb");
+    expect(records.length).toBeGreaterThanOrEqual(30);
+    for (const f of records) {
+      const t = raw(f).auditType as Raw;
+      const doc = elasticView.document(f.event);
+      expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["atlassian_bitbucket.audit"]);
+      expect(one(doc, "bitbucket.audit.type.category"), f.id).toBe(t.category);
+      expect(one(doc, "bitbucket.audit.type.action"), f.id).toBe(t.action);
+      expect(one(doc, "event.action"), f.id).toBe(t.actionI18nKey);
+      const splunk = splunkView.document(f.event) as Record<string, string[]>;
+      expect(splunk.sourcetype, f.id).toEqual(["bitbucket:audit"]);
+      expect(splunk["auditType.action"], f.id).toEqual([t.action]);
+    }
+  });
+});
+
 describe("views of GitHub audit events", () => {
   it("Elastic: github.audit with action in event.action; Splunk: github:cloud:audit", () => {
     for (const f of of("gh")) {

@@ -1,4 +1,5 @@
 import type { EsField, EsFieldType } from "./mapping.js";
+import { BITBUCKET_AUDIT, BITBUCKET_AUDIT_FLATTENED, OPENCANARY } from "./mapping-apps.js";
 import {
   AZURE_AUDIT,
   AZURE_AUDIT_KEYWORD_OBJECTS,
@@ -236,6 +237,8 @@ export const CLOUD_DATASETS: Readonly<Record<string, CloudStream>> = {
     keywordObjects: AZURE_AUDIT_KEYWORD_OBJECTS,
   },
   "github.audit": { fields: GITHUB_AUDIT, flattened: [] },
+  "opencanary.events": { fields: OPENCANARY, flattened: [] },
+  "atlassian_bitbucket.audit": { fields: BITBUCKET_AUDIT, flattened: BITBUCKET_AUDIT_FLATTENED },
 };
 
 /** A field's mapping in a cloud data stream; undefined where the stream does not define it. */

@@ -14,7 +14,10 @@
  *   Add-on for Microsoft Cloud Services' Event Hub input, `mscs:azure:eventhub`, the record under
  *   `body` (searches read body.operationName, body.properties.*);
  * - a GitHub audit-log event: Splunk Add-on for GitHub, `github:cloud:audit` (its source types
- *   page), the event as GitHub writes it.
+ *   page), the event as GitHub writes it;
+ * - an OpenCanary JSON log line and a Bitbucket Data Center audit event: no Splunk add-on reads
+ *   them; a monitored file with a custom sourcetype (`opencanary`, `bitbucket:audit`) and
+ *   KV_MODE=json, the event as the product writes it.
  */
 
 type Raw = Record<string, unknown>;
@@ -66,5 +69,24 @@ export const CLOUD_SOURCETYPES: readonly SourcetypeRoute[] = [
   {
     is: (raw) => isText(raw, "action") && isText(raw, "_document_id") && "@timestamp" in raw,
     sourcetype: "github:cloud:audit",
+  },
+  {
+    is: (raw) =>
+      typeof raw.logtype === "number" && isText(raw, "node_id") && isText(raw, "utc_time"),
+    sourcetype: "opencanary",
+  },
+  {
+    is: (raw) => {
+      const t = raw.auditType;
+      return (
+        typeof t === "object" &&
+        t !== null &&
+        typeof (t as Raw).action === "string" &&
+        typeof raw.author === "object" &&
+        raw.author !== null &&
+        "timestamp" in raw
+      );
+    },
+    sourcetype: "bitbucket:audit",
   },
 ];

@@ -1,5 +1,6 @@
 import { isObject, set, type JsonObject } from "../elastic-windows/ingest.js";
 import { cloudtrailPipeline } from "./aws-cloudtrail.js";
+import { bitbucketAuditPipeline, openCanaryPipeline } from "./apps.js";
 import { activityLogsPipeline, identityProtectionPipeline } from "./azure.js";
 import { auditLogsPipeline, signInLogsPipeline } from "./azure-entra.js";
 import { clone, dropNullEmpty, pruned } from "./common.js";
@@ -65,6 +66,16 @@ const azureRecord = (raw: JsonObject): boolean =>
 const githubAuditEvent = (raw: JsonObject): boolean =>
   isText(raw, "action") && isText(raw, "_document_id") && "@timestamp" in raw;
 
+/** An opencanaryd JSON log line (opencanary/logger.py: logtype, node_id, utc_time in every event). */
+const openCanaryEvent = (raw: JsonObject): boolean =>
+  typeof raw.logtype === "number" && isText(raw, "node_id") && isText(raw, "utc_time");
+
+/** A Bitbucket Data Center audit event (auditType with action and category, author, timestamp). */
+const bitbucketAuditEvent = (raw: JsonObject): boolean => {
+  const t = raw.auditType;
+  return isObject(t) && isText(t, "action") && isObject(raw.author) && "timestamp" in raw;
+};
+
 const STREAMS: readonly Stream[] = [
   { dataset: "aws.cloudtrail", collects: cloudtrailRecord, pipeline: cloudtrailPipeline },
   { dataset: "okta.system", collects: oktaLogEvent, pipeline: oktaPipeline },
@@ -72,6 +83,13 @@ const STREAMS: readonly Stream[] = [
   { dataset: "gcp.audit", collects: gcpAuditEntry, pipeline: gcpAuditPipeline },
   // Cleaned by its own last script, to the same effect here.
   { dataset: "github.audit", collects: githubAuditEvent, pipeline: githubAuditPipeline },
+  // Both drop null and "" as their last step (OpenCanary also "undefined", in its pipeline).
+  { dataset: "opencanary.events", collects: openCanaryEvent, pipeline: openCanaryPipeline },
+  {
+    dataset: "atlassian_bitbucket.audit",
+    collects: bitbucketAuditEvent,
+    pipeline: bitbucketAuditPipeline,
+  },
   // The Azure pipelines drop no empty value: `clean: false`.
   {
     dataset: "azure.activitylogs",
