@@ -89,6 +89,15 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
       bad.push("an Entra record names its properties.id");
     return bad;
   },
+  m365: (e) => {
+    const bad: string[] = [];
+    for (const k of ["CreationTime", "Id", "Operation", "OrganizationId", "Workload", "UserId"])
+      if (typeof e[k] !== "string") bad.push(`${k} missing`);
+    if (!Number.isInteger(e.RecordType)) bad.push("RecordType is not an integer");
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(String(e.CreationTime)))
+      bad.push("CreationTime is not the API's UTC form");
+    return bad;
+  },
   canary: (e) => {
     const bad: string[] = [];
     for (const k of ["node_id", "utc_time", "local_time", "dst_host", "src_host"])
@@ -135,6 +144,7 @@ const MINIMUM: Readonly<Record<string, number>> = {
   gh: 30,
   canary: 30,
   bb: 30,
+  m365: 20,
 };
 
 describe("cloud fixture files", () => {

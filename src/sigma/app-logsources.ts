@@ -10,7 +10,13 @@ import type { LogSource } from "./rule.js";
  *   its audit log file and REST API write it (Atlassian "Audit log events in Bitbucket": auditType
  *   {action, actionI18nKey, area, category, categoryI18nKey, level}, author, affectedObjects,
  *   changedValues, extraAttributes, method, node, source, system, timestamp).
- * SigmaHQ's rules use the records' own names.
+ * - Microsoft 365 (product m365): one record of the Office 365 Management Activity API (its
+ *   "common schema": CreationTime, Id, Operation, OrganizationId, RecordType, UserId, Workload in
+ *   every record). Service audit is every record; threat_management and threat_detection are
+ *   the Security & Compliance Center's alert records (RecordType 40, SecurityComplianceAlerts);
+ *   exchange is the Exchange admin and mailbox records (Workload Exchange).
+ * SigmaHQ's rules use the records' own names (the m365 alert rules excepted: their eventSource,
+ * eventName and status name no field of the record).
  */
 
 type Raw = Record<string, unknown>;
@@ -40,12 +46,28 @@ export function isBitbucketAuditEvent(raw: Raw): boolean {
   );
 }
 
+export function isO365Record(raw: Raw): boolean {
+  return (
+    ["CreationTime", "Id", "Operation", "OrganizationId", "Workload"].every(
+      (k) => typeof raw[k] === "string",
+    ) && Number.isInteger(raw.RecordType)
+  );
+}
+
+/** AuditLogRecordType 40: SecurityComplianceAlerts. */
+const isO365Alert = (raw: Raw): boolean => isO365Record(raw) && raw.RecordType === 40;
+const isO365Exchange = (raw: Raw): boolean => isO365Record(raw) && raw.Workload === "Exchange";
+
 const lower = (s: string | undefined): string => s?.toLowerCase() ?? "";
 
 /** "product/category/service" (lower case) → the records of that logsource. */
 const MEMBERS: Readonly<Record<string, Test>> = {
   "opencanary/application/": isOpenCanaryEvent,
   "bitbucket//audit": isBitbucketAuditEvent,
+  "m365//audit": isO365Record,
+  "m365//threat_management": isO365Alert,
+  "m365//threat_detection": isO365Alert,
+  "m365//exchange": isO365Exchange,
 };
 
 /** The membership test of an application logsource this module knows; undefined for any other. */

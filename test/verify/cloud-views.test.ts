@@ -339,6 +339,31 @@ describe("views of OpenCanary and Bitbucket audit events", () => {
   });
 });
 
+describe("views of Office 365 Management Activity records", () => {
+  it("Elastic: o365.audit with Workload in event.provider and Operation in event.action", () => {
+    const records = of("m365");
+    expect(records.length).toBeGreaterThanOrEqual(20);
+    // The integration's own rewrites of Azure AD user operations.
+    const rewritten: Record<string, string> = { "Add user.": "added-user-account" };
+    for (const f of records) {
+      const e = raw(f);
+      const doc = elasticView.document(f.event);
+      expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["o365.audit"]);
+      expect(one(doc, "event.provider"), f.id).toBe(e.Workload);
+      const op = String(e.Operation);
+      expect(one(doc, "event.action"), f.id).toBe(
+        e.Workload === "AzureActiveDirectory" && e.RecordType === 8 ? (rewritten[op] ?? op) : op,
+      );
+      expect(valuesAt(doc, "o365.audit.Operation"), f.id).toEqual([]);
+      if (typeof e.Directionality === "string")
+        expect(one(doc, "o365.audit.Directionality"), f.id).toBe(e.Directionality);
+      const splunk = splunkView.document(f.event) as Record<string, string[]>;
+      expect(splunk.sourcetype, f.id).toEqual(["o365:management:activity"]);
+      expect(splunk.Operation, f.id).toEqual([op]);
+    }
+  });
+});
+
 describe("views of GitHub audit events", () => {
   it("Elastic: github.audit with action in event.action; Splunk: github:cloud:audit", () => {
     for (const f of of("gh")) {

@@ -1,5 +1,11 @@
 import type { EsField, EsFieldType } from "./mapping.js";
-import { BITBUCKET_AUDIT, BITBUCKET_AUDIT_FLATTENED, OPENCANARY } from "./mapping-apps.js";
+import {
+  BITBUCKET_AUDIT,
+  BITBUCKET_AUDIT_FLATTENED,
+  O365_AUDIT,
+  O365_AUDIT_FLATTENED,
+  OPENCANARY,
+} from "./mapping-apps.js";
 import {
   AZURE_AUDIT,
   AZURE_AUDIT_KEYWORD_OBJECTS,
@@ -238,6 +244,7 @@ export const CLOUD_DATASETS: Readonly<Record<string, CloudStream>> = {
   },
   "github.audit": { fields: GITHUB_AUDIT, flattened: [] },
   "opencanary.events": { fields: OPENCANARY, flattened: [] },
+  "o365.audit": { fields: O365_AUDIT, flattened: O365_AUDIT_FLATTENED },
   "atlassian_bitbucket.audit": { fields: BITBUCKET_AUDIT, flattened: BITBUCKET_AUDIT_FLATTENED },
 };
 

@@ -15,6 +15,8 @@
  *   `body` (searches read body.operationName, body.properties.*);
  * - a GitHub audit-log event: Splunk Add-on for GitHub, `github:cloud:audit` (its source types
  *   page), the event as GitHub writes it;
+ * - an Office 365 Management Activity record: Splunk Add-on for Microsoft Office 365,
+ *   `o365:management:activity`, the record as the API returns it;
  * - an OpenCanary JSON log line and a Bitbucket Data Center audit event: no Splunk add-on reads
  *   them; a monitored file with a custom sourcetype (`opencanary`, `bitbucket:audit`) and
  *   KV_MODE=json, the event as the product writes it.
@@ -69,6 +71,13 @@ export const CLOUD_SOURCETYPES: readonly SourcetypeRoute[] = [
   {
     is: (raw) => isText(raw, "action") && isText(raw, "_document_id") && "@timestamp" in raw,
     sourcetype: "github:cloud:audit",
+  },
+  {
+    is: (raw) =>
+      ["CreationTime", "Id", "Operation", "OrganizationId", "Workload"].every((k) =>
+        isText(raw, k),
+      ) && Number.isInteger(raw.RecordType),
+    sourcetype: "o365:management:activity",
   },
   {
     is: (raw) =>

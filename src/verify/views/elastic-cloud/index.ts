@@ -6,6 +6,7 @@ import { auditLogsPipeline, signInLogsPipeline } from "./azure-entra.js";
 import { clone, dropNullEmpty, pruned } from "./common.js";
 import { gcpAuditPipeline } from "./gcp-audit.js";
 import { githubAuditPipeline } from "./github.js";
+import { o365AuditPipeline } from "./o365.js";
 import { oktaPipeline } from "./okta.js";
 
 /**
@@ -76,6 +77,11 @@ const bitbucketAuditEvent = (raw: JsonObject): boolean => {
   return isObject(t) && isText(t, "action") && isObject(raw.author) && "timestamp" in raw;
 };
 
+/** An Office 365 Management Activity record (its common schema). */
+const o365Record = (raw: JsonObject): boolean =>
+  ["CreationTime", "Id", "Operation", "OrganizationId", "Workload"].every((k) => isText(raw, k)) &&
+  Number.isInteger(raw.RecordType);
+
 const STREAMS: readonly Stream[] = [
   { dataset: "aws.cloudtrail", collects: cloudtrailRecord, pipeline: cloudtrailPipeline },
   { dataset: "okta.system", collects: oktaLogEvent, pipeline: oktaPipeline },
@@ -90,6 +96,8 @@ const STREAMS: readonly Stream[] = [
     collects: bitbucketAuditEvent,
     pipeline: bitbucketAuditPipeline,
   },
+  // Keeps empty values (no cleaning script).
+  { dataset: "o365.audit", collects: o365Record, pipeline: o365AuditPipeline, clean: false },
   // The Azure pipelines drop no empty value: `clean: false`.
   {
     dataset: "azure.activitylogs",
