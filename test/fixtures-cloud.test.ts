@@ -98,6 +98,16 @@ const SHAPES: Readonly<Record<string, (e: Record<string, unknown>) => string[]>>
       bad.push("CreationTime is not the API's UTC form");
     return bad;
   },
+  dns: (e) => {
+    const bad: string[] = [];
+    for (const k of ["uid", "id.orig_h", "id.resp_h", "proto", "query", "qtype_name", "rcode_name"])
+      if (typeof e[k] !== "string") bad.push(`${k} missing`);
+    for (const k of ["ts", "trans_id", "id.orig_p", "id.resp_p", "qtype", "rcode"])
+      if (typeof e[k] !== "number") bad.push(`${k} is not a number`);
+    if (e.answers !== undefined && (!Array.isArray(e.answers) || !Array.isArray(e.TTLs)))
+      bad.push("answers and TTLs are lists");
+    return bad;
+  },
   canary: (e) => {
     const bad: string[] = [];
     for (const k of ["node_id", "utc_time", "local_time", "dst_host", "src_host"])
@@ -145,6 +155,7 @@ const MINIMUM: Readonly<Record<string, number>> = {
   canary: 30,
   bb: 30,
   m365: 20,
+  dns: 30,
 };
 
 describe("cloud fixture files", () => {

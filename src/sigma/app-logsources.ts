@@ -15,6 +15,11 @@ import type { LogSource } from "./rule.js";
  *   every record). Service audit is every record; threat_management and threat_detection are
  *   the Security & Compliance Center's alert records (RecordType 40, SecurityComplianceAlerts);
  *   exchange is the Exchange admin and mailbox records (Workload Exchange).
+ * - DNS (category dns, no product): one record of Zeek's dns.log (Zeek's DNS::Info: ts, uid,
+ *   id.orig_h/p, id.resp_h/p, proto, trans_id, query, qtype_name, rcode_name, answers, TTLs …),
+ *   the DNS log the built-in pipelines read. The Sigma taxonomy names its fields query, answer
+ *   and record_type: `appSigmaEvent` gives answer the record's answers and record_type its
+ *   qtype_name.
  * SigmaHQ's rules use the records' own names (the m365 alert rules excepted: their eventSource,
  * eventName and status name no field of the record).
  */
@@ -54,6 +59,16 @@ export function isO365Record(raw: Raw): boolean {
   );
 }
 
+export function isZeekDnsRecord(raw: Raw): boolean {
+  return (
+    typeof raw.uid === "string" &&
+    typeof raw["id.orig_h"] === "string" &&
+    typeof raw.proto === "string" &&
+    Number.isInteger(raw.trans_id) &&
+    raw.ts !== undefined
+  );
+}
+
 /** AuditLogRecordType 40: SecurityComplianceAlerts. */
 const isO365Alert = (raw: Raw): boolean => isO365Record(raw) && raw.RecordType === 40;
 const isO365Exchange = (raw: Raw): boolean => isO365Record(raw) && raw.Workload === "Exchange";
@@ -64,14 +79,32 @@ const lower = (s: string | undefined): string => s?.toLowerCase() ?? "";
 const MEMBERS: Readonly<Record<string, Test>> = {
   "opencanary/application/": isOpenCanaryEvent,
   "bitbucket//audit": isBitbucketAuditEvent,
+  "/dns/": isZeekDnsRecord,
   "m365//audit": isO365Record,
   "m365//threat_management": isO365Alert,
   "m365//threat_detection": isO365Alert,
   "m365//exchange": isO365Exchange,
 };
 
+const keyOf = (logsource: LogSource): string =>
+  `${lower(logsource.product)}/${lower(logsource.category)}/${lower(logsource.service)}`;
+
 /** The membership test of an application logsource this module knows; undefined for any other. */
 export function appMembership(logsource: LogSource): Test | undefined {
-  const key = `${lower(logsource.product)}/${lower(logsource.category)}/${lower(logsource.service)}`;
-  return MEMBERS[key];
+  return MEMBERS[keyOf(logsource)];
+}
+
+/** The Sigma taxonomy's dns fields → the Zeek dns.log field that holds the value. */
+const DNS_ALIASES: Readonly<Record<string, string>> = {
+  answer: "answers",
+  record_type: "qtype_name",
+};
+
+/** The record as a rule of the logsource reads it (the taxonomy's names hold the record's values). */
+export function appSigmaEvent(logsource: LogSource, raw: unknown): unknown {
+  if (!isRecord(raw) || keyOf(logsource) !== "/dns/" || !isZeekDnsRecord(raw)) return raw;
+  const out: Raw = { ...raw };
+  for (const [field, own] of Object.entries(DNS_ALIASES))
+    if (!Object.hasOwn(out, field) && Object.hasOwn(raw, own)) out[field] = raw[own];
+  return out;
 }

@@ -1,4 +1,4 @@
-import { appMembership } from "./app-logsources.js";
+import { appMembership, appSigmaEvent } from "./app-logsources.js";
 import { cloudMembership, cloudSigmaEvent } from "./cloud-logsources.js";
 import type { LogSource } from "./rule.js";
 import { AUDIT_MSG, LINUX_CATEGORY_EVENT_IDS, LINUX_SYSMON_CHANNEL } from "./linux-logsources.js";
@@ -126,7 +126,8 @@ const DECIDERS: readonly ((logsource: LogSource) => Test | undefined)[] = [
  * category's name too. The record's own fields stay; an existing field is never overwritten.
  */
 export function sigmaEvent(logsource: LogSource, raw: unknown): unknown {
-  if (lower(logsource.product) !== "windows") return cloudSigmaEvent(logsource, raw);
+  if (lower(logsource.product) !== "windows")
+    return appSigmaEvent(logsource, cloudSigmaEvent(logsource, raw));
   if (!isRecord(raw)) return raw;
   const category = lower(logsource.category);
   const producers = category === undefined ? undefined : WINDOWS_CATEGORY_PRODUCERS[category];

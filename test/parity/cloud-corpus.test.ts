@@ -15,6 +15,7 @@ import { CORPUS, HAVE_CORPUS, SKIP_REASON } from "../helpers/shared-data.js";
 
 interface Family {
   readonly name: string;
+  /** Folders or rule files under the corpus. */
   readonly folders: readonly string[];
   readonly fixtures: string;
   /** At least this many rules compile and are checked (the corpus holds more for some). */
@@ -97,6 +98,18 @@ const FAMILIES: readonly Family[] = [
     refusedBy: ["elastic"],
     jsRefused: 15,
     comparedShare: 0.1,
+  },
+  {
+    name: "DNS (Zeek dns.log)",
+    folders: [
+      "rules/network/dns",
+      "rules-emerging-threats/2023/TA/EquationGroup/net_dns_apt_equation_group_triangulation_c2_coms.yml",
+      "rules-emerging-threats/2026/Malware/Axios-NPM-Compromise/net_dns_axios_npm_compromise_indicator.yml",
+      "rules-emerging-threats/2025/Malware/Katz-Stealer/net_dns_katz_stealer_domain.yml",
+      "rules-threat-hunting/network/net_dns_low_reputation_etld.yml",
+    ],
+    fixtures: "test/fixtures/cloud/dns.ndjson",
+    minRules: 11,
   },
   {
     name: "GitHub audit",

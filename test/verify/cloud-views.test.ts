@@ -364,6 +364,29 @@ describe("views of Office 365 Management Activity records", () => {
   });
 });
 
+describe("views of Zeek dns.log records", () => {
+  it("Elastic: zeek.dns keeps query, answers and qtype_name; ECS takes the connection", () => {
+    const records = of("dns");
+    expect(records.length).toBeGreaterThanOrEqual(30);
+    for (const f of records) {
+      const e = raw(f);
+      const doc = elasticView.document(f.event);
+      expect(valuesAt(doc, "data_stream.dataset"), f.id).toEqual(["zeek.dns"]);
+      expect(one(doc, "zeek.dns.query"), f.id).toBe(e.query);
+      expect(one(doc, "zeek.dns.qtype_name"), f.id).toBe(e.qtype_name);
+      expect(one(doc, "dns.question.type"), f.id).toBe(e.qtype_name);
+      expect(valuesAt(doc, "zeek.dns.answers"), f.id).toEqual(e.answers ?? []);
+      expect(one(doc, "source.address"), f.id).toBe(e["id.orig_h"]);
+      expect(one(doc, "zeek.session_id"), f.id).toBe(e.uid);
+      expect(one(doc, "zeek.dns.trans_id"), f.id).toBe(String(e.trans_id));
+      expect(valuesAt(doc, "zeek.dns.ts"), f.id).toEqual([]);
+      const splunk = splunkView.document(f.event) as Record<string, string[]>;
+      expect(splunk.sourcetype, f.id).toEqual(["bro:dns:json"]);
+      expect(splunk["answers{}"] ?? [], f.id).toEqual((e.answers as string[] | undefined) ?? []);
+    }
+  });
+});
+
 describe("views of GitHub audit events", () => {
   it("Elastic: github.audit with action in event.action; Splunk: github:cloud:audit", () => {
     for (const f of of("gh")) {

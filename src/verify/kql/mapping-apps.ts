@@ -3,7 +3,8 @@ import type { EsFieldType } from "./mapping.js";
 /**
  * The index mappings of Elastic's integrations for applications' own JSON records, from
  * elastic/integrations packages/opencanary/data_stream/events/fields/fields.yml and
- * packages/atlassian_bitbucket/data_stream/audit/fields/fields.yml and packages/o365 (audit), with ECS for the ECS fields
+ * packages/atlassian_bitbucket/data_stream/audit/fields/fields.yml, packages/o365 (audit) and
+ * packages/zeek (dns), with ECS for the ECS fields
  * their pipelines write (keyword fields get ignore_above 1024 from Fleet).
  */
 
@@ -59,3 +60,31 @@ export const O365_AUDIT_FLATTENED: readonly string[] = [
   "o365.audit.Parameters",
   "o365.audit.ExtendedProperties",
 ];
+
+/** packages/zeek/data_stream/dns/fields/fields.yml and ECS. */
+export const ZEEK_DNS: Readonly<Record<string, EsFieldType>> = {
+  "zeek.session_id": "keyword",
+  "zeek.dns.query": "keyword",
+  "zeek.dns.answers": "keyword",
+  "zeek.dns.qtype_name": "keyword",
+  "zeek.dns.qclass_name": "keyword",
+  "zeek.dns.rcode_name": "keyword",
+  "zeek.dns.trans_id": "keyword",
+  "zeek.dns.qtype": "long",
+  "zeek.dns.qclass": "long",
+  "zeek.dns.rcode": "long",
+  "zeek.dns.AA": "boolean",
+  "zeek.dns.TC": "boolean",
+  "zeek.dns.RD": "boolean",
+  "zeek.dns.RA": "boolean",
+  "zeek.dns.rejected": "boolean",
+  "network.transport": "keyword",
+  "network.protocol": "keyword",
+  "dns.id": "keyword",
+  "dns.question.type": "keyword",
+  "dns.response_code": "keyword",
+  "destination.address": "keyword",
+  "destination.ip": "ip",
+  "destination.port": "long",
+  "source.port": "long",
+};

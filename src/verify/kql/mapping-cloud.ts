@@ -5,6 +5,7 @@ import {
   O365_AUDIT,
   O365_AUDIT_FLATTENED,
   OPENCANARY,
+  ZEEK_DNS,
 } from "./mapping-apps.js";
 import {
   AZURE_AUDIT,
@@ -245,6 +246,7 @@ export const CLOUD_DATASETS: Readonly<Record<string, CloudStream>> = {
   "github.audit": { fields: GITHUB_AUDIT, flattened: [] },
   "opencanary.events": { fields: OPENCANARY, flattened: [] },
   "o365.audit": { fields: O365_AUDIT, flattened: O365_AUDIT_FLATTENED },
+  "zeek.dns": { fields: ZEEK_DNS, flattened: [] },
   "atlassian_bitbucket.audit": { fields: BITBUCKET_AUDIT, flattened: BITBUCKET_AUDIT_FLATTENED },
 };
 

@@ -17,6 +17,7 @@
  *   page), the event as GitHub writes it;
  * - an Office 365 Management Activity record: Splunk Add-on for Microsoft Office 365,
  *   `o365:management:activity`, the record as the API returns it;
+ * - a Zeek dns.log record: Splunk Add-on for Zeek, `bro:dns:json`, the JSON record;
  * - an OpenCanary JSON log line and a Bitbucket Data Center audit event: no Splunk add-on reads
  *   them; a monitored file with a custom sourcetype (`opencanary`, `bitbucket:audit`) and
  *   KV_MODE=json, the event as the product writes it.
@@ -78,6 +79,15 @@ export const CLOUD_SOURCETYPES: readonly SourcetypeRoute[] = [
         isText(raw, k),
       ) && Number.isInteger(raw.RecordType),
     sourcetype: "o365:management:activity",
+  },
+  {
+    is: (raw) =>
+      isText(raw, "uid") &&
+      isText(raw, "id.orig_h") &&
+      isText(raw, "proto") &&
+      Number.isInteger(raw.trans_id) &&
+      raw.ts !== undefined,
+    sourcetype: "bro:dns:json",
   },
   {
     is: (raw) =>

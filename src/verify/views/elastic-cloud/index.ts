@@ -8,6 +8,7 @@ import { gcpAuditPipeline } from "./gcp-audit.js";
 import { githubAuditPipeline } from "./github.js";
 import { o365AuditPipeline } from "./o365.js";
 import { oktaPipeline } from "./okta.js";
+import { zeekDnsPipeline } from "./zeek-dns.js";
 
 /**
  * Which Elastic integration data stream collects a raw cloud record, by what the record is (each
@@ -82,6 +83,14 @@ const o365Record = (raw: JsonObject): boolean =>
   ["CreationTime", "Id", "Operation", "OrganizationId", "Workload"].every((k) => isText(raw, k)) &&
   Number.isInteger(raw.RecordType);
 
+/** A Zeek dns.log record (DNS::Info: uid, id.orig_h, proto, trans_id, ts). */
+const zeekDnsRecord = (raw: JsonObject): boolean =>
+  isText(raw, "uid") &&
+  isText(raw, "id.orig_h") &&
+  isText(raw, "proto") &&
+  Number.isInteger(raw.trans_id) &&
+  raw.ts !== undefined;
+
 const STREAMS: readonly Stream[] = [
   { dataset: "aws.cloudtrail", collects: cloudtrailRecord, pipeline: cloudtrailPipeline },
   { dataset: "okta.system", collects: oktaLogEvent, pipeline: oktaPipeline },
@@ -96,6 +105,8 @@ const STREAMS: readonly Stream[] = [
     collects: bitbucketAuditEvent,
     pipeline: bitbucketAuditPipeline,
   },
+  // Keeps empty values (no cleaning script); drops a record without ts (collects requires it).
+  { dataset: "zeek.dns", collects: zeekDnsRecord, pipeline: zeekDnsPipeline, clean: false },
   // Keeps empty values (no cleaning script).
   { dataset: "o365.audit", collects: o365Record, pipeline: o365AuditPipeline, clean: false },
   // The Azure pipelines drop no empty value: `clean: false`.
