@@ -397,22 +397,28 @@ export class EqlParser extends CstParser {
   public field = this.RULE("field", () => {
     this.OPTION(() => this.CONSUME(Optional));
     this.SUBRULE(this.identifier);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Dot);
-            this.SUBRULE2(this.identifier);
+    // `[` after a field is an index only when a number follows (a sequence's next term otherwise).
+    this.MANY({
+      GATE: () =>
+        this.LA(1).tokenType === Dot ||
+        (this.LA(1).tokenType === LBracket && this.LA(2).tokenType === IntegerValue),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Dot);
+              this.SUBRULE2(this.identifier);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(LBracket);
-            this.AT_LEAST_ONE(() => this.CONSUME(IntegerValue));
-            this.CONSUME(RBracket);
+          {
+            ALT: () => {
+              this.CONSUME(LBracket);
+              this.AT_LEAST_ONE(() => this.CONSUME(IntegerValue));
+              this.CONSUME(RBracket);
+            },
           },
-        },
-      ]);
+        ]);
+      },
     });
   });
 
