@@ -82,7 +82,7 @@ describe("correlation parity over the project's rules and sequences", async () =
     const report = await verifyCorrelations(irs, sequences, {
       targets: ["splunk", "js", "sql", "elastic", "falco"],
       // The burst's base rule tests a multi-valued field: ES|QL needs MV_CONTAINS (9.2).
-      targetOptions: { "elastic-version": "9.2" },
+      targetOptions: { elastic: { "elastic-version": "9.2" } },
     });
     const found = report.disagreements
       .map((d) => [d.correlation.id, d.sequence, d.target, d.kind].join(" "))

@@ -93,6 +93,9 @@ function withMillis(seen: unknown, path: readonly string[]): unknown {
 function metaOf(c: CorrelationIR["correlation"], first: LoweredBase): ReturnType<typeof ruleMeta> {
   const rule: SigmaRule = {
     ...first.rule,
+    // Where a problem with the metadata is reported: the correlation's own document.
+    source: c.source,
+    node: c.node,
     title: c.title,
     references: c.references,
     tags: c.tags,
@@ -171,7 +174,9 @@ export const elasticCorrelationBackend: CorrelationBackend = {
     const artifactKind = elasticFormat(format).artifact;
     let artifact = query;
     if (artifactKind !== "query") {
-      const meta = { ...metaOf(c, first), from: lookBack(ir.timespanUs) };
+      const described = metaOf(c, first);
+      diagnostics.push(...described.diagnostics);
+      const meta = { ...described.meta, from: lookBack(ir.timespanUs) };
       artifact =
         artifactKind === "kibana-ndjson"
           ? kibanaNdjson(
