@@ -12,7 +12,8 @@ import {
  * lexer/Expression.g4, EsqlBaseParser with parser/Expression.g4), the part a non-aggregating
  * detection rule uses: `FROM <index patterns> [METADATA <fields>]` followed by `| WHERE <boolean
  * expression>` and `| LIMIT n` commands, and the aggregation of a correlation rule:
- * `| STATS [name =] agg(…), … BY [name =] expr, …` with `COUNT(*)` and time spans (`5 minutes`). The lexer is modal as Elasticsearch's is (a source
+ * `| EVAL name = expr, …`, `| STATS [name =] agg(…), … BY [name =] expr, …` with `COUNT(*)`, time
+ * spans (`5 minutes`) and additions (`a + b`). The lexer is modal as Elasticsearch's is (a source
  * pattern is only a token after FROM; `|` ends a command) and case-insensitive for keywords.
  * Other commands, parameters, casts, arithmetic and the `:` / `=~` operators are tokens only, so
  * the parser reports them at their position.
@@ -66,6 +67,7 @@ export const From = kw("From", "from", { push_mode: "from", ...commandAlt });
 export const Where = kw("Where", "where", { push_mode: "expression", ...commandAlt });
 export const Limit = kw("Limit", "limit", { push_mode: "expression", ...commandAlt });
 export const Stats = kw("Stats", "stats", { push_mode: "expression", ...commandAlt });
+export const Eval = kw("Eval", "eval", { push_mode: "expression", ...commandAlt });
 
 // ---- FROM mode ----
 export const FromPipe = createToken({ name: "FromPipe", pattern: /\|/, pop_mode: true });
@@ -132,7 +134,7 @@ const trivia = [WS, LineComment, BlockComment];
 export const esqlLexer = new Lexer(
   {
     modes: {
-      command: [...trivia, From, Where, Limit, Stats, OtherCommand],
+      command: [...trivia, From, Where, Limit, Stats, Eval, OtherCommand],
       from: [...trivia, FromPipe, Metadata, FromComma, QuotedString, UnquotedSource, FromOther],
       expression: [
         ...trivia,
@@ -193,6 +195,7 @@ const allTokens: TokenType[] = [
   Where,
   Limit,
   Stats,
+  Eval,
   OtherCommand,
   FromPipe,
   Metadata,
@@ -297,7 +300,18 @@ export class EsqlParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.statsCommand) },
+      { ALT: () => this.SUBRULE(this.evalCommand) },
     ]);
+  });
+
+  /** parser/EsqlBaseParser.g4 `evalCommand`: EVAL fields. */
+  public evalCommand = this.RULE("evalCommand", () => {
+    this.CONSUME(Eval);
+    this.SUBRULE(this.field);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.field);
+    });
   });
 
   /** parser/EsqlBaseParser.g4 `statsCommand`: STATS aggFields (BY fields)?. */
@@ -412,8 +426,13 @@ export class EsqlParser extends CstParser {
     });
   });
 
+  /** Operands joined by `+` (operatorExpression's addition; other arithmetic stays a token). */
   public valueExpression = this.RULE("valueExpression", () => {
     this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.CONSUME(Plus);
+      this.SUBRULE3(this.operand);
+    });
     this.OPTION(() => {
       this.OR([
         { ALT: () => this.CONSUME(Eq) },
@@ -424,6 +443,10 @@ export class EsqlParser extends CstParser {
         { ALT: () => this.CONSUME(Gt) },
       ]);
       this.SUBRULE2(this.operand);
+      this.MANY2(() => {
+        this.CONSUME2(Plus);
+        this.SUBRULE4(this.operand);
+      });
     });
   });
 

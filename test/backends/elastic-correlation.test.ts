@@ -76,8 +76,11 @@ describe("Elastic correlations", () => {
       ).toEqual([]);
       const q = parseEsqlStats(out.query);
       expect(q.rows.startsWith("FROM logs-kubernetes.audit_logs-*")).toBe(true);
-      expect(q.aggregates.map((a) => a.name)).toEqual(["sigma_count"]);
-      expect(q.by.map((b) => b.name)).toEqual(["user.name", "sigma_window"]);
+      expect(q.commands.map((c) => c.kind)).toEqual(["stats", "where"]);
+      const stats = q.commands[0]!;
+      if (stats.kind !== "stats") throw new Error("STATS first");
+      expect(stats.aggregates.map((a) => a.name)).toEqual(["sigma_count"]);
+      expect(stats.by.map((b) => b.name)).toEqual(["user.name", "sigma_window"]);
       expect(out.query).toContain(`sigma_count = ${agg}`);
       expect(out.query).toContain(`BUCKET(kubernetes.audit.stageTimestamp, ${span})`);
       expect(out.query.endsWith(`| WHERE ${cond}`)).toBe(true);
@@ -126,15 +129,26 @@ describe("Elastic correlations", () => {
     }
   });
 
-  it("refusals at their position: temporal, a format of the other language, a version before BUCKET", async () => {
-    const temporal = byTitle("Kubernetes Node-Level");
-    const c = temporal.correlation;
-    const refused = await compileCorrelationForTarget(temporal, "elastic");
-    expect(refused.artifact).toBe("");
-    const errors = refused.diagnostics.filter((d) => d.severity === "error");
-    expect(errors.map((d) => `${d.code} ${d.loc?.line}:${d.loc?.col}`)).toEqual([
-      `CORRELATION_UNSUPPORTED ${at(c.source.text, c.typeAt.start)}`,
-    ]);
+  it("temporal: every rule marked per row (CASE), the bucket's marks (MAX) added, then the condition", async () => {
+    const ir = byTitle("Kubernetes Node-Level");
+    const out = await compileCorrelationForTarget(ir, "elastic", { format: "esql" });
+    expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const q = parseEsqlStats(out.query);
+    expect(q.commands.map((c) => c.kind)).toEqual(["eval", "stats", "eval", "where"]);
+    const [marks, stats, sum] = q.commands;
+    if (marks?.kind !== "eval" || stats?.kind !== "stats" || sum?.kind !== "eval")
+      throw new Error("EVAL, STATS, EVAL");
+    const names = ir.steps.map((_, i) => `sigma_r${i + 1}`);
+    expect(marks.columns.map((c) => [c.name, c.expr.kind === "call" && c.expr.name])).toEqual(
+      names.map((n) => [n, "CASE"]),
+    );
+    expect(stats.aggregates.map((a) => a.name)).toEqual(names);
+    expect(sum.columns[0]?.expr.kind).toBe("add");
+    expect(out.query.endsWith("| WHERE sigma_count >= 2")).toBe(true);
+    expect(out.window).toBe("fixed");
+  });
+
+  it("refusals at their position: a format of the other language, a version before BUCKET", async () => {
     const ordered = byTitle("Kubernetes Token Minted, Then");
     const wrong = await compileCorrelationForTarget(ordered, "elastic", {
       format: "kibana-ndjson-esql",

@@ -146,6 +146,24 @@ describe("ES|QL STATS … BY BUCKET", () => {
     expect(runStats(text, docs.slice(1))).toEqual([]);
   });
 
+  it("temporal: CASE marks each rule a row matches, MAX per bucket, the marks added", () => {
+    const text = [
+      "FROM logs-kubernetes.audit_logs-*",
+      '| WHERE kubernetes.audit.verb IN ("get", "list")',
+      '| EVAL r1 = CASE(kubernetes.audit.verb == "get", 1, 0), r2 = CASE(kubernetes.audit.objectRef.name == "x", 1, 0)',
+      "| STATS r1 = MAX(r1), r2 = MAX(r2) BY user.name, w = BUCKET(kubernetes.audit.stageTimestamp, 5 minutes)",
+      "| EVAL n = r1 + r2",
+      "| WHERE n >= 2",
+    ].join("\n");
+    // One event matching both rules is enough; two events of one rule are not.
+    expect(runStats(text, [doc("get", T0, "m", { objectRef: { name: "x" } })])).toEqual(["m@0"]);
+    expect(runStats(text, [doc("get", T0, "m"), doc("get", T0 + 1_000, "m")])).toEqual([]);
+    // A null condition (no name) is not true: the else value.
+    expect(
+      runStats(text, [doc("list", T0, "m", { objectRef: { name: "x" } }), doc("get", T0 + 1, "m")]),
+    ).toEqual(["m@0"]);
+  });
+
   it("the per-event reader refuses STATS at its position", () => {
     expect(() => parseEsql(STATS(""))).toThrow(/STATS is outside the per-event subset/);
   });

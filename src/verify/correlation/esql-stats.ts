@@ -1,7 +1,7 @@
 import { assertNever } from "../../diagnostics.js";
 import { esqlInterpreter } from "../esql/index.js";
-import type { EsqlExpr } from "../esql/ast.js";
-import { parseEsqlStats, type StatsColumn } from "../esql/stats.js";
+import type { EsqlExpr, Span } from "../esql/ast.js";
+import { parseEsqlStats, type Column, type StatsCommand } from "../esql/stats.js";
 import { valuesAt } from "../kql/interpret.js";
 import { OutsideModel } from "../spl/evaluate.js";
 import { ParseError } from "../types.js";
@@ -11,6 +11,8 @@ import { keyOf, timeOf } from "./elastic-doc.js";
  * Runs an aggregating ES|QL correlation query over Elasticsearch documents, with the semantics of
  * Elastic's ES|QL reference:
  * - the rows are the documents the row query (FROM, WHERE) keeps (the per-event interpreter);
+ * - `EVAL name = CASE(c, a, b)` before STATS: `a` where the condition `c` is true, else `b`
+ *   (a null condition is not true); the condition is read by the per-event interpreter;
  * - `STATS … BY` makes one row per distinct combination of the BY values, null being a value of
  *   its own (a row without a BY value is in the null group);
  * - `BUCKET(date, <n> <unit>)` rounds the date (milliseconds) down to a multiple of the span
@@ -18,7 +20,9 @@ import { keyOf, timeOf } from "./elastic-doc.js";
  * - `COUNT(*)` counts rows; `COUNT_DISTINCT(field, precision)` counts the distinct values of the
  *   field over the rows (each value of a multi-valued field, nulls not counted), exactly while the
  *   count is below the precision threshold (beyond it HyperLogLog++ estimates: outside the model);
- * - WHERE after STATS keeps the rows whose condition is true (null is not true).
+ *   `MAX(column)` the largest number of a column, null when it has none;
+ * - after STATS, `EVAL name = a + b …` adds numbers (null when one is null), and WHERE keeps the
+ *   rows whose condition is true (null is not true).
  */
 
 export interface StatsMatch {
@@ -47,13 +51,16 @@ const SPAN_MS: Readonly<Record<string, number>> = {
 };
 
 type Cell = string | number | null;
-type Row = Readonly<Record<string, Cell>>;
+type Row = Record<string, Cell>;
 
-function parseFail(
-  message: string,
-  e: { span: { offset: number; line: number; col: number } },
-): never {
-  throw new ParseError(message, e.span.offset, e.span.line, e.span.col);
+const NOWHERE: Span = { offset: 0, line: 1, col: 1 };
+
+function spanOf(e: EsqlExpr): Span {
+  return "span" in e ? e.span : NOWHERE;
+}
+
+function parseFail(message: string, span: Span): never {
+  throw new ParseError(message, span.offset, span.line, span.col);
 }
 
 type ByColumn =
@@ -65,23 +72,21 @@ type ByColumn =
       readonly spanMs: number;
     };
 
-function byColumn(c: StatsColumn): ByColumn {
+function byColumn(c: Column): ByColumn {
   const e = c.expr;
   if (e.kind === "field") return { kind: "key", name: c.name, field: e.name };
   if (e.kind === "call" && e.name === "BUCKET" && e.args.length === 2) {
     const [field, span] = e.args;
     if (field?.kind !== "field" || span?.kind !== "span")
-      return parseFail("BUCKET(date field, time span) is the modelled form", e);
+      return parseFail("BUCKET(date field, time span) is the modelled form", e.span);
     const per = SPAN_MS[span.unit.toLowerCase()];
     if (per === undefined)
-      return parseFail(`the span unit ${span.unit} is outside the modelled subset`, span);
+      return parseFail(`the span unit ${span.unit} is outside the modelled subset`, span.span);
     return { kind: "bucket", name: c.name, field: field.name, spanMs: span.value * per };
   }
   return parseFail(
     "a BY column other than a field or BUCKET(field, span) is outside the modelled subset",
-    {
-      span: "span" in e ? e.span : { offset: 0, line: 1, col: 1 },
-    },
+    spanOf(e),
   );
 }
 
@@ -92,21 +97,22 @@ type Aggregate =
       readonly name: string;
       readonly field: string;
       readonly precision: number;
-    };
+    }
+  | { readonly kind: "max"; readonly name: string; readonly column: string };
 
 /** COUNT_DISTINCT's default precision threshold (Elastic's function reference). */
 const DEFAULT_PRECISION = 3000;
 const MAX_PRECISION = 40000;
 
-function aggregate(c: StatsColumn): Aggregate {
+function aggregate(c: Column, rowColumns: ReadonlySet<string>): Aggregate {
   const e = c.expr;
   if (e.kind === "call" && e.name === "COUNT" && e.star) return { kind: "count", name: c.name };
   if (e.kind === "call" && e.name === "COUNT_DISTINCT") {
     const [field, precision] = e.args;
     if (field?.kind !== "field")
-      return parseFail("COUNT_DISTINCT of a field is the modelled form", e);
+      return parseFail("COUNT_DISTINCT of a field is the modelled form", e.span);
     if (precision !== undefined && precision.kind !== "number")
-      return parseFail("COUNT_DISTINCT's precision must be a number", e);
+      return parseFail("COUNT_DISTINCT's precision must be a number", e.span);
     return {
       kind: "distinct",
       name: c.name,
@@ -114,15 +120,51 @@ function aggregate(c: StatsColumn): Aggregate {
       precision: Math.min(precision?.value ?? DEFAULT_PRECISION, MAX_PRECISION),
     };
   }
-  return parseFail("only COUNT(*) and COUNT_DISTINCT(field[, precision]) are modelled", {
-    span: "span" in e ? e.span : { offset: 0, line: 1, col: 1 },
-  });
+  if (e.kind === "call" && e.name === "MAX" && e.args.length === 1) {
+    const [column] = e.args;
+    if (column?.kind !== "field" || !rowColumns.has(column.name))
+      return parseFail("MAX of an EVAL column is the modelled form", e.span);
+    return { kind: "max", name: c.name, column: column.name };
+  }
+  return parseFail(
+    "only COUNT(*), COUNT_DISTINCT(field[, precision]) and MAX(column) are modelled",
+    spanOf(e),
+  );
 }
 
 function scalarText(v: unknown): string | undefined {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean"
     ? String(v)
     : undefined;
+}
+
+/** A number of the aggregated row: a column, a constant, or a sum (null propagates). */
+function numeric(e: EsqlExpr, columns: ReadonlySet<string>): (row: Row) => number | null {
+  switch (e.kind) {
+    case "number":
+      return () => e.value;
+    case "field": {
+      if (!columns.has(e.name)) return parseFail(`Unknown column [${e.name}]`, e.span);
+      return (row) => {
+        const v = row[e.name];
+        return typeof v === "number" ? v : null;
+      };
+    }
+    case "add": {
+      const items = e.items.map((i) => numeric(i, columns));
+      return (row) => {
+        let total = 0;
+        for (const f of items) {
+          const v = f(row);
+          if (v === null) return null;
+          total += v;
+        }
+        return total;
+      };
+    }
+    default:
+      return parseFail("this expression after STATS is outside the modelled subset", spanOf(e));
+  }
 }
 
 const CMP: Readonly<Record<string, (a: number, b: number) => boolean>> = {
@@ -134,7 +176,7 @@ const CMP: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   ">=": (a, b) => a >= b,
 };
 
-/** A condition over the STATS result: and / or / not of comparisons of a column with a number. */
+/** A condition over aggregated rows: and / or / not of comparisons of numbers. */
 function condition(e: EsqlExpr, columns: ReadonlySet<string>): (row: Row) => boolean | null {
   switch (e.kind) {
     case "and":
@@ -154,14 +196,13 @@ function condition(e: EsqlExpr, columns: ReadonlySet<string>): (row: Row) => boo
       };
     }
     case "compare": {
-      const { left, right } = e;
-      if (left.kind !== "field" || right.kind !== "number")
-        return parseFail("a comparison of a column with a number is the modelled form", e);
-      if (!columns.has(left.name)) return parseFail(`Unknown column [${left.name}]`, left);
+      const left = numeric(e.left, columns);
+      const right = numeric(e.right, columns);
       const cmp = CMP[e.op]!;
       return (row) => {
-        const v = row[left.name];
-        return typeof v === "number" ? cmp(v, right.value) : null;
+        const a = left(row);
+        const b = right(row);
+        return a === null || b === null ? null : cmp(a, b);
       };
     }
     case "isNull":
@@ -175,31 +216,87 @@ function condition(e: EsqlExpr, columns: ReadonlySet<string>): (row: Row) => boo
     case "bool":
     case "null":
     case "span":
-      return parseFail("this condition after STATS is outside the modelled subset", e);
+    case "add":
+      return parseFail("this condition after STATS is outside the modelled subset", spanOf(e));
     default:
       return assertNever(e);
   }
 }
 
+/** `CASE(condition, value, …, else)` of a row, the conditions read by the per-event interpreter. */
+function rowColumn(c: Column, from: string): (doc: unknown) => Cell {
+  const e = c.expr;
+  if (e.kind !== "call" || e.name !== "CASE" || c.caseArgs === undefined || e.args.length < 2)
+    return parseFail(
+      "an EVAL column other than CASE(…) before STATS is outside the modelled subset",
+      spanOf(e),
+    );
+  const pairs: { test: (doc: unknown) => boolean; value: Cell }[] = [];
+  const constant = (a: EsqlExpr): Cell =>
+    a.kind === "number" || a.kind === "string"
+      ? a.value
+      : a.kind === "null"
+        ? null
+        : parseFail("a CASE value other than a constant is outside the modelled subset", spanOf(a));
+  for (let i = 0; i + 1 < e.args.length; i += 2)
+    pairs.push({
+      test: esqlInterpreter.compile(`${from}\n| WHERE ${c.caseArgs[i]!}`),
+      value: constant(e.args[i + 1]!),
+    });
+  const otherwise = e.args.length % 2 === 1 ? constant(e.args.at(-1)!) : null;
+  return (doc) => pairs.find((p) => p.test(doc))?.value ?? otherwise;
+}
+
 export function compileEsqlStats(text: string): StatsProgram {
   const q = parseEsqlStats(text);
   const keep = esqlInterpreter.compile(q.rows);
-  const by = q.by.map(byColumn);
+  const at = q.commands.findIndex((c) => c.kind === "stats");
+  const before = q.commands.slice(0, at);
+  const stats = q.commands[at] as Extract<StatsCommand, { kind: "stats" }>;
+  const rowColumns = new Set<string>();
+  const evals = before.flatMap((c) => {
+    if (c.kind !== "eval")
+      return parseFail("only EVAL may come between the rows and STATS", c.span);
+    return c.columns.map((col) => {
+      rowColumns.add(col.name);
+      return { name: col.name, value: rowColumn(col, q.from) };
+    });
+  });
+  const by = stats.by.map(byColumn);
   const buckets = by.filter((b) => b.kind === "bucket");
   if (buckets.length !== 1)
-    throw new ParseError(
-      "exactly one BUCKET column is the modelled form",
-      q.span.offset,
-      q.span.line,
-      q.span.col,
-    );
-  const aggregates = q.aggregates.map(aggregate);
+    return parseFail("exactly one BUCKET column is the modelled form", stats.span);
+  const aggregates = stats.aggregates.map((a) => aggregate(a, rowColumns));
   const columns = new Set([...by.map((b) => b.name), ...aggregates.map((a) => a.name)]);
-  const after = q.after.map((w) => condition(w, columns));
+  const after = q.commands.slice(at + 1).map((c): ((row: Row) => boolean) => {
+    switch (c.kind) {
+      case "where": {
+        const test = condition(c.expr, columns);
+        return (row) => test(row) === true;
+      }
+      case "eval": {
+        const steps = c.columns.map((col) => {
+          const f = numeric(col.expr, columns);
+          columns.add(col.name);
+          return { name: col.name, f };
+        });
+        return (row) => {
+          for (const s of steps) row[s.name] = s.f(row);
+          return true;
+        };
+      }
+      case "stats":
+        return parseFail("a second STATS is outside the modelled subset", c.span);
+      default:
+        return assertNever(c);
+    }
+  });
   return (documents) => {
-    const groups = new Map<string, { cells: Cell[]; docs: unknown[] }>();
+    const groups = new Map<string, { cells: Cell[]; rows: { doc: unknown; row: Row }[] }>();
     for (const doc of documents) {
       if (!keep(doc)) continue;
+      const row: Row = {};
+      for (const e of evals) row[e.name] = e.value(doc);
       const cells: Cell[] = by.map((b) => {
         if (b.kind === "key") return keyOf(doc, b.field) ?? null;
         const ms = timeOf(doc, b.field);
@@ -207,31 +304,46 @@ export function compileEsqlStats(text: string): StatsProgram {
       });
       const key = JSON.stringify(cells);
       const g = groups.get(key);
-      if (g === undefined) groups.set(key, { cells, docs: [doc] });
-      else g.docs.push(doc);
+      if (g === undefined) groups.set(key, { cells, rows: [{ doc, row }] });
+      else g.rows.push({ doc, row });
     }
     const out: StatsMatch[] = [];
-    for (const { cells, docs } of groups.values()) {
-      const row: Record<string, Cell> = {};
+    for (const { cells, rows } of groups.values()) {
+      const row: Row = {};
       by.forEach((b, i) => (row[b.name] = cells[i]!));
       for (const a of aggregates) {
-        if (a.kind === "count") {
-          row[a.name] = docs.length;
-          continue;
-        }
-        const distinct = new Set<string>();
-        for (const d of docs)
-          for (const v of valuesAt(d, a.field)) {
-            const t = scalarText(v);
-            if (t !== undefined) distinct.add(t);
+        switch (a.kind) {
+          case "count":
+            row[a.name] = rows.length;
+            break;
+          case "distinct": {
+            const distinct = new Set<string>();
+            for (const r of rows)
+              for (const v of valuesAt(r.doc, a.field)) {
+                const t = scalarText(v);
+                if (t !== undefined) distinct.add(t);
+              }
+            if (distinct.size >= a.precision)
+              throw new OutsideModel(
+                `COUNT_DISTINCT estimates at ${distinct.size} values (precision ${a.precision})`,
+              );
+            row[a.name] = distinct.size;
+            break;
           }
-        if (distinct.size >= a.precision)
-          throw new OutsideModel(
-            `COUNT_DISTINCT estimates at ${distinct.size} values (precision ${a.precision})`,
-          );
-        row[a.name] = distinct.size;
+          case "max": {
+            let best: number | null = null;
+            for (const r of rows) {
+              const v = r.row[a.column];
+              if (typeof v === "number" && (best === null || v > best)) best = v;
+            }
+            row[a.name] = best;
+            break;
+          }
+          default:
+            assertNever(a);
+        }
       }
-      if (!after.every((f) => f(row) === true)) continue;
+      if (!after.every((f) => f(row))) continue;
       const time = row[buckets[0]!.name];
       if (typeof time !== "number") throw new OutsideModel("a result row in the null time bucket");
       out.push({

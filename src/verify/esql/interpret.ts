@@ -266,6 +266,8 @@ class Compiler {
         return { type: "null", eval: () => null };
       case "span":
         return fail("a time span is outside the per-event subset", e.span);
+      case "add":
+        return fail("arithmetic is outside the per-event subset", e.span);
       default:
         return assertNever(e);
     }

@@ -125,15 +125,27 @@ const COMPARISONS: Readonly<Record<string, CompareOp>> = {
   Gte: ">=",
 };
 
+/** Operands joined by `+`, as one sum. */
+function sum(list: readonly CstNode[], plus: readonly IToken[]): EsqlExpr {
+  const items = list.map(operand);
+  return items.length === 1 ? items[0]! : { kind: "add", items, span: spanOf(plus[0]!) };
+}
+
 function valueExpression(node: CstNode): EsqlExpr {
-  const operands = nodes(node.children, "operand").map(operand);
-  if (operands.length === 1) return operands[0]!;
-  const opToken = Object.keys(COMPARISONS).flatMap((k) => tokens(node.children, k))[0]!;
+  const all = nodes(node.children, "operand");
+  const plus = tokens(node.children, "Plus");
+  const opToken = Object.keys(COMPARISONS).flatMap((k) => tokens(node.children, k))[0];
+  if (opToken === undefined) return sum(all, plus);
+  const before = (n: CstNode | IToken) =>
+    ("image" in n ? n : firstToken(n)).startOffset < opToken.startOffset;
   return {
     kind: "compare",
     op: COMPARISONS[opToken.tokenType.name]!,
-    left: operands[0]!,
-    right: operands[1]!,
+    left: sum(all.filter(before), plus.filter(before)),
+    right: sum(
+      all.filter((n) => !before(n)),
+      plus.filter((n) => !before(n)),
+    ),
     span: spanOf(opToken),
   };
 }
@@ -210,10 +222,10 @@ export function parseEsql(text: string): EsqlQuery {
   const where: EsqlExpr[] = [];
   let limit: number | undefined;
   for (const c of nodes(cst.children, "processingCommand")) {
-    const stats = nodes(c.children, "statsCommand")[0];
+    const stats = nodes(c.children, "statsCommand")[0] ?? nodes(c.children, "evalCommand")[0];
     if (stats !== undefined)
       throw new ParseError(
-        "STATS is outside the per-event subset (a correlation's aggregation is read by src/verify/correlation)",
+        `${firstToken(stats).image.toUpperCase()} is outside the per-event subset (a correlation's aggregation is read by src/verify/correlation)`,
         ...position(firstToken(stats)),
       );
     const b = nodes(c.children, "booleanExpression")[0];

@@ -4,7 +4,7 @@ import type { CorrelationContext } from "../../correlation-types.js";
 import { fail, wholeUnits, type ElasticShape } from "./shape.js";
 
 /**
- * event_count and value_count as an aggregating ES|QL query:
+ * event_count, value_count and temporal as an aggregating ES|QL query:
  *
  *   FROM <index> METADATA _id, _index, _version
  *   | WHERE <rule 1> OR <rule 2> …
@@ -12,6 +12,15 @@ import { fail, wholeUnits, type ElasticShape } from "./shape.js";
  *   | STATS sigma_count = COUNT(*) | COUNT_DISTINCT(<field>, 40000)
  *       BY <group fields>, sigma_window = BUCKET(<time field>, <timespan>)
  *   | WHERE sigma_count <op> <n> …
+ *
+ * temporal marks each row with every rule it matches and counts the rules a bucket has:
+ *
+ *   | EVAL sigma_r1 = CASE(<rule 1>, 1, 0), sigma_r2 = CASE(<rule 2>, 1, 0) …
+ *   | STATS sigma_r1 = MAX(sigma_r1), sigma_r2 = MAX(sigma_r2) … BY <group fields>, sigma_window = …
+ *   | EVAL sigma_count = sigma_r1 + sigma_r2 …
+ *   | WHERE sigma_count <op> <n> …
+ *
+ * (CASE takes a null condition as false, so a rule that does not hold for a row marks 0.)
  *
  * STATS … BY groups null values into a group of their own, so rows without a group value or a
  * time are removed first (Sigma: such an event belongs to no group). BUCKET with a time span
@@ -77,14 +86,26 @@ export function statsEsql(ctx: CorrelationContext, shape: ElasticShape): string 
   const time = esqlFieldName(shape.timeField);
   const groups = shape.groupFields.map(esqlFieldName);
   const present = [...groups, time].map((f) => `${f} IS NOT NULL`).join(" AND ");
+  const condition = ctx.ir.condition
+    .map((t) => `sigma_count ${CMP[t.op]} ${t.value}`)
+    .join(" AND ");
+  if (ctx.ir.type === "temporal") {
+    const marks = parts.map((_, i) => `sigma_r${i + 1}`);
+    return [
+      froms[0]!,
+      `| WHERE ${rows}`,
+      `| WHERE ${present}`,
+      `| EVAL ${parts.map((p, i) => `${marks[i]} = CASE(${p.where}, 1, 0)`).join(", ")}`,
+      `| STATS ${marks.map((m) => `${m} = MAX(${m})`).join(", ")} BY ${[...groups, `sigma_window = BUCKET(${time}, ${span.n} ${span.unit})`].join(", ")}`,
+      `| EVAL sigma_count = ${marks.join(" + ")}`,
+      `| WHERE ${condition}`,
+    ].join("\n");
+  }
   const agg =
     ctx.ir.type === "value_count"
       ? `COUNT_DISTINCT(${esqlFieldName(shape.valueField!)}, 40000)`
       : "COUNT(*)";
   const by = [...groups, `sigma_window = BUCKET(${time}, ${span.n} ${span.unit})`].join(", ");
-  const condition = ctx.ir.condition
-    .map((t) => `sigma_count ${CMP[t.op]} ${t.value}`)
-    .join(" AND ");
   return [
     froms[0]!,
     `| WHERE ${rows}`,

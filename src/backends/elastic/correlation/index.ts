@@ -25,17 +25,15 @@ import { fail, shapeOf } from "./shape.js";
 
 /**
  * Correlations for Elastic Security: temporal_ordered as an EQL sequence rule (eql.ts),
- * event_count and value_count as an aggregating ES|QL rule (esql.ts). The language follows from
- * the type; a format that names the other language is refused. temporal (distinct rules in a
- * window, in any order) has no form here: an EQL sequence is ordered, and an ES|QL count of
- * distinct rules needs every rule an event matches as a value of one row.
+ * event_count, value_count and temporal as an aggregating ES|QL rule (esql.ts). The language
+ * follows from the type; a format that names the other language is refused.
  */
 
-const LANGUAGE_OF: Readonly<Record<CountType, ElasticLanguage | undefined>> = {
+const LANGUAGE_OF: Readonly<Record<CountType, ElasticLanguage>> = {
   temporal_ordered: "eql",
   event_count: "esql",
   value_count: "esql",
-  temporal: undefined,
+  temporal: "esql",
 };
 
 /** BUCKET (with a span) and ES|QL rules: generally available from 8.14. */
@@ -53,13 +51,6 @@ function languageFor(ctx: CorrelationContext, format: string): ElasticLanguage {
   const ir = ctx.ir;
   const c = ir.correlation;
   const language = LANGUAGE_OF[ir.type];
-  if (language === undefined)
-    fail(
-      ctx,
-      "CORRELATION_UNSUPPORTED",
-      "Elastic has no form of a temporal correlation here: an EQL sequence orders its rules, and an ES|QL row holds one event, not the set of rules it matches",
-      c.typeAt,
-    );
   const asked = elasticFormat(format).language;
   if (asked !== "kql" && asked !== language)
     fail(
@@ -118,7 +109,7 @@ function lookBack(timespanUs: number): string {
 export const elasticCorrelationBackend: CorrelationBackend = {
   formats: Object.keys(ELASTIC_FORMATS),
   baseFormat(ir, format) {
-    return formatFor(elasticFormat(format).artifact, LANGUAGE_OF[ir.type] ?? "esql");
+    return formatFor(elasticFormat(format).artifact, LANGUAGE_OF[ir.type]);
   },
   emit(ctx, format) {
     const language = languageFor(ctx, format);
@@ -155,7 +146,7 @@ export const elasticCorrelationBackend: CorrelationBackend = {
       diagnostics.push({
         severity: "warning",
         code: "FIDELITY_FIXED_WINDOW",
-        message: `ES|QL counts ${ir.type === "value_count" ? "distinct values" : "events"} in fixed ${c.timespan.text} buckets aligned to the epoch (BUCKET), not in a window ending at every event: a burst that straddles a bucket boundary can be missed, and the condition is tested per bucket`,
+        message: `ES|QL counts ${ir.type === "value_count" ? "distinct values" : ir.type === "temporal" ? "the rules that match" : "events"} in fixed ${c.timespan.text} buckets aligned to the epoch (BUCKET), not in a window ending at every event: a burst that straddles a bucket boundary can be missed, and the condition is tested per bucket`,
         file: c.source.path,
         loc: at(c.timespan.at),
         target: "elastic",
