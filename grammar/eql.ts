@@ -9,10 +9,12 @@ import {
 
 /**
  * Elasticsearch's EQL (x-pack/plugin/eql/src/main/antlr/EqlBase.g4), the part a detection rule's
- * event query uses: `(any | category) where <expression>`, with not / and / or, comparisons,
+ * event query uses: `(any | category) where <expression>`, and the sequences of a correlation:
+ * `sequence [by <keys>] [with maxspan=<n><unit>] [<event query>] [<event query>]… ` (a term may
+ * have its own `by` keys), with not / and / or, comparisons,
  * the predicates `: like like~ regex regex~ in in~ not in` (one value or a parenthesized list),
- * function calls, constants and field names (dotted, backquoted, `?optional`). Sequences, samples,
- * joins, pipes and arithmetic are tokens only, so that the parser reports them at their position.
+ * function calls, constants and field names (dotted, backquoted, `?optional`). Samples, `until`,
+ * `with runs`, joins, pipes and arithmetic are tokens only, so that the parser reports them at their position.
  * Keywords are lower-case (the lexer reads the query as written); `like~`, `in~` and `regex~` are
  * single tokens, as is a function name ending in `~`.
  */
@@ -195,7 +197,56 @@ export class EqlParser extends CstParser {
   }
 
   public statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.sequence) },
+      { ALT: () => this.SUBRULE(this.eventFilter) },
+    ]);
+  });
+
+  /** EqlBase.g4 `sequence`: keys before or after the parameters (the latter is refused by ES). */
+  public sequence = this.RULE("sequence", () => {
+    this.CONSUME(Sequence);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.SUBRULE(this.joinKeys);
+            this.OPTION2(() => this.SUBRULE(this.sequenceParams));
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE2(this.sequenceParams);
+            this.OPTION3(() => this.SUBRULE2(this.joinKeys));
+          },
+        },
+      ]);
+    });
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.sequenceTerm));
+  });
+
+  public sequenceParams = this.RULE("sequenceParams", () => {
+    this.CONSUME(With);
+    this.CONSUME(Maxspan);
+    this.CONSUME(Asgn);
+    this.OR([{ ALT: () => this.CONSUME(IntegerValue) }, { ALT: () => this.CONSUME(DecimalValue) }]);
+    this.OPTION(() => this.CONSUME(Identifier));
+  });
+
+  public joinKeys = this.RULE("joinKeys", () => {
+    this.CONSUME(By);
+    this.SUBRULE(this.orExpression);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.orExpression);
+    });
+  });
+
+  public sequenceTerm = this.RULE("sequenceTerm", () => {
+    this.CONSUME(LBracket);
     this.SUBRULE(this.eventFilter);
+    this.CONSUME(RBracket);
+    this.OPTION(() => this.SUBRULE(this.joinKeys));
   });
 
   public eventFilter = this.RULE("eventFilter", () => {
@@ -346,22 +397,28 @@ export class EqlParser extends CstParser {
   public field = this.RULE("field", () => {
     this.OPTION(() => this.CONSUME(Optional));
     this.SUBRULE(this.identifier);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Dot);
-            this.SUBRULE2(this.identifier);
+    // `[` after a field is an index only when a number follows (a sequence's next term otherwise).
+    this.MANY({
+      GATE: () =>
+        this.LA(1).tokenType === Dot ||
+        (this.LA(1).tokenType === LBracket && this.LA(2).tokenType === IntegerValue),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Dot);
+              this.SUBRULE2(this.identifier);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(LBracket);
-            this.AT_LEAST_ONE(() => this.CONSUME(IntegerValue));
-            this.CONSUME(RBracket);
+          {
+            ALT: () => {
+              this.CONSUME(LBracket);
+              this.AT_LEAST_ONE(() => this.CONSUME(IntegerValue));
+              this.CONSUME(RBracket);
+            },
           },
-        },
-      ]);
+        ]);
+      },
     });
   });
 
@@ -398,7 +455,7 @@ export interface EqlSyntaxError {
 /** What the grammar has tokens for but the modelled subset does not: named for the error. */
 const UNMODELLED: ReadonlyMap<TokenType, string> = new Map([
   [Pipe, "pipes"],
-  [Sequence, "sequences"],
+  [Until, "until clauses"],
   [Sample, "samples"],
   [Join, "joins"],
   [Plus, "arithmetic"],

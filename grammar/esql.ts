@@ -11,7 +11,9 @@ import {
  * ES|QL (x-pack/plugin/esql/src/main/antlr: EsqlBaseLexer with lexer/From.g4 and
  * lexer/Expression.g4, EsqlBaseParser with parser/Expression.g4), the part a non-aggregating
  * detection rule uses: `FROM <index patterns> [METADATA <fields>]` followed by `| WHERE <boolean
- * expression>` and `| LIMIT n` commands. The lexer is modal as Elasticsearch's is (a source
+ * expression>` and `| LIMIT n` commands, and the aggregation of a correlation rule:
+ * `| EVAL name = expr, …`, `| STATS [name =] agg(…), … BY [name =] expr, …` with `COUNT(*)`, time
+ * spans (`5 minutes`) and additions (`a + b`). The lexer is modal as Elasticsearch's is (a source
  * pattern is only a token after FROM; `|` ends a command) and case-insensitive for keywords.
  * Other commands, parameters, casts, arithmetic and the `:` / `=~` operators are tokens only, so
  * the parser reports them at their position.
@@ -64,6 +66,8 @@ const commandAlt = { longer_alt: OtherCommand };
 export const From = kw("From", "from", { push_mode: "from", ...commandAlt });
 export const Where = kw("Where", "where", { push_mode: "expression", ...commandAlt });
 export const Limit = kw("Limit", "limit", { push_mode: "expression", ...commandAlt });
+export const Stats = kw("Stats", "stats", { push_mode: "expression", ...commandAlt });
+export const Eval = kw("Eval", "eval", { push_mode: "expression", ...commandAlt });
 
 // ---- FROM mode ----
 export const FromPipe = createToken({ name: "FromPipe", pattern: /\|/, pop_mode: true });
@@ -94,6 +98,7 @@ export const Rlike = kw("Rlike", "rlike", idAlt);
 export const True = kw("True", "true", idAlt);
 export const False = kw("False", "false", idAlt);
 export const NestedWhere = kw("NestedWhere", "where", idAlt);
+export const By = kw("By", "by", idAlt);
 export const DecimalLiteral = createToken({
   name: "DecimalLiteral",
   pattern: /\d+\.\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|\d+e[+-]?\d+/i,
@@ -129,7 +134,7 @@ const trivia = [WS, LineComment, BlockComment];
 export const esqlLexer = new Lexer(
   {
     modes: {
-      command: [...trivia, From, Where, Limit, OtherCommand],
+      command: [...trivia, From, Where, Limit, Stats, Eval, OtherCommand],
       from: [...trivia, FromPipe, Metadata, FromComma, QuotedString, UnquotedSource, FromOther],
       expression: [
         ...trivia,
@@ -148,6 +153,7 @@ export const esqlLexer = new Lexer(
         True,
         False,
         NestedWhere,
+        By,
         UnquotedIdentifier,
         QuotedIdentifier,
         Eq,
@@ -188,6 +194,8 @@ const allTokens: TokenType[] = [
   From,
   Where,
   Limit,
+  Stats,
+  Eval,
   OtherCommand,
   FromPipe,
   Metadata,
@@ -209,6 +217,7 @@ const allTokens: TokenType[] = [
   True,
   False,
   NestedWhere,
+  By,
   UnquotedIdentifier,
   QuotedIdentifier,
   Eq,
@@ -290,7 +299,49 @@ export class EsqlParser extends CstParser {
           this.CONSUME(IntegerLiteral);
         },
       },
+      { ALT: () => this.SUBRULE(this.statsCommand) },
+      { ALT: () => this.SUBRULE(this.evalCommand) },
     ]);
+  });
+
+  /** parser/EsqlBaseParser.g4 `evalCommand`: EVAL fields. */
+  public evalCommand = this.RULE("evalCommand", () => {
+    this.CONSUME(Eval);
+    this.SUBRULE(this.field);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.field);
+    });
+  });
+
+  /** parser/EsqlBaseParser.g4 `statsCommand`: STATS aggFields (BY fields)?. */
+  public statsCommand = this.RULE("statsCommand", () => {
+    this.CONSUME(Stats);
+    this.SUBRULE(this.field);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.field);
+    });
+    this.OPTION(() => {
+      this.CONSUME(By);
+      this.SUBRULE3(this.field);
+      this.MANY2(() => {
+        this.CONSUME2(Comma);
+        this.SUBRULE4(this.field);
+      });
+    });
+  });
+
+  /** `[name =] expression` */
+  public field = this.RULE("field", () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === Assign,
+      DEF: () => {
+        this.SUBRULE(this.qualifiedName);
+        this.CONSUME(Assign);
+      },
+    });
+    this.SUBRULE(this.booleanExpression);
   });
 
   public booleanExpression = this.RULE("booleanExpression", () => {
@@ -375,8 +426,13 @@ export class EsqlParser extends CstParser {
     });
   });
 
+  /** Operands joined by `+` (operatorExpression's addition; other arithmetic stays a token). */
   public valueExpression = this.RULE("valueExpression", () => {
     this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.CONSUME(Plus);
+      this.SUBRULE3(this.operand);
+    });
     this.OPTION(() => {
       this.OR([
         { ALT: () => this.CONSUME(Eq) },
@@ -387,6 +443,10 @@ export class EsqlParser extends CstParser {
         { ALT: () => this.CONSUME(Gt) },
       ]);
       this.SUBRULE2(this.operand);
+      this.MANY2(() => {
+        this.CONSUME2(Plus);
+        this.SUBRULE4(this.operand);
+      });
     });
   });
 
@@ -401,6 +461,14 @@ export class EsqlParser extends CstParser {
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },
       { ALT: () => this.CONSUME(DecimalLiteral) },
+      {
+        // qualifiedIntegerLiteral: a time span such as `5 minutes`.
+        GATE: () => this.LA(2).tokenType === UnquotedIdentifier,
+        ALT: () => {
+          this.CONSUME2(IntegerLiteral);
+          this.CONSUME2(UnquotedIdentifier);
+        },
+      },
       { ALT: () => this.CONSUME(IntegerLiteral) },
       { ALT: () => this.CONSUME(QuotedString) },
       {
@@ -422,11 +490,18 @@ export class EsqlParser extends CstParser {
     this.CONSUME(UnquotedIdentifier);
     this.CONSUME(LParen);
     this.OPTION(() => {
-      this.SUBRULE(this.booleanExpression);
-      this.MANY(() => {
-        this.CONSUME(Comma);
-        this.SUBRULE2(this.booleanExpression);
-      });
+      this.OR([
+        { ALT: () => this.CONSUME(Asterisk) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.booleanExpression);
+            this.MANY(() => {
+              this.CONSUME(Comma);
+              this.SUBRULE2(this.booleanExpression);
+            });
+          },
+        },
+      ]);
     });
     this.CONSUME(RParen);
   });

@@ -9,6 +9,7 @@ import type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
 import {
   baseRules,
   buildCorrelationIR,
+  type ChainKind,
   type CorrelationIR,
   type WindowKind,
 } from "./sigma/correlation-ir.js";
@@ -57,6 +58,8 @@ export interface CorrelationOutput {
   readonly artifact: string;
   /** How the emitted text cuts time (`fixed` comes with a FIDELITY_FIXED_WINDOW warning). */
   readonly window: WindowKind;
+  /** temporal_ordered: which chains the text matches (absent: every chain, Sigma's meaning). */
+  readonly chains?: ChainKind;
   /** Each base rule's declared deviations (the only changes of its meaning the target makes). */
   readonly deviations: ReadonlyMap<SigmaRule, readonly Deviation[]>;
   /** A streaming target's reorder horizon (µs). */
@@ -106,6 +109,7 @@ export async function compileCorrelationForTarget(
           },
         ]);
       }
+      const baseFormat = backend.baseFormat?.(ir, format);
       for (const [rule, ruleIR] of baseRules(ir)) {
         // A rule step reads its fields through the same pipelines as the rule on its own.
         const mapping = resolveMapping(rule.logsource, target, options.pipelines);
@@ -117,7 +121,13 @@ export async function compileCorrelationForTarget(
             file: rule.source.path,
             target,
           });
-        const ctx: BackendContext = { rule, config, mapping, options };
+        const ctx: BackendContext = {
+          rule,
+          config,
+          mapping,
+          options,
+          ...(baseFormat === undefined ? {} : { format: baseFormat }),
+        };
         const lowered = ruleBackend.lower(ruleIR, ctx);
         const declared = mappingDiagnostics(ruleIR, mapping, target, rule.source.path);
         const all = [...declared, ...lowered.diagnostics];
@@ -137,6 +147,7 @@ export async function compileCorrelationForTarget(
       query: emitted.query,
       artifact: emitted.artifact,
       window: emitted.window,
+      ...(emitted.chains === undefined ? {} : { chains: emitted.chains }),
       deviations: new Map([...base].map(([rule, b]) => [rule, b.deviations])),
       ...(emitted.lateness === undefined ? {} : { lateness: emitted.lateness }),
       seen: emitted.seen ?? seen,

@@ -27,13 +27,7 @@ function refusing(target: TargetName, why: string): CorrelationBackend {
  * rules), so converting for one target does not load the others.
  */
 const LOADERS: Readonly<Record<TargetName, () => Promise<CorrelationBackend>>> = {
-  elastic: () =>
-    Promise.resolve(
-      refusing(
-        "elastic",
-        "KQL matches single documents; Elastic correlations need EQL sequences or ES|QL aggregations, which this build does not emit",
-      ),
-    ),
+  elastic: async () => (await import("./elastic/correlation/index.js")).elasticCorrelationBackend,
   splunk: async () => (await import("./splunk/correlation.js")).splunkCorrelationBackend,
   falco: () =>
     Promise.resolve(

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { Expr } from "../ir.js";
-import type { CorrelationIR, WindowKind } from "../sigma/correlation-ir.js";
+import type { ChainKind, CorrelationIR, WindowKind } from "../sigma/correlation-ir.js";
 import type { SigmaRule } from "../sigma/rule.js";
 import type { TargetConfig, TargetName } from "../targets/types.js";
 import type { BackendContext, CompileOptions, DataNote, Deviation, SeenEvent } from "./types.js";
@@ -31,6 +31,8 @@ export interface CorrelationEmitted {
   readonly artifact: string;
   /** How the emitted text cuts time into windows; `fixed` comes with a fidelity diagnostic. */
   readonly window: WindowKind;
+  /** temporal_ordered: which chains the emitted text matches (absent: every chain, Sigma's). */
+  readonly chains?: ChainKind;
   /**
    * For a streaming target, the reorder horizon (µs) of the correlator: events that arrive
    * later than this behind a newer one are not correlated.
@@ -46,5 +48,10 @@ export interface CorrelationEmitted {
 /** A target's translation of correlations; a target that cannot say them throws a coded error. */
 export interface CorrelationBackend {
   readonly formats: readonly string[];
+  /**
+   * The format the base rules are lowered in, when a target's rule language depends on it
+   * (Elastic: EQL for a sequence, ES|QL for a count); absent: the rules' default.
+   */
+  baseFormat?(ir: CorrelationIR, format: string): string;
   emit(ctx: CorrelationContext, format: string): Promise<CorrelationEmitted>;
 }

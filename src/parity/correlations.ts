@@ -6,6 +6,7 @@ import { mapCorrelation, type CorrelationIR } from "../sigma/correlation-ir.js";
 import { formatTimestampUs } from "../sigma/correlation-time.js";
 import type { TargetName } from "../target-names.js";
 import { MatchNotCheckedError } from "../verify/js/interpret.js";
+import { compileElasticCorrelation } from "../verify/correlation/elastic.js";
 import { loadCorrelationModule } from "../verify/correlation/js.js";
 import { runCorrelationSql } from "../verify/correlation/sql.js";
 import type { SequenceFixture } from "../verify/correlation/sequences.js";
@@ -83,6 +84,8 @@ export interface CorrelationVerifyOptions {
 
 /** The format whose text the interpreters read. */
 const PARITY_FORMAT: Partial<Record<TargetName, string>> = {
+  // The rule as Kibana imports it: an EQL rule's sequence times come from its timestamp_field.
+  elastic: "kibana-ndjson",
   splunk: "query",
   js: "module",
   sql: "query",
@@ -90,9 +93,10 @@ const PARITY_FORMAT: Partial<Record<TargetName, string>> = {
 
 /** The correlation as the target declares it says it: the expectation's IR. */
 export function expectedCorrelation(ir: CorrelationIR, output: CorrelationOutput): CorrelationIR {
-  return mapCorrelation(ir, output.window, (rule, ruleIR) =>
+  const mapped = mapCorrelation(ir, output.window, (rule, ruleIR) =>
     replaceDeclared(ruleIR, output.deviations.get(rule) ?? []),
   );
+  return output.chains === undefined ? mapped : { ...mapped, chains: output.chains };
 }
 
 interface Match {
@@ -170,6 +174,14 @@ function interpreterFor(
           .run(events.map((e) => view.document(e)))
           .map((m) => ({ group: ir.groupBy.map((n) => m.group[n] ?? ""), time: m.timeUs }));
     }
+    case "elastic": {
+      const program = compileElasticCorrelation(output.artifact);
+      return (events) =>
+        program(events.map((e) => view.document(e))).map((m) => ({
+          group: m.keys.map((k) => k ?? ""),
+          time: m.timeUs,
+        }));
+    }
     case "sql":
       return async (events) =>
         (await runCorrelationSql(output.query, ir.groupBy, events)).map((m) => ({
@@ -242,6 +254,9 @@ export async function verifyCorrelations(
       const windowCodes = output.diagnostics
         .filter((d) => d.code === "FIDELITY_FIXED_WINDOW" && d.severity === "warning")
         .map((d) => d.code);
+      const chainCodes = output.diagnostics
+        .filter((d) => d.code === "FIDELITY_SEQUENCE_PAIRING" && d.severity === "warning")
+        .map((d) => d.code);
       const dataCodes = [...new Set(output.dataNotes.map((n) => n.code))];
       const lateness = output.lateness === undefined ? {} : { lateness: output.lateness };
       for (const s of sequences) {
@@ -309,6 +324,7 @@ export async function verifyCorrelations(
         const onSeen = groupsOf(correlate(ir, seen).alerts);
         if (onSeen.join(" ") !== label.join(" ")) causes.push(...dataCodes);
         if (expectedIR.window === "fixed") causes.push(...windowCodes);
+        if (expectedIR.chains === "consume") causes.push(...chainCodes);
         causes.push(...predicateCodes);
         if (exact.late > 0) causes.push("FIDELITY_STREAM_ORDER");
         const declared = causes.length > 0;

@@ -31,6 +31,11 @@ import { inLogsource } from "./logsource-membership.js";
  * - temporal_ordered: a match at the time t of an event of the last rule when events of rules
  *   1..K with strictly increasing times end there and the first is at or after t − timespan
  *   (equal times have no order, so they never make a sequence).
+ * - Consumed chains (`chains: consume`, a target's effective meaning, never Sigma's): the group's
+ *   events in time order, equal times in arrival order; an event of rule 1 opens a pending chain;
+ *   an event of rule i > 1 takes the latest pending chain at rule i − 1 that ends before it in
+ *   that order, discarding it and every older one there, and extends it when the chain's first
+ *   event is at or after its time − timespan. A match at the time of each completed chain.
  * - Fixed windows (a target's effective meaning, never Sigma's): the windows are [k·T, (k+1)·T)
  *   from the epoch; a match is (group, window start), tested on the whole window.
  * - `lateness` models a streaming correlator that reads events in arrival order and holds them
@@ -156,6 +161,8 @@ function withoutLate(events: readonly Timed[], lateness: number): Timed[] {
 
 interface Entry {
   readonly time: number;
+  /** Arrival order of the event (or inner match), which orders equal times for `consume`. */
+  readonly order: number;
   readonly group: readonly string[];
   readonly steps: Set<number>;
   readonly values: Set<string>;
@@ -176,6 +183,7 @@ function entriesOf(
   const byOrigin = new Map<string, Entry>();
   const add = (
     origin: string,
+    order: number,
     time: number,
     group: string[],
     step: number,
@@ -184,7 +192,7 @@ function entriesOf(
     const key = `${origin}\u0000${JSON.stringify(group)}`;
     let entry = byOrigin.get(key);
     if (entry === undefined) {
-      entry = { time, group, steps: new Set(), values: new Set() };
+      entry = { time, order, group, steps: new Set(), values: new Set() };
       byOrigin.set(key, entry);
     }
     entry.steps.add(step);
@@ -197,7 +205,7 @@ function entriesOf(
         if (!p(e.event)) continue;
         const values = s.valueField === undefined ? [] : fieldTexts(e.event, s.valueField);
         for (const group of cross(s.groupFields.map((f) => fieldTexts(e.event, f))))
-          add(`e${e.index}`, e.time, group, k, values);
+          add(`e${e.index}`, e.index, e.time, group, k, values);
       }
       return;
     }
@@ -206,7 +214,7 @@ function entriesOf(
     inner.forEach((alert, j) => {
       const group = s.groupFields.map((name) => alert.group[at(name)]!);
       const values = s.valueField === undefined ? [] : [alert.group[at(s.valueField)]!];
-      add(`a${k}:${j}`, alert.time, group, k, values);
+      add(`a${k}:${j}`, j, alert.time, group, k, values);
     });
   });
   return [...byOrigin.values()];
@@ -228,7 +236,10 @@ function evaluateNode(
   for (const list of groups.values()) {
     list.sort((a, b) => a.time - b.time);
     const group = list[0]!.group;
-    if (ir.type === "temporal_ordered") alerts.push(...ordered(ir, list, group));
+    if (ir.type === "temporal_ordered")
+      alerts.push(
+        ...(ir.chains === "consume" ? consumed(ir, list, group) : ordered(ir, list, group)),
+      );
     else if (ir.window === "sliding") alerts.push(...slidingCounts(ir, list, group));
     else alerts.push(...fixedCounts(ir, list, group));
   }
@@ -342,5 +353,38 @@ function ordered(ir: CorrelationIR, list: readonly Entry[], group: readonly stri
     const time = ir.window === "sliding" ? t : floor;
     if (out.at(-1)?.time !== time) out.push({ group, time, count: k });
   }
+  return out;
+}
+
+/**
+ * Consumed chains: pending chains per rule (oldest first), each the time of its first event and
+ * the position of its last one in (time, arrival) order.
+ */
+function consumed(ir: CorrelationIR, list: readonly Entry[], group: readonly string[]): Alert[] {
+  const k = ir.steps.length;
+  const sorted = [...list].sort((a, b) => a.time - b.time || a.order - b.order);
+  const pending: { first: number; at: number }[][] = Array.from({ length: k }, () => []);
+  const out: Alert[] = [];
+  sorted.forEach((entry, at) => {
+    // From the last rule down, so that an event never extends a chain it opened itself.
+    for (let step = k - 1; step >= 0; step--) {
+      if (!entry.steps.has(step)) continue;
+      if (step === 0) {
+        if (k === 1) out.push({ group, time: entry.time, count: k });
+        else pending[0]!.push({ first: entry.time, at });
+        continue;
+      }
+      const before = pending[step - 1]!;
+      let i = before.length - 1;
+      while (i >= 0 && before[i]!.at >= at) i--;
+      if (i < 0) continue;
+      const chain = before[i]!;
+      before.splice(0, i + 1);
+      if (entry.time - chain.first > ir.timespanUs) continue;
+      if (step === k - 1) {
+        if (out.at(-1)?.time !== entry.time) out.push({ group, time: entry.time, count: k });
+      } else pending[step]!.push({ first: chain.first, at });
+    }
+  });
   return out;
 }

@@ -24,6 +24,15 @@ import type { SigmaRule } from "./rule.js";
  */
 export type WindowKind = "sliding" | "fixed";
 
+/**
+ * Which chains of a temporal_ordered correlation match. `every`: the specification's meaning, a
+ * match at every event of the last rule that ends a chain of strictly increasing times.
+ * `consume`: a target's effective meaning (EQL sequences): events are taken in time order, ties
+ * in arrival order; an event of rule i+1 extends the latest pending chain ending before it and
+ * discards every older pending chain at rule i, so each event takes part in at most one chain.
+ */
+export type ChainKind = "every" | "consume";
+
 export type CorrelationStep =
   | {
       readonly kind: "rule";
@@ -54,6 +63,8 @@ export interface CorrelationIR {
   /** The event field every base rule of the whole tree reads its time from. */
   readonly timeField: string;
   readonly window: WindowKind;
+  /** temporal_ordered: which chains match (absent: `every`). */
+  readonly chains?: ChainKind;
 }
 
 export interface CorrelationIROptions {

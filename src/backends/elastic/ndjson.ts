@@ -12,6 +12,8 @@ export function kibanaNdjson(
   meta: ElasticRuleMeta,
   query: string,
   language: ElasticLanguage = "kql",
+  /** Rule-type parameters beyond the query (an EQL sequence's `timestamp_field`). */
+  extra: Readonly<Record<string, string>> = {},
 ): string {
   const kind = RULE_KIND[language];
   const rule = {
@@ -34,6 +36,7 @@ export function kibanaNdjson(
     ...(meta.timestampOverride ? { timestamp_override: meta.timestampOverride } : {}),
     // Kibana keeps `meta` as given: where the threat entries' ATT&CK version is recorded.
     ...(meta.threat.length > 0 ? { meta: { threat_framework: THREAT_FRAMEWORK_NOTE } } : {}),
+    ...extra,
     enabled: false,
     version: 1,
   };

@@ -59,6 +59,8 @@ export function detectionRuleToml(
   meta: ElasticRuleMeta,
   query: string,
   language: ElasticLanguage = "kql",
+  /** An EQL sequence's `timestamp_field` (detection-rules' EQL rule data). */
+  timestampField?: string,
 ): string {
   const kind = RULE_KIND[language];
   const lines: string[] = ["[metadata]"];
@@ -82,6 +84,7 @@ export function detectionRuleToml(
   lines.push(kv("rule_id", tomlString(meta.ruleId)));
   lines.push(kv("severity", tomlString(meta.severity)));
   lines.push(kv("tags", tomlStringArray(meta.tags, true)));
+  if (timestampField) lines.push(kv("timestamp_field", tomlString(timestampField)));
   if (meta.timestampOverride)
     lines.push(kv("timestamp_override", tomlString(meta.timestampOverride)));
   lines.push(kv("type", tomlString(kind.type)));

@@ -13,21 +13,21 @@ import type { CompareOp, EqlNode, EqlQuery, PredicateOp, Span } from "./ast.js";
 
 type Children = CstNode["children"];
 
-function nodes(children: Children, name: string): CstNode[] {
+export function nodes(children: Children, name: string): CstNode[] {
   return (children[name] ?? []).filter((e): e is CstNode => "children" in e);
 }
 
-function tokens(children: Children, name: string): IToken[] {
+export function tokens(children: Children, name: string): IToken[] {
   return (children[name] ?? []).filter((e): e is IToken => "image" in e);
 }
 
-function one(children: Children, name: string): CstNode {
+export function one(children: Children, name: string): CstNode {
   const n = nodes(children, name)[0];
   if (n === undefined) throw new Error(`EQL tree: missing ${name}`);
   return n;
 }
 
-function spanOf(t: IToken): Span {
+export function spanOf(t: IToken): Span {
   return { offset: t.startOffset, line: t.startLine ?? 1, col: t.startColumn ?? 1 };
 }
 
@@ -35,7 +35,7 @@ function fail(message: string, span: Span): never {
   throw new ParseError(message, span.offset, span.line, span.col);
 }
 
-function firstToken(node: CstNode): IToken {
+export function firstToken(node: CstNode): IToken {
   let best: IToken | undefined;
   for (const list of Object.values(node.children))
     for (const e of list) {
@@ -219,17 +219,12 @@ function andExpression(node: CstNode): EqlNode {
   return combine("and", nodes(node.children, "notExpression").map(notExpression));
 }
 
-function orExpression(node: CstNode): EqlNode {
+export function orExpression(node: CstNode): EqlNode {
   return combine("or", nodes(node.children, "andExpression").map(andExpression));
 }
 
-/** Parse an EQL event query; a syntax error or an unmodelled construct is a ParseError. */
-export function parseEql(text: string): EqlQuery {
-  const { cst, errors } = parseEqlCst(text);
-  const first = errors[0];
-  if (first) throw new ParseError(first.message, first.offset, first.line, first.col);
-  if (!cst) throw new ParseError("empty parse", 0, 1, 1);
-  const filter = one(cst.children, "eventFilter");
+/** The event query of an `eventFilter` node. */
+export function eventQuery(filter: CstNode): EqlQuery {
   const head = firstToken(filter);
   const category =
     head.tokenType.name === "Any"
@@ -238,4 +233,25 @@ export function parseEql(text: string): EqlQuery {
         ? head.image
         : decodeEqlString(head);
   return { category, where: orExpression(one(filter.children, "orExpression")) };
+}
+
+/** Lex and parse an EQL statement (an event query or a sequence) into its tree. */
+export function parseEqlStatement(text: string): CstNode {
+  const { cst, errors } = parseEqlCst(text);
+  const first = errors[0];
+  if (first) throw new ParseError(first.message, first.offset, first.line, first.col);
+  if (!cst) throw new ParseError("empty parse", 0, 1, 1);
+  return cst;
+}
+
+/** Parse an EQL event query; a syntax error or an unmodelled construct is a ParseError. */
+export function parseEql(text: string): EqlQuery {
+  const cst = parseEqlStatement(text);
+  const sequence = nodes(cst.children, "sequence")[0];
+  if (sequence)
+    fail(
+      "sequences are outside the per-event subset (a correlation's sequence is read by src/verify/correlation)",
+      spanOf(firstToken(sequence)),
+    );
+  return eventQuery(one(cst.children, "eventFilter"));
 }

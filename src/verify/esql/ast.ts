@@ -44,8 +44,14 @@ export type EsqlExpr =
       readonly kind: "call";
       readonly name: string;
       readonly args: readonly EsqlExpr[];
+      /** Written `NAME(*)` (COUNT(*)). */
+      readonly star?: boolean;
       readonly span: Span;
     }
+  /** `a + b + …` */
+  | { readonly kind: "add"; readonly items: readonly EsqlExpr[]; readonly span: Span }
+  /** A time span literal (`5 minutes`): the number and its unit as written. */
+  | { readonly kind: "span"; readonly value: number; readonly unit: string; readonly span: Span }
   | { readonly kind: "field"; readonly name: string; readonly span: Span }
   | { readonly kind: "string"; readonly value: string; readonly span: Span }
   | { readonly kind: "number"; readonly value: number; readonly span: Span }

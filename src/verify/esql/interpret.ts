@@ -264,6 +264,10 @@ class Compiler {
         return { type: "boolean", eval: () => e.value };
       case "null":
         return { type: "null", eval: () => null };
+      case "span":
+        return fail("a time span is outside the per-event subset", e.span);
+      case "add":
+        return fail("arithmetic is outside the per-event subset", e.span);
       default:
         return assertNever(e);
     }
@@ -344,6 +348,7 @@ class Compiler {
   }
 
   private call(e: Extract<EsqlExpr, { kind: "call" }>): Compiled {
+    if (e.star) fail(`${e.name}(*) is an aggregation, outside the per-event subset`, e.span);
     const args = e.args.map((a) => this.compile(a));
     const want = (n: number): void => {
       if (args.length !== n) fail(`${e.name} takes ${n} argument(s)`, e.span);

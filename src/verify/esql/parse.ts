@@ -12,25 +12,25 @@ import type { CompareOp, EsqlExpr, EsqlQuery, Span } from "./ast.js";
 
 type Children = CstNode["children"];
 
-function nodes(children: Children, name: string): CstNode[] {
+export function nodes(children: Children, name: string): CstNode[] {
   return (children[name] ?? []).filter((e): e is CstNode => "children" in e);
 }
 
-function tokens(children: Children, name: string): IToken[] {
+export function tokens(children: Children, name: string): IToken[] {
   return (children[name] ?? []).filter((e): e is IToken => "image" in e);
 }
 
-function one(children: Children, name: string): CstNode {
+export function one(children: Children, name: string): CstNode {
   const n = nodes(children, name)[0];
   if (n === undefined) throw new Error(`ES|QL tree: missing ${name}`);
   return n;
 }
 
-function spanOf(t: IToken): Span {
+export function spanOf(t: IToken): Span {
   return { offset: t.startOffset, line: t.startLine ?? 1, col: t.startColumn ?? 1 };
 }
 
-function firstToken(node: CstNode): IToken {
+export function firstToken(node: CstNode): IToken {
   let best: IToken | undefined;
   for (const list of Object.values(node.children))
     for (const e of list) {
@@ -68,6 +68,7 @@ function primary(node: CstNode): EsqlExpr {
       kind: "call",
       name: name.image.toUpperCase(),
       args: nodes(call.children, "booleanExpression").map(booleanExpression),
+      ...(tokens(call.children, "Asterisk").length > 0 ? { star: true } : {}),
       span: spanOf(name),
     };
   }
@@ -82,6 +83,8 @@ function primary(node: CstNode): EsqlExpr {
   if (inner) return booleanExpression(inner);
   const t = firstToken(node);
   const span = spanOf(t);
+  const unit = tokens(node.children, "UnquotedIdentifier")[0];
+  if (unit !== undefined) return { kind: "span", value: Number(t.image), unit: unit.image, span };
   switch (t.tokenType.name) {
     case "Null":
       return { kind: "null", span };
@@ -122,15 +125,27 @@ const COMPARISONS: Readonly<Record<string, CompareOp>> = {
   Gte: ">=",
 };
 
+/** Operands joined by `+`, as one sum. */
+function sum(list: readonly CstNode[], plus: readonly IToken[]): EsqlExpr {
+  const items = list.map(operand);
+  return items.length === 1 ? items[0]! : { kind: "add", items, span: spanOf(plus[0]!) };
+}
+
 function valueExpression(node: CstNode): EsqlExpr {
-  const operands = nodes(node.children, "operand").map(operand);
-  if (operands.length === 1) return operands[0]!;
-  const opToken = Object.keys(COMPARISONS).flatMap((k) => tokens(node.children, k))[0]!;
+  const all = nodes(node.children, "operand");
+  const plus = tokens(node.children, "Plus");
+  const opToken = Object.keys(COMPARISONS).flatMap((k) => tokens(node.children, k))[0];
+  if (opToken === undefined) return sum(all, plus);
+  const before = (n: CstNode | IToken) =>
+    ("image" in n ? n : firstToken(n)).startOffset < opToken.startOffset;
   return {
     kind: "compare",
     op: COMPARISONS[opToken.tokenType.name]!,
-    left: operands[0]!,
-    right: operands[1]!,
+    left: sum(all.filter(before), plus.filter(before)),
+    right: sum(
+      all.filter((n) => !before(n)),
+      plus.filter((n) => !before(n)),
+    ),
     span: spanOf(opToken),
   };
 }
@@ -179,11 +194,15 @@ function andExpression(node: CstNode): EsqlExpr {
   return combine("and", nodes(node.children, "notExpression").map(notExpression));
 }
 
-function booleanExpression(node: CstNode): EsqlExpr {
+export function booleanExpression(node: CstNode): EsqlExpr {
   return combine("or", nodes(node.children, "andExpression").map(andExpression));
 }
 
 /** Parse an ES|QL query; a syntax error or an unmodelled construct is a ParseError. */
+function position(t: IToken): [number, number, number] {
+  return [t.startOffset, t.startLine ?? 1, t.startColumn ?? 1];
+}
+
 export function parseEsql(text: string): EsqlQuery {
   const { cst, errors } = parseEsqlCst(text);
   const first = errors[0];
@@ -203,6 +222,12 @@ export function parseEsql(text: string): EsqlQuery {
   const where: EsqlExpr[] = [];
   let limit: number | undefined;
   for (const c of nodes(cst.children, "processingCommand")) {
+    const stats = nodes(c.children, "statsCommand")[0] ?? nodes(c.children, "evalCommand")[0];
+    if (stats !== undefined)
+      throw new ParseError(
+        `${firstToken(stats).image.toUpperCase()} is outside the per-event subset (a correlation's aggregation is read by src/verify/correlation)`,
+        ...position(firstToken(stats)),
+      );
     const b = nodes(c.children, "booleanExpression")[0];
     if (b) where.push(booleanExpression(b));
     else limit = Number(tokens(c.children, "IntegerLiteral")[0]!.image);
