@@ -1,3 +1,4 @@
+import { applyValueMaps } from "./pipelines/value-maps.js";
 import { loadBackend } from "./backends/load.js";
 import { loadCorrelationBackend } from "./backends/correlation-registry.js";
 import type { LoweredBase } from "./backends/correlation-types.js";
@@ -128,7 +129,10 @@ export async function compileCorrelationForTarget(
           options,
           ...(baseFormat === undefined ? {} : { format: baseFormat }),
         };
-        const lowered = ruleBackend.lower(ruleIR, ctx);
+        const lowered = ruleBackend.lower(
+          applyValueMaps(ruleIR, mapping, target, rule.source.path),
+          ctx,
+        );
         const declared = mappingDiagnostics(ruleIR, mapping, target, rule.source.path);
         const all = [...declared, ...lowered.diagnostics];
         diagnostics.push(...(options.strict ? strictify(all) : all));

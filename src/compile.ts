@@ -12,6 +12,7 @@ import { compileDetection } from "./sigma/normalize.js";
 import type { SigmaFilter, SigmaRule } from "./sigma/rule.js";
 import { mappingDiagnostics } from "./pipelines/apply.js";
 import { placeholdersFor, resolveMapping } from "./pipelines/resolve.js";
+import { applyValueMaps } from "./pipelines/value-maps.js";
 import type { Pipeline } from "./pipelines/types.js";
 import { loadTarget } from "./targets/load.js";
 import type { TargetName } from "./targets/types.js";
@@ -206,7 +207,12 @@ export async function compileForTarget(
   }
   const ctx: BackendContext = { rule, config, mapping, options, format };
   try {
-    const lowered = backend.lower(ruleIR.ir, ctx);
+    // Predicates on value-mapped fields in the target's stored values (value-maps.ts); the
+    // diagnostics of the mapping itself are placed on the rule's own predicates.
+    const lowered = backend.lower(
+      applyValueMaps(ruleIR.ir, mapping, target, rule.source.path),
+      ctx,
+    );
     const declared = mappingDiagnostics(ruleIR.ir, mapping, target, rule.source.path);
     const placed = [...declared, ...lowered.diagnostics].map(inItsFile);
     const loweredDiagnostics = options.strict ? strictify(placed) : placed;

@@ -14,7 +14,11 @@ export function mappingDiagnostics(
   target: TargetName,
   file: string,
 ): Diagnostic[] {
-  if (mapping === undefined || Object.keys(mapping.deviations).length === 0) return [];
+  if (
+    mapping === undefined ||
+    (Object.keys(mapping.deviations).length === 0 && Object.keys(mapping.valueMaps).length === 0)
+  )
+    return [];
   const out: Diagnostic[] = [];
   const visit = (e: Expr): void => {
     switch (e.kind) {
@@ -35,8 +39,27 @@ export function mappingDiagnostics(
     }
   };
   const declare = (m: MatchExpr): void => {
-    if (m.field === null || !Object.prototype.hasOwnProperty.call(mapping.deviations, m.field))
-      return;
+    if (m.field === null) return;
+    const values = Object.hasOwn(mapping.valueMaps, m.field)
+      ? mapping.valueMaps[m.field]
+      : undefined;
+    if (values !== undefined)
+      // What the data keeps, not a change of the predicate: a data note (info), which the
+      // backend's seen event states and the view checks.
+      out.push({
+        severity: "info",
+        code: "FIDELITY_VALUE_MAP",
+        message: `${target} keeps ${m.field} only as ${mapping.targetsOf[m.field]?.join(" / ")}, for the raw values ${Object.entries(
+          values,
+        )
+          .map(([raw, stored]) => `'${raw}' (stored as '${stored}')`)
+          .join(", ")} exactly: a raw value of another spelling is not stored`,
+        file: m.origin.file ?? file,
+        loc: m.origin,
+        target,
+        fidelity: true,
+      });
+    if (!Object.prototype.hasOwnProperty.call(mapping.deviations, m.field)) return;
     out.push({
       severity: "warning",
       code: "FIDELITY_FIELD_MAPPING",

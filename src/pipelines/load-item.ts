@@ -27,7 +27,7 @@ const ITEM_KEYS = [
   "settings",
 ] as const;
 const LOGSOURCE_KEYS = ["product", "category", "service"] as const;
-const FIELD_KEYS = ["to", "deviation", "refuse"] as const;
+const FIELD_KEYS = ["to", "deviation", "refuse", "values"] as const;
 const TYPE_KEYS = ["type", "ignore_above"] as const;
 const UNMAPPED: readonly Unmapped[] = ["strict", "passthrough"];
 
@@ -77,6 +77,7 @@ function readFieldRule(r: Reader, entry: YEntry): FieldRule | undefined {
   const to = keys.get("to");
   const refuse = keys.get("refuse");
   const deviation = keys.get("deviation");
+  const values = keys.get("values");
   if ((to === undefined) === (refuse === undefined)) {
     r.error("PIPELINE_INVALID", r.valueAt(entry), `${what} needs exactly one of 'to' or 'refuse'`);
     return undefined;
@@ -88,13 +89,28 @@ function readFieldRule(r: Reader, entry: YEntry): FieldRule | undefined {
         deviation.key,
         "'deviation' needs 'to' (a refused field is never matched)",
       );
+    if (values !== undefined)
+      r.error("PIPELINE_INVALID", values.key, "'values' needs 'to' (a refused field holds none)");
     const message = r.string(refuse.value, r.valueAt(refuse), "'refuse'");
     return message === undefined ? undefined : { kind: "refuse", message, at };
   }
   const targets = r.strings(to!.value, r.valueAt(to!), "'to'");
   const why = deviation && r.string(deviation.value, r.valueAt(deviation), "'deviation'");
+  const valueMap =
+    values &&
+    eachEntry(r, values, (e) => r.string(e.value, r.valueAt(e), `'values' '${e.key.text}'`));
   if (targets === undefined) return undefined;
-  return { kind: "map", to: targets, ...(why ? { deviation: why } : {}), at };
+  if (valueMap !== undefined && Object.keys(valueMap).length === 0) {
+    r.error("PIPELINE_INVALID", values!.key, "'values' must map at least one value");
+    return undefined;
+  }
+  return {
+    kind: "map",
+    to: targets,
+    ...(why ? { deviation: why } : {}),
+    ...(valueMap ? { values: valueMap } : {}),
+    at,
+  };
 }
 
 function readTypeRule(r: Reader, entry: YEntry): TypeRule | undefined {

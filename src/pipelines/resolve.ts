@@ -103,6 +103,7 @@ function combine(
   const targetsOf: Record<string, readonly string[]> = {};
   const refused: Record<string, string> = {};
   const deviations: Record<string, string> = {};
+  const valueMaps: Record<string, Readonly<Record<string, string>>> = {};
   for (const [k, rule] of fields) {
     if (rule.kind === "refuse") {
       refused[k] = rule.message;
@@ -111,6 +112,7 @@ function combine(
     targetsOf[k] = rule.to;
     if (rule.to.length === 1) one[k] = rule.to[0]!;
     if (rule.deviation !== undefined) deviations[k] = rule.deviation;
+    if (rule.values !== undefined) valueMaps[k] = rule.values;
   }
   const ignoreAbove: Record<string, number> = {};
   const typeNames: Record<string, string> = {};
@@ -138,6 +140,7 @@ function combine(
     targetsOf,
     refused,
     deviations,
+    valueMaps,
     ignoreAbove,
     dropped,
     ...(scope.events ? { events: scope.events } : {}),

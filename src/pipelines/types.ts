@@ -35,6 +35,11 @@ export type FieldRule =
       readonly to: readonly string[];
       /** Set when the mapping changes the meaning (a split field): declared at every use. */
       readonly deviation?: string;
+      /**
+       * The target stores a raw value `v` (exactly) as `values[v]` and keeps no other value: a
+       * predicate becomes the target values of the raw values it holds for (value-maps.ts).
+       */
+      readonly values?: Readonly<Record<string, string>>;
       readonly at: Loc;
     }
   | {
@@ -124,6 +129,8 @@ export interface ResolvedMapping extends LogsourceMapping {
   readonly refused: Readonly<Record<string, string>>;
   /** Sigma field → the declared change of meaning of its mapping. */
   readonly deviations: Readonly<Record<string, string>>;
+  /** Sigma field → raw value → the value the target stores instead (no other value is kept). */
+  readonly valueMaps: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Target field → Elasticsearch ignore_above. */
   readonly ignoreAbove: Readonly<Record<string, number>>;
   /** Sigma field (or `*`) → values the target never stores. */

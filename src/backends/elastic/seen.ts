@@ -20,7 +20,8 @@ import { DEFAULT_IGNORE_ABOVE, indexedValue } from "./indexed.js";
  * the setting `trimmed` lose their edge whitespace as the ingest pipeline's trim does (Java's
  * String.trim: code units up to U+0020). An event outside the pipelines' `scope.events` is in no
  * data stream the query reads (PowerShell 7's channel, which the integration does not collect):
- * null, nothing is stored there.
+ * null, nothing is stored there. A field with a value map (`values:`) keeps only the raw values
+ * the map names exactly (the query compares their stored values: src/pipelines/value-maps.ts).
  */
 
 /** Java's String.trim, which Elasticsearch's trim processor and painless .trim() run. */
@@ -104,8 +105,12 @@ export function elasticSeen(ctx: BackendContext): SeenEvent {
     }
     return v;
   };
+  const valueMaps = ctx.mapping?.valueMaps ?? {};
   const leaf = (v: Json, path: string): Json => {
     if (Array.isArray(v) || isObject(v) || v === null) return v;
+    // A value-mapped field holds the stored value of a raw value the map names, and nothing else.
+    const map = Object.hasOwn(valueMaps, path) ? valueMaps[path] : undefined;
+    if (map !== undefined && !(typeof v === "string" && Object.hasOwn(map, v))) return undefined;
     if (typeof v === "string" && trimmed.has(path)) v = javaTrim(v);
     if (typeof v === "string" && droppedAt(path).includes(v)) return undefined;
     const type = typeAt(path);
