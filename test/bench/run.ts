@@ -1,3 +1,4 @@
+import { TARGET_NAMES } from "../../src/target-names.js";
 import { spawnSync } from "node:child_process";
 import {
   closeSync,
@@ -151,10 +152,9 @@ async function compileRows(): Promise<{ rows: Row[]; header: string }> {
     sigprism(["convert", "-t", target, ...skip, CORPUS, "-o", join(out, target) + "/"], ok);
   const jobs: Record<string, () => Promise<Sample>> = {
     "lint (loading only)": sigprism(["lint", CORPUS], ok),
-    "convert -t all (4 targets, one process)": convert("all"),
+    [`convert -t all (${TARGET_NAMES.length} targets, one process)`]: convert("all"),
   };
-  if (PER_TARGET)
-    for (const t of ["elastic", "splunk", "falco", "js"]) jobs[`convert -t ${t}`] = convert(t);
+  if (PER_TARGET) for (const t of TARGET_NAMES) jobs[`convert -t ${t}`] = convert(t);
   let runs: Record<string, Sample[]>;
   try {
     runs = await roundRobin(RUNS, jobs);
@@ -162,7 +162,7 @@ async function compileRows(): Promise<{ rows: Row[]; header: string }> {
     rmSync(out, { recursive: true, force: true });
   }
   const rows = Object.entries(runs).map(([name, samples]): Row => {
-    const targets = name.includes("all") ? 4 : name.startsWith("lint") ? 0 : 1;
+    const targets = name.includes("all") ? TARGET_NAMES.length : name.startsWith("lint") ? 0 : 1;
     const stderr = median(samples.map((s) => s.stderrBytes));
     return {
       section: "compile",
