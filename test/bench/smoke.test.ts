@@ -31,7 +31,7 @@ describe("npm run bench (smoke)", () => {
     expect(row("JSON.parse loop")).toMatch(/2000 objects/);
     expect(row("grep -c")).toMatch(/^baseline/);
     expect(row("convert -t elastic TokenRequest")).toMatch(/× node -e 0/);
-    expect(row("convert -t all (4 targets, one process)")).toMatch(/rules\/s/);
+    expect(row("convert -t all (5 targets, one process)")).toMatch(/rules\/s/);
     expect(row("lint (loading only)")).toMatch(/^compile/);
     for (const scan of [
       "scan TokenRequest, --workers 1",
