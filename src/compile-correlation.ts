@@ -1,9 +1,13 @@
-import { applyValueMaps } from "./pipelines/value-maps.js";
 import { loadBackend } from "./backends/load.js";
 import { loadCorrelationBackend } from "./backends/correlation-registry.js";
 import type { LoweredBase } from "./backends/correlation-types.js";
 import type { Backend, BackendContext, DataNote, Deviation, SeenEvent } from "./backends/types.js";
-import { compileRuleIR, type CompileIROptions, type TargetCompileOptions } from "./compile.js";
+import {
+  compileRuleIR,
+  lowerMapped,
+  type CompileIROptions,
+  type TargetCompileOptions,
+} from "./compile.js";
 import type { Expr } from "./ir.js";
 import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagnostics.js";
 import type { ResolvedCorrelation } from "./sigma/correlation-resolve.js";
@@ -17,7 +21,6 @@ import {
 import { inLogsource } from "./sigma/logsource-membership.js";
 import type { SigmaRule } from "./sigma/rule.js";
 import { locate } from "./source.js";
-import { mappingDiagnostics } from "./pipelines/apply.js";
 import { resolveMapping } from "./pipelines/resolve.js";
 import { loadTarget } from "./targets/load.js";
 import type { TargetName } from "./targets/types.js";
@@ -129,13 +132,10 @@ export async function compileCorrelationForTarget(
           options,
           ...(baseFormat === undefined ? {} : { format: baseFormat }),
         };
-        const lowered = ruleBackend.lower(
-          applyValueMaps(ruleIR, mapping, target, rule.source.path),
-          ctx,
+        const lowered = lowerMapped(ruleBackend, ruleIR, ctx, target);
+        diagnostics.push(
+          ...(options.strict ? strictify(lowered.diagnostics) : lowered.diagnostics),
         );
-        const declared = mappingDiagnostics(ruleIR, mapping, target, rule.source.path);
-        const all = [...declared, ...lowered.diagnostics];
-        diagnostics.push(...(options.strict ? strictify(all) : all));
         base.set(rule, { rule, effective: lowered.effective, deviations: lowered.deviations, ctx });
       }
       if (hasErrors(diagnostics)) return failed([]);

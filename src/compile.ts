@@ -2,10 +2,12 @@ import { DiagnosticError, hasErrors, strictify, type Diagnostic } from "./diagno
 import { and, stampFile, type Expr } from "./ir.js";
 import { loadBackend } from "./backends/load.js";
 import type {
+  Backend,
   BackendContext,
   CompileOptions,
   DataNote,
   Deviation,
+  Lowered,
   SeenEvent,
 } from "./backends/types.js";
 import { compileDetection } from "./sigma/normalize.js";
@@ -134,6 +136,26 @@ export interface TargetCompileOptions extends CompileOptions {
 }
 
 /**
+ * A rule's IR lowered by a backend through its resolved mapping: predicates on value-mapped
+ * fields said in the target's stored values first (value-maps.ts), and the mapping's own
+ * diagnostics placed on the rule's predicates beside the backend's. One rule or a correlation's
+ * base rule alike.
+ */
+export function lowerMapped(
+  backend: Pick<Backend, "lower">,
+  ir: Expr,
+  ctx: BackendContext,
+  target: TargetName,
+): Lowered {
+  const file = ctx.rule.source.path;
+  const lowered = backend.lower(applyValueMaps(ir, ctx.mapping, target, file), ctx);
+  return {
+    ...lowered,
+    diagnostics: [...mappingDiagnostics(ir, ctx.mapping, target, file), ...lowered.diagnostics],
+  };
+}
+
+/**
  * One rule for one target. Never throws for a rule problem: errors come back as diagnostics, and
  * then `query` and `artifact` are empty. A rule whose first step (compileRuleIR) has errors is not
  * compiled at all: its errors come back, and nothing else. Target options are checked against the
@@ -207,14 +229,8 @@ export async function compileForTarget(
   }
   const ctx: BackendContext = { rule, config, mapping, options, format };
   try {
-    // Predicates on value-mapped fields in the target's stored values (value-maps.ts); the
-    // diagnostics of the mapping itself are placed on the rule's own predicates.
-    const lowered = backend.lower(
-      applyValueMaps(ruleIR.ir, mapping, target, rule.source.path),
-      ctx,
-    );
-    const declared = mappingDiagnostics(ruleIR.ir, mapping, target, rule.source.path);
-    const placed = [...declared, ...lowered.diagnostics].map(inItsFile);
+    const lowered = lowerMapped(backend, ruleIR.ir, ctx, target);
+    const placed = lowered.diagnostics.map(inItsFile);
     const loweredDiagnostics = options.strict ? strictify(placed) : placed;
     diagnostics.push(...loweredDiagnostics);
     if (hasErrors(loweredDiagnostics)) return empty([]);

@@ -1,8 +1,11 @@
-import { DiagnosticError, type Diagnostic } from "../../diagnostics.js";
+import { assertNever, DiagnosticError, type Diagnostic } from "../../diagnostics.js";
 import { isIP } from "node:net";
 import {
+  and,
   FALSE,
   isLiteral,
+  not,
+  or,
   literalText,
   patternToSigma,
   type Expr,
@@ -33,7 +36,7 @@ import {
 
 export type Severity = "warning" | "error" | "info";
 
-export class ElasticFacts {
+export abstract class ElasticFacts {
   readonly diagnostics: Diagnostic[] = [];
   /** The predicates the language says differently (the parity runner replaces exactly these). */
   readonly recorder = new DeviationRecorder();
@@ -48,6 +51,31 @@ export class ElasticFacts {
   ) {
     this.wholeArrays = wholeArrayFields(ctx);
   }
+
+  /**
+   * The rule in the language's terms: one walk for every language, the language's own `match`
+   * at each predicate. `guarded` names the fields an enclosing AND already tests for emptiness.
+   */
+  expr(e: Expr, guarded: ReadonlySet<string>): Expr {
+    switch (e.kind) {
+      case "and": {
+        const inner = new Set([...guarded, ...emptyGuards(e.items)]);
+        return and(e.items.map((i) => this.expr(i, inner)));
+      }
+      case "or":
+        return or(e.items.map((i) => this.expr(i, guarded)));
+      case "not":
+        return not(this.expr(e.item, guarded));
+      case "const":
+        return e;
+      case "match":
+        return this.recorder.predicate(e, () => this.match(e, guarded));
+      default:
+        return assertNever(e);
+    }
+  }
+
+  protected abstract match(m: MatchExpr, guarded: ReadonlySet<string>): Expr;
 
   report(m: MatchExpr, severity: Severity, code: string, message: string): void {
     this.diagnostics.push({

@@ -1,7 +1,5 @@
 import { assertNever } from "../../../diagnostics.js";
 import {
-  and,
-  not,
   or,
   patternToSigma,
   type Expr,
@@ -13,7 +11,7 @@ import {
 import { regexFlags } from "../../../sigma/eval-regex.js";
 import { caseInsensitiveRegex } from "../../splunk/casefold.js";
 import type { BackendContext, Lowered } from "../../types.js";
-import { ElasticFacts, emptyGuards } from "../facts.js";
+import { ElasticFacts } from "../facts.js";
 import { isStringType, type FieldType } from "../fields.js";
 import { luceneSearch } from "../lucene-regex.js";
 import { eqlFoldExact } from "./fold.js";
@@ -36,26 +34,7 @@ class EqlLowerer extends ElasticFacts {
     super(ctx, "EQL");
   }
 
-  expr(e: Expr, guarded: ReadonlySet<string>): Expr {
-    switch (e.kind) {
-      case "and": {
-        const inner = new Set([...guarded, ...emptyGuards(e.items)]);
-        return and(e.items.map((i) => this.expr(i, inner)));
-      }
-      case "or":
-        return or(e.items.map((i) => this.expr(i, guarded)));
-      case "not":
-        return not(this.expr(e.item, guarded));
-      case "const":
-        return e;
-      case "match":
-        return this.recorder.predicate(e, () => this.match(e, guarded));
-      default:
-        return assertNever(e);
-    }
-  }
-
-  private match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
+  protected match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
     if (m.field === null)
       return this.unsupported(
         m,

@@ -1,8 +1,6 @@
 import { assertNever } from "../../../diagnostics.js";
 import {
-  and,
   isLiteral,
-  not,
   or,
   type Expr,
   type MatchExpr,
@@ -12,7 +10,7 @@ import {
 } from "../../../ir.js";
 import { regexFlags } from "../../../sigma/eval-regex.js";
 import type { BackendContext, Lowered } from "../../types.js";
-import { ElasticFacts, declaredFields, emptyGuards } from "../facts.js";
+import { ElasticFacts, declaredFields } from "../facts.js";
 import { isStringType, type FieldType } from "../fields.js";
 import { luceneSearch } from "../lucene-regex.js";
 import { MV_CONTAINS_SINCE, atLeast, elasticVersion, versionText } from "../version.js";
@@ -47,26 +45,7 @@ class EsqlLowerer extends ElasticFacts {
     this.declared = declaredFields(ctx);
   }
 
-  expr(e: Expr, guarded: ReadonlySet<string>): Expr {
-    switch (e.kind) {
-      case "and": {
-        const inner = new Set([...guarded, ...emptyGuards(e.items)]);
-        return and(e.items.map((i) => this.expr(i, inner)));
-      }
-      case "or":
-        return or(e.items.map((i) => this.expr(i, guarded)));
-      case "not":
-        return not(this.expr(e.item, guarded));
-      case "const":
-        return e;
-      case "match":
-        return this.recorder.predicate(e, () => this.match(e, guarded));
-      default:
-        return assertNever(e);
-    }
-  }
-
-  private match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
+  protected match(m: MatchExpr, guarded: ReadonlySet<string>): Expr {
     if (m.field === null)
       return this.unsupported(
         m,
